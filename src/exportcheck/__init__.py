@@ -1,0 +1,3 @@
+"""exportcheck: is a technology transfer out of China prohibited, licensed or free?"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,274 @@
+"""The command line: the only module that prints or exits.
+
+Exit codes: 0 nothing at or above --fail-on; 1 something is; 2 usage, input or catalogue error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import ExportcheckError
+
+F = TypeVar("F", bound=Callable[..., Any])
+FAIL_ON = ("prohibited", "licence_required", "review", "none")
+
+
+def _emit(text: str, output: Path | None = None) -> None:
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def handles_errors(func: F) -> F:
+    """Turn domain errors into one line per problem and exit 2; a traceback only with --debug."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(click.get_current_context().find_root().params.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except ExportcheckError as exc:
+            if debug:
+                raise
+            for line in exc.lines():
+                click.echo(f"error: {line}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # fail closed: never a verdict, never a traceback without --debug
+            if debug:
+                raise
+            click.echo(
+                f"error: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)",
+                err=True,
+            )
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exportcheck")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def main(debug: bool) -> None:
+    """Check a planned technology transfer out of China against the Catalogue of Technologies
+    Prohibited or Restricted from Export (中国禁止出口限制出口技术目录)."""
+
+
+def _load_catalogue(path: Path | None) -> Any:
+    from .catalogue import load_catalogue, shipped_catalogue
+
+    return load_catalogue(path) if path else shipped_catalogue()
+
+
+@main.command()
+@click.argument("deal_file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.option(
+    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge under the law in force on this date."
+)
+@click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version, e.g. 2023.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--explain", is_flag=True, help="Show near misses and why they were discarded.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="review",
+    show_default=True,
+    help="Exit 1 when the verdict reaches this level.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Turn 'free' into 'review' while the catalogue is not fully encoded."
+)
+@click.option(
+    "--catalogue",
+    "catalogue_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Use this catalogue folder instead of the shipped one.",
+)
+@click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@handles_errors
+def assess(
+    deal_file: Path,
+    as_of: dt.datetime | None,
+    pinned: str | None,
+    fmt: str,
+    lang: str,
+    explain: bool,
+    fail_on: str,
+    strict: bool,
+    catalogue_path: Path | None,
+    encoding: str | None,
+    output: Path | None,
+) -> None:
+    """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
+    from .deal_loader import load_deal
+    from .engine.assess import assess as run_assess
+    from .engine.assess import select_version
+    from .models.assessment import Verdict
+
+    deal, doc = load_deal(deal_file, str(deal_file), encoding=encoding)
+    catalogue = _load_catalogue(catalogue_path)
+    selection = select_version(
+        catalogue,
+        deal_date=deal.date,
+        as_of=as_of.date() if as_of else None,
+        pinned=pinned,
+        today=dt.date.today(),
+        file=str(deal_file),
+    )
+    result = run_assess(
+        deal, catalogue, selection, deal_file=str(deal_file), line_of=doc.line_of, strict=strict
+    )
+    if fmt == "json":
+        from .formats.assessment import render_json
+
+        text = render_json(result, explain=True)
+    elif fmt == "markdown":
+        from .formats.assessment import render_markdown
+
+        text = render_markdown(result, lang=lang, explain=explain)
+    else:
+        from .formats.assessment import render_text
+
+        text = render_text(result, lang=lang, explain=explain, color=output is None and sys.stdout.isatty())
+    _emit(text, output)
+    if fail_on != "none" and result.verdict.rank >= Verdict(fail_on).rank:
+        sys.exit(1)
+
+
+@main.group()
+def catalogue() -> None:
+    """Inspect and validate catalogue data."""
+
+
+def _version_option(func: F) -> F:
+    return click.option("--version", "version", metavar="VERSION", help="Catalogue version, e.g. 2020.")(func)
+
+
+def _format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    )(func)
+
+
+def _catalogue_option(func: F) -> F:
+    return click.option(
+        "--catalogue",
+        "catalogue_path",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Catalogue folder (default: the shipped one).",
+    )(func)
+
+
+def _check_version(cat: Any, version: str | None) -> None:
+    if version is not None and version not in cat.versions:
+        raise click.BadParameter(
+            f"unknown version {version!r}; choose one of {', '.join(sorted(cat.versions))}",
+            param_hint="--version",
+        )
+
+
+@catalogue.command("list")
+@_version_option
+@click.option("--part", type=click.Choice(["prohibited", "restricted"]))
+@click.option("--industry", help="Filter by industry heading (zh or en, substring).")
+@_format_option
+@_catalogue_option
+@handles_errors
+def catalogue_list(
+    version: str | None, part: str | None, industry: str | None, fmt: str, catalogue_path: Path | None
+) -> None:
+    """List the entries of a version (default: the version in force today)."""
+    from .catalogue_query import list_entries
+    from .formats import catalogue as out
+    from .models.catalogue import Part
+
+    cat = _load_catalogue(catalogue_path)
+    _check_version(cat, version)
+    vid = version or (cat.in_force(dt.date.today()) or cat.latest()).id
+    rows = list_entries(cat, vid, Part(part) if part else None, industry)
+    _emit(out.list_json(rows) if fmt == "json" else out.list_text(rows))
+
+
+@catalogue.command("show")
+@click.argument("code")
+@_version_option
+@_format_option
+@_catalogue_option
+@handles_errors
+def catalogue_show(code: str, version: str | None, fmt: str, catalogue_path: Path | None) -> None:
+    """Show an entry by code (e.g. 086501X) or ID (e.g. M12) in every version that holds it."""
+    from .catalogue_query import find
+    from .formats import catalogue as out
+
+    cat = _load_catalogue(catalogue_path)
+    _check_version(cat, version)
+    rows = find(cat, code, version)
+    if not rows:
+        click.echo(
+            f"error: no entry with code or id {code!r}"
+            + (f" in version {version}" if version else "")
+            + "; try 'exportcheck catalogue search'",
+            err=True,
+        )
+        sys.exit(2)
+    _emit(out.entry_json(rows) if fmt == "json" else out.entry_text(rows))
+
+
+@catalogue.command("search")
+@click.argument("text")
+@_version_option
+@_format_option
+@_catalogue_option
+@handles_errors
+def catalogue_search(text: str, version: str | None, fmt: str, catalogue_path: Path | None) -> None:
+    """Search names, control points and aids (Simplified, Traditional Chinese or English)."""
+    from .catalogue_query import search
+    from .formats import catalogue as out
+
+    cat = _load_catalogue(catalogue_path)
+    _check_version(cat, version)
+    hits = search(cat, text, version)
+    _emit(out.search_json(hits) if fmt == "json" else out.search_text(hits))
+
+
+@catalogue.command("status")
+@_format_option
+@_catalogue_option
+@handles_errors
+def catalogue_status(fmt: str, catalogue_path: Path | None) -> None:
+    """Per version: official counts against what is encoded."""
+    from .catalogue_query import status
+    from .formats import catalogue as out
+
+    cat = _load_catalogue(catalogue_path)
+    rows = status(cat)
+    _emit(out.status_json(rows, cat.sha256) if fmt == "json" else out.status_text(rows, cat.sha256))
+
+
+@catalogue.command("validate")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@handles_errors
+def catalogue_validate(path: Path | None) -> None:
+    """Validate a catalogue folder (default: the shipped one); one line per problem, exit 2 if any."""
+    from .catalogue import load_catalogue
+
+    cat = load_catalogue(path)
+    n = sum(len(v.entries) for v in cat.versions.values())
+    click.echo(
+        f"ok: {cat.root.name}: {len(cat.versions)} versions, {n} entries across versions, "
+        f"{len(cat.sources)} sources"
+    )

@@ -1,0 +1,468 @@
+"""assess(deal, catalogue version) -> Assessment: pure, deterministic, explains itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .. import __version__
+from ..catalogue import Catalogue, ResolvedVersion
+from ..errors import InputError, Problem
+from ..models.assessment import (
+    Assessment,
+    CatalogueRef,
+    CoverageOut,
+    Evidence,
+    Finding,
+    NearMiss,
+    ParameterCheck,
+    Strength,
+    TechnologyResult,
+    Verdict,
+)
+from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
+from ..models.deal import Deal, Technology
+from ..normalize import normalise
+from . import params
+from .matcher import EXCLUDE, NAME, RELATED, TERM, CompiledVersion, Hit, compile_version, fields_of
+
+LineOf = Callable[[tuple[str | int, ...]], int | None]
+MIN_DESCRIPTION_UNITS = 6  # latin words + CJK characters / 2; below this a technology is too thin to judge
+
+
+@dataclass(frozen=True)
+class Selection:
+    version: ResolvedVersion
+    selected_by: str  # deal_date | as_of | pinned | today
+    date: dt.date | None
+    reason: str
+
+
+def select_version(
+    catalogue: Catalogue,
+    *,
+    deal_date: dt.date | None,
+    as_of: dt.date | None,
+    pinned: str | None,
+    today: dt.date,
+    file: str = "",
+) -> Selection:
+    """The law in force on the chosen day: --catalogue-version, else --as-of, else the deal's date, else today."""
+    if pinned:
+        version = catalogue.versions.get(pinned)
+        laws = [v.id for v in catalogue.laws()]
+        if version is None or version.meta.status is not VersionStatus.LAW:
+            raise InputError(
+                [
+                    Problem(
+                        file or "--catalogue-version",
+                        None,
+                        "",
+                        f"unknown catalogue version {pinned!r}; choose one of {', '.join(laws)}",
+                    )
+                ]
+            )
+        return Selection(version, "pinned", None, f"pinned with --catalogue-version {pinned}")
+    if as_of:
+        day, by, why = as_of, "as_of", f"in force on {as_of.isoformat()} (--as-of)"
+    elif deal_date:
+        day, by, why = deal_date, "deal_date", f"in force on the deal date {deal_date.isoformat()}"
+    else:
+        day, by, why = today, "today", f"in force today ({today.isoformat()}); the deal gives no date"
+    version = catalogue.in_force(day)
+    if version is None:
+        earliest = catalogue.laws()[0]
+        key = "date" if by == "deal_date" else ""
+        raise InputError(
+            [
+                Problem(
+                    file or "--as-of",
+                    None,
+                    key,
+                    f"{day.isoformat()} is before the earliest encoded catalogue version "
+                    f"({earliest.id}, in force from {earliest.meta.effective.isoformat()}); "
+                    "exportcheck cannot judge earlier transfers",
+                )
+            ]
+        )
+    return Selection(version, by, day, why)
+
+
+def _units(text: str) -> float:
+    norm = normalise(text).text
+    words = len([w for w in norm.split() if w.isascii()])
+    cjk = sum(1 for c in norm if not c.isascii())
+    return words + cjk / 2
+
+
+def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
+    out = []
+    for h in hits:
+        pat = compiled.patterns[h.pattern]
+        path: tuple[str | int, ...] = ("technologies", tech, h.field)
+        out.append(
+            Evidence(
+                technology=tech,
+                field=h.field,
+                line=line_of(path),
+                deal_text=h.quote,
+                term=pat.term,
+                origin=pat.origin,
+                kind=pat.kind,
+            )
+        )
+    return sorted(set(out), key=lambda e: (e.field, e.deal_text, e.term))
+
+
+@dataclass
+class _Group:
+    term: list[Hit]
+    related: list[Hit]
+    name: list[Hit]
+    exclude: list[Hit]
+
+
+def _groups(found: dict[int, list[Hit]], compiled: CompiledVersion) -> dict[tuple[str, str | None], _Group]:
+    groups: dict[tuple[str, str | None], _Group] = {}
+    for pidx, hits in sorted(found.items()):
+        pat = compiled.patterns[pidx]
+        g = groups.setdefault((pat.entry_id, pat.control_point), _Group([], [], [], []))
+        {TERM: g.term, RELATED: g.related, NAME: g.name, EXCLUDE: g.exclude}[pat.kind].extend(hits)
+    return groups
+
+
+def _outcome(entry: Entry, strength: Strength, version: ResolvedVersion, reasons: list[str]) -> Verdict:
+    if entry.presence.status is PresenceStatus.UNCONFIRMED:
+        reasons.append(
+            entry.presence.note or f"whether version {version.id} still holds this entry is not confirmed"
+        )
+    if not entry.part_confirmed:
+        reasons.append("sources do not settle whether this entry is prohibited or restricted")
+    if (
+        strength is Strength.MATCH
+        and entry.presence.status is not PresenceStatus.UNCONFIRMED
+        and entry.part_confirmed
+    ):
+        return Verdict.PROHIBITED if entry.part is Part.PROHIBITED else Verdict.LICENCE_REQUIRED
+    return Verdict.REVIEW
+
+
+def _finding(
+    entry: Entry,
+    cp: ControlPoint | None,
+    strength: Strength,
+    reasons: list[str],
+    tech_index: int,
+    tech: Technology,
+    evidence: list[Evidence],
+    version: ResolvedVersion,
+    checks: list[ParameterCheck] | None = None,
+    questions: list[str] | None = None,
+) -> Finding:
+    outcome = _outcome(entry, strength, version, reasons)
+    prov = cp.provenance if cp else entry.provenance
+    if prov.fidelity != "official":
+        reasons.append(f"the matched wording is {prov.fidelity.label}; confirm against the official text")
+    return Finding(
+        code=entry.code,
+        entry_id=entry.id,
+        name=entry.name,
+        part=entry.part,
+        part_confirmed=entry.part_confirmed,
+        control_point=cp.number if cp else None,
+        control_point_text=cp.text if cp else None,
+        strength=strength,
+        outcome=outcome,
+        reasons=reasons,
+        technology=tech_index,
+        technology_name=tech.name,
+        evidence=evidence,
+        parameters=checks or [],
+        questions=questions or [],
+        unevaluated=[c.best() for c in cp.conditions] if cp else [],
+        fidelity=prov.fidelity,
+        sources=sorted(prov.sources),
+        presence=entry.presence.status,
+        dual_use_hint=entry.dual_use_hint,
+    )
+
+
+def _match_technology(
+    index: int, tech: Technology, version: ResolvedVersion, line_of: LineOf
+) -> tuple[list[Finding], list[NearMiss]]:
+    compiled = compile_version(version)
+    found = compiled.find(fields_of(tech.name, tech.description, tech.keywords))
+    findings: list[Finding] = []
+    misses: list[NearMiss] = []
+    groups = _groups(found, compiled)
+    matched_entries: set[str] = set()
+    for (entry_id, cp_number), g in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        if cp_number is None:
+            continue
+        entry = version.entries[entry_id]
+        cp = next(c for c in entry.control_points if c.number == cp_number)
+        positive = g.term + g.name + g.related
+        if not positive:
+            continue
+        evidence = _evidence(positive, compiled, index, line_of)
+        if g.exclude:
+            ex = _evidence(g.exclude, compiled, index, line_of)
+            misses.append(
+                NearMiss(
+                    entry_id=entry.id,
+                    code=entry.code,
+                    name=entry.name,
+                    control_point=cp.number,
+                    technology=index,
+                    evidence=evidence + ex,
+                    reason="excluded: "
+                    + "; ".join(sorted({f"'{e.deal_text}' matches exclusion '{e.term}'" for e in ex})),
+                )
+            )
+            continue
+        strength = Strength.MATCH if (g.term or g.name) else Strength.POSSIBLE
+        reasons = [] if strength is Strength.MATCH else ["only related terms matched, not the point itself"]
+        checks = [params.check(p, tech.parameters) for p in cp.parameters]
+        failing = [c for c in checks if c.holds is False]
+        if failing:
+            misses.append(
+                NearMiss(
+                    entry_id=entry.id,
+                    code=entry.code,
+                    name=entry.name,
+                    control_point=cp.number,
+                    technology=index,
+                    evidence=evidence,
+                    reason="below threshold: "
+                    + "; ".join(f"{c.given} does not meet {c.requirement}" for c in failing),
+                )
+            )
+            continue
+        questions = []
+        missing = [c for c in checks if c.holds is None]
+        if missing:
+            strength = Strength.POSSIBLE
+            reasons.append(
+                "threshold values missing or unreadable; the point applies only if all thresholds hold"
+            )
+            questions = [f"provide {c.requirement.split(' >')[0].split(' <')[0]} ({c.note})" for c in missing]
+        findings.append(
+            _finding(entry, cp, strength, reasons, index, tech, evidence, version, checks, questions)
+        )
+        matched_entries.add(entry.id)
+    for (entry_id, cp_number), g in sorted(groups.items(), key=lambda kv: kv[0][0]):
+        if cp_number is not None or entry_id in matched_entries:
+            continue
+        entry = version.entries[entry_id]
+        positive = g.term + g.name + g.related
+        if not positive:
+            continue
+        evidence = _evidence(positive, compiled, index, line_of)
+        if g.exclude:
+            ex = _evidence(g.exclude, compiled, index, line_of)
+            misses.append(
+                NearMiss(
+                    entry_id=entry.id,
+                    code=entry.code,
+                    name=entry.name,
+                    control_point=None,
+                    technology=index,
+                    evidence=evidence + ex,
+                    reason="excluded by " + ", ".join(sorted({f"'{e.term}'" for e in ex})),
+                )
+            )
+            continue
+        strength = Strength.MATCH if g.term else Strength.POSSIBLE
+        reasons = []
+        if strength is Strength.POSSIBLE:
+            reasons.append(
+                "resembles the entry's subject matter, but no encoded control point matched"
+                + (
+                    ""
+                    if entry.control_points_complete
+                    else " (the entry's control points are not all encoded)"
+                )
+            )
+        findings.append(_finding(entry, None, strength, reasons, index, tech, evidence, version))
+    return findings, misses
+
+
+def _other_version_misses(
+    index: int, tech: Technology, chosen: ResolvedVersion, catalogue: Catalogue, line_of: LineOf
+) -> list[NearMiss]:
+    """Entries a technology matches in another law version but which the chosen version does not hold."""
+    out: list[NearMiss] = []
+    seen: set[str] = set()
+    for other in catalogue.laws():
+        if other is chosen:
+            continue
+        findings, _ = _match_technology(index, tech, other, line_of)
+        for f in findings:
+            if f.entry_id in chosen.entries or f.entry_id in seen or f.strength is not Strength.MATCH:
+                continue
+            seen.add(f.entry_id)
+            when = "later" if other.meta.effective > chosen.meta.effective else "earlier"
+            deleted = [v.id for v in catalogue.laws() if any(d.id == f.entry_id for d in v.meta.deleted)]
+            how = f"; deleted by version {', '.join(deleted)}" if deleted else ""
+            out.append(
+                NearMiss(
+                    entry_id=f.entry_id,
+                    code=f.code,
+                    name=f.name,
+                    control_point=f.control_point,
+                    technology=index,
+                    evidence=f.evidence,
+                    reason=f"matches {f.part.value} entry of the {when} version {other.id} "
+                    f"(in force from {other.meta.effective.isoformat()}), which version {chosen.id} "
+                    f"does not hold{how}",
+                )
+            )
+    return out
+
+
+def _coverage(version: ResolvedVersion) -> CoverageOut:
+    c = version.coverage()
+    return CoverageOut(
+        official_entries=c.official_entries,
+        official_prohibited=c.official_prohibited,
+        official_restricted=c.official_restricted,
+        encoded_entries=c.encoded_entries,
+        encoded_prohibited=c.encoded_prohibited,
+        encoded_restricted=c.encoded_restricted,
+        unconfirmed_entries=c.unconfirmed_entries,
+        encoded_control_points=c.encoded_control_points,
+        complete=c.complete,
+    )
+
+
+def _is_export(deal: Deal) -> bool:
+    return not (
+        deal.exporter and deal.recipient and deal.exporter.country == "CN" and deal.recipient.country == "CN"
+    )
+
+
+def assess(
+    deal: Deal,
+    catalogue: Catalogue,
+    selection: Selection,
+    *,
+    deal_file: str,
+    line_of: LineOf | None = None,
+    strict: bool = False,
+) -> Assessment:
+    """Judge every technology of the deal against the selected version; the overall verdict is the worst."""
+    version = selection.version
+    line = line_of or (lambda _path: None)
+    findings: list[Finding] = []
+    misses: list[NearMiss] = []
+    techs: list[TechnologyResult] = []
+    for i, tech in enumerate(deal.technologies):
+        f, m = _match_technology(i, tech, version, line)
+        m += _other_version_misses(i, tech, version, catalogue, line)
+        reasons = []
+        verdict = max((x.outcome for x in f), key=lambda v: v.rank, default=Verdict.FREE)
+        if verdict is Verdict.FREE:
+            desc = " ".join([tech.description or "", *tech.keywords])
+            if _units(desc) < MIN_DESCRIPTION_UNITS:
+                verdict = Verdict.REVIEW
+                reasons.append(
+                    "too little description to judge: say what the recipient receives "
+                    "(source code, designs, know-how, services) and what the technology does"
+                )
+            else:
+                reasons.append("no encoded entry or control point matched")
+        else:
+            reasons += sorted(
+                {
+                    f"{x.code or x.entry_id} {x.name.best()}"
+                    + (f" CP{x.control_point}" if x.control_point else "")
+                    + f": {x.strength.value} -> {x.outcome.value}"
+                    for x in f
+                }
+            )
+        findings += f
+        misses += m
+        techs.append(
+            TechnologyResult(
+                index=i, name=tech.name, line=line(("technologies", i)), verdict=verdict, reasons=reasons
+            )
+        )
+    coverage = _coverage(version)
+    verdict = max((t.verdict for t in techs), key=lambda v: v.rank)
+    verdict_reasons: list[str] = []
+    caveats: list[str] = []
+    if verdict is Verdict.FREE and not coverage.complete:
+        gap = (
+            f"version {version.id} is only partly encoded: {coverage.encoded_entries} of "
+            f"{coverage.official_entries} entries, few with all their control points; 'free' means no "
+            "encoded entry matched, not that the technology is absent from the official catalogue"
+        )
+        caveats.append(gap)
+        if strict:
+            verdict = Verdict.REVIEW
+            verdict_reasons.append("--strict: the catalogue coverage gap turns 'free' into 'review'")
+    if not _is_export(deal):
+        verdict_reasons.append(
+            "exporter and recipient are both in mainland China (CN): the transfer does not "
+            "leave China, so the catalogue's export rules do not apply"
+        )
+        if findings:
+            caveats.append(
+                "dual-use technology provided to foreign persons inside China can still need an "
+                "export-control licence (出口管制法 art. 2(3))"
+            )
+        verdict = Verdict.NOT_EXPORT
+    elif deal.recipient and deal.recipient.country in ("HK", "MO", "TW"):
+        caveats.append(
+            f"the recipient is in {deal.recipient.country}: outside mainland China, so treated as "
+            "a technology export"
+        )
+    verdict_reasons += [f"{t.name}: {t.verdict.value}" for t in techs]
+    dual_use = sorted(
+        {f"{f.code or f.entry_id} {f.name.best()}: {f.dual_use_hint}" for f in findings if f.dual_use_hint}
+    )
+    if version.meta.notice and version.meta.notice.zh:
+        caveats.append(f"{version.meta.instrument.best('zh')}: {version.meta.notice.zh}")
+    return Assessment(
+        tool_version=__version__,
+        deal_file=deal_file,
+        deal_title=deal.title,
+        verdict=verdict,
+        verdict_reasons=verdict_reasons,
+        catalogue=CatalogueRef(
+            version=version.id,
+            instrument=version.meta.instrument,
+            effective=version.meta.effective.isoformat(),
+            superseded=version.superseded.isoformat() if version.superseded else None,
+            selected_by=selection.selected_by,
+            selection_date=selection.date.isoformat() if selection.date else None,
+            reason=selection.reason,
+            sha256=catalogue.sha256,
+            coverage=coverage,
+        ),
+        technologies=techs,
+        findings=sorted(findings, key=_finding_key),
+        near_misses=sorted(misses, key=lambda m: (m.technology, m.entry_id, m.control_point or "", m.reason)),
+        caveats=caveats,
+        dual_use=dual_use,
+        next_duty=NEXT_DUTY[verdict],
+    )
+
+
+def _finding_key(f: Finding) -> tuple[int, int, str, int, str]:
+    cp = int(f.control_point) if f.control_point and f.control_point.isdigit() else -1
+    return (-f.outcome.rank, f.technology, f.code or f.entry_id, cp, f.strength.value)
+
+
+NEXT_DUTY = {
+    Verdict.PROHIBITED: "Do not export: prohibited technology may not be exported (技术进出口管理条例 art. 29).",
+    Verdict.LICENCE_REQUIRED: "Stop substantive negotiation and apply to the provincial commerce department for a "
+    "technology export licence; negotiate and sign only after the letter of intent (技术进出口管理条例 arts. 30–33).",
+    Verdict.REVIEW: "Have counsel review the findings and supply what is missing before any substantive "
+    "negotiation; do not treat this transfer as free.",
+    Verdict.FREE: "Free technology still needs contract registration with the commerce department after the "
+    "contract takes effect (技术进出口管理条例 arts. 36–37).",
+    Verdict.NOT_EXPORT: "No technology export: the catalogue does not apply; check dual-use rules if foreign "
+    "persons in China receive controlled technology.",
+}

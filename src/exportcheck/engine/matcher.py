@@ -1,0 +1,175 @@
+"""Compile a version's terms once into one Aho-Corasick automaton; find them in a technology's text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from ..catalogue import ResolvedVersion
+from ..models.assessment import TermOrigin
+from ..models.catalogue import Entry, MatchingAids
+from ..normalize import Normalised, normalise, normalise_term
+
+# Kinds of pattern: 'term' and 'name' of a point are decisive, 'related' only suggests, 'exclude' discards.
+TERM, RELATED, EXCLUDE, NAME = "term", "related", "exclude", "name"
+_PAREN = re.compile(r"[（(].*$")
+_TAIL = re.compile(r"(?:的)?(?:技术|工艺|技术和工艺|生产技术)$")
+_GENERIC_EN = {"technolog", "technique", "product", "of", "and", "the", "for", "a", "an", "in", "to", "s"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    entry_id: str
+    control_point: str | None
+    kind: str
+    term: str
+    parts: tuple[str, ...]
+    origin: TermOrigin
+
+
+@dataclass(frozen=True)
+class Hit:
+    pattern: int
+    part: int
+    field: str
+    quote: str
+
+
+@dataclass
+class CompiledVersion:
+    version: str
+    patterns: list[Pattern] = field(default_factory=list)
+    automaton: ahocorasick.Automaton | None = None
+
+    def find(self, fields: list[tuple[str, Normalised]]) -> dict[int, list[Hit]]:
+        """Patterns whose every part occurs in the fields; their hits, first per part and field."""
+        found: dict[int, dict[int, list[Hit]]] = {}
+        if self.automaton is None:
+            return {}
+        for fname, norm in fields:
+            text = norm.text
+            for end_index, refs in self.automaton.iter(text):
+                end = end_index + 1
+                for pidx, part_idx, length in refs:
+                    start = end - length
+                    if text[start] != " " and text[start].isascii() and text[start - 1] != " ":
+                        continue
+                    if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
+                        continue
+                    hits = found.setdefault(pidx, {}).setdefault(part_idx, [])
+                    if not any(h.field == fname for h in hits):
+                        a, b = start, end
+                        while a < b and text[a] == " ":
+                            a += 1
+                        while b > a and text[b - 1] == " ":
+                            b -= 1
+                        hits.append(Hit(pidx, part_idx, fname, norm.quote(a, b)))
+        out: dict[int, list[Hit]] = {}
+        for pidx, by_part in found.items():
+            if len(by_part) == len(self.patterns[pidx].parts):
+                out[pidx] = [h for part in sorted(by_part) for h in by_part[part]]
+        return out
+
+
+def _split(term: str) -> tuple[str, ...]:
+    parts = [normalise_term(p) for p in term.split("&")]
+    return tuple(p for p in parts if p)
+
+
+def _legal_names(zh: str | None) -> list[str]:
+    """A point's or entry's Chinese heading without its parenthetical, and without a generic tail."""
+    if not zh:
+        return []
+    head = _PAREN.sub("", zh).strip("：:;；。…. ")
+    if not head or len(head) > 40:
+        return []
+    names = [head]
+    short = _TAIL.sub("", head)
+    if short != head and len(short) >= 4:
+        names.append(short)
+    return names
+
+
+def _english_name(en: str | None) -> list[str]:
+    if not en:
+        return []
+    head = _PAREN.sub("", en).strip()
+    words = normalise_term(head).split()
+    if len(words) > 8 or len([w for w in words if w not in _GENERIC_EN]) < 2:
+        return []
+    return [head]
+
+
+def _aid_patterns(entry: Entry, cp: str | None, aids: MatchingAids) -> list[Pattern]:
+    out = []
+    for kind, terms in ((TERM, aids.terms), (RELATED, aids.related), (EXCLUDE, aids.exclude)):
+        for term in terms:
+            parts = _split(term)
+            if parts:
+                out.append(Pattern(entry.id, cp, kind, term, parts, TermOrigin.EXPORTCHECK_AID))
+    return out
+
+
+def patterns_for(entry: Entry) -> list[Pattern]:
+    pats: list[Pattern] = []
+    for name in _legal_names(entry.name.zh):
+        pats.append(Pattern(entry.id, None, NAME, name, _split(name), TermOrigin.LEGAL_TEXT))
+    for name in _english_name(entry.name.en):
+        pats.append(Pattern(entry.id, None, NAME, name, _split(name), TermOrigin.EXPORTCHECK_AID))
+    pats += _aid_patterns(entry, None, entry.aids)
+    for cp in entry.control_points:
+        for name in _legal_names(cp.text.zh):
+            pats.append(Pattern(entry.id, cp.number, TERM, name, _split(name), TermOrigin.LEGAL_TEXT))
+        for name in _english_name(cp.text.en):
+            pats.append(Pattern(entry.id, cp.number, TERM, name, _split(name), TermOrigin.EXPORTCHECK_AID))
+        for sub in cp.sub_points:
+            for name in _legal_names(sub.zh):
+                pats.append(Pattern(entry.id, cp.number, RELATED, name, _split(name), TermOrigin.LEGAL_TEXT))
+        pats += _aid_patterns(entry, cp.number, cp.aids)
+    return [p for p in pats if p.parts]
+
+
+def compile_entries(version_id: str, entries: list[Entry]) -> CompiledVersion:
+    compiled = CompiledVersion(version=version_id)
+    seen: set[tuple[str, str | None, str, tuple[str, ...]]] = set()
+    index: dict[str, list[tuple[int, int, int]]] = {}
+    for entry in entries:
+        for pat in patterns_for(entry):
+            key = (pat.entry_id, pat.control_point, pat.kind, pat.parts)
+            if key in seen:
+                continue
+            seen.add(key)
+            pidx = len(compiled.patterns)
+            compiled.patterns.append(pat)
+            for part_idx, part in enumerate(pat.parts):
+                index.setdefault(part, []).append((pidx, part_idx, len(part)))
+    if index:
+        automaton = ahocorasick.Automaton()
+        for word, refs in index.items():
+            automaton.add_word(word, tuple(refs))
+        automaton.make_automaton()
+        compiled.automaton = automaton
+    return compiled
+
+
+_CACHE: dict[int, tuple[ResolvedVersion, CompiledVersion]] = {}
+
+
+def compile_version(version: ResolvedVersion) -> CompiledVersion:
+    """Compiled once per loaded version per process (the cache keeps the version alive)."""
+    cached = _CACHE.get(id(version))
+    if cached is None or cached[0] is not version:
+        cached = (version, compile_entries(version.id, version.sorted_entries()))
+        _CACHE[id(version)] = cached
+    return cached[1]
+
+
+def fields_of(name: str, description: str | None, keywords: list[str]) -> list[tuple[str, Normalised]]:
+    out = [("name", normalise(name))]
+    if description:
+        out.append(("description", normalise(description)))
+    if keywords:
+        out.append(("keywords", normalise(" ; ".join(keywords))))
+    return out

@@ -1,0 +1,172 @@
+"""Render an Assessment as JSON, Markdown or rich text. Each returns a string; nothing prints."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from ..models.assessment import Assessment, Finding, Verdict
+from .labels import STRENGTH, label, verdict_text
+
+VERDICT_STYLE = {
+    Verdict.PROHIBITED: "bold white on red",
+    Verdict.LICENCE_REQUIRED: "bold red",
+    Verdict.REVIEW: "bold yellow",
+    Verdict.FREE: "bold green",
+    Verdict.NOT_EXPORT: "bold cyan",
+}
+
+
+def render_json(assessment: Assessment, explain: bool = True) -> str:
+    data = assessment.model_dump(mode="json")
+    if not explain:
+        data["near_misses"] = []
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cp(f: Finding, lang: str) -> str:
+    if not f.control_point:
+        return "—"
+    text = f.control_point_text.best(lang) if f.control_point_text else ""
+    return f"{f.control_point} {text}"
+
+
+def _coverage_line(a: Assessment, lang: str) -> str:
+    c = a.catalogue.coverage
+    line = (
+        f"{label(lang, 'encoded')} {c.encoded_entries} {label(lang, 'of')} {c.official_entries} "
+        f"{label(lang, 'entries')} ({c.encoded_prohibited}/{c.official_prohibited} J, "
+        f"{c.encoded_restricted}/{c.official_restricted} X), {c.encoded_control_points} "
+        f"{label(lang, 'control_points')}"
+    )
+    if c.unconfirmed_entries:
+        line += f"; {c.unconfirmed_entries} unconfirmed in this version"
+    return line
+
+
+def _evidence_line(f: Finding) -> str:
+    return "; ".join(
+        f"'{e.deal_text}' ~ '{e.term}' ({'legal text' if e.origin == 'legal_text' else 'exportcheck aid'}, "
+        f"{e.field}{f' line {e.line}' if e.line else ''})"
+        for e in f.evidence
+    )
+
+
+def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = False) -> str:
+    a = assessment
+    out = [f"# exportcheck: {a.deal_title}", ""]
+    out.append(f"**{verdict_text(lang, a.verdict)}** (`{a.verdict.value}`)")
+    out.append("")
+    out.append(f"- {label(lang, 'deal')}: `{a.deal_file}`")
+    out.append(
+        f"- {label(lang, 'catalogue')}: {a.catalogue.version} — {a.catalogue.instrument.best(lang)} "
+        f"({label(lang, 'selected')}: {a.catalogue.reason})"
+    )
+    out.append(f"- {label(lang, 'coverage')}: {_coverage_line(a, lang)}")
+    out.append(f"- {label(lang, 'next')}: {a.next_duty}")
+    out.append("")
+    out.append(f"## {label(lang, 'findings')}")
+    out.append("")
+    if not a.findings:
+        out.append(f"_{label(lang, 'none')}_")
+    else:
+        out.append(
+            f"| {label(lang, 'technology')} | {label(lang, 'entry')} | {label(lang, 'cp')} | "
+            f"{label(lang, 'strength')} | {label(lang, 'outcome')} |"
+        )
+        out.append("|---|---|---|---|---|")
+        for f in a.findings:
+            out.append(
+                f"| {f.technology_name} | {f.code or f.entry_id} {f.name.best(lang)} ({f.part.value}) | "
+                f"{_cp(f, lang)} | {STRENGTH[lang if lang in STRENGTH else 'en'][f.strength.value]} | "
+                f"{f.outcome.value} |"
+            )
+        out.append("")
+        for f in a.findings:
+            head = f"{f.code or f.entry_id}" + (f" CP{f.control_point}" if f.control_point else "")
+            out.append(f"- **{head}** — {label(lang, 'evidence')}: {_evidence_line(f)}")
+            for r in f.reasons:
+                out.append(f"  - {r}")
+            for p in f.parameters:
+                state = {True: "meets", False: "below", None: "missing"}[p.holds]
+                out.append(f"  - {p.requirement}: {p.given or '—'} ({state})")
+            for q in f.questions:
+                out.append(f"  - ❓ {q}")
+            out.append(f"  - {label(lang, 'provenance')}: {f.fidelity.label}; sources {', '.join(f.sources)}")
+    if explain and a.near_misses:
+        out += ["", f"## {label(lang, 'near_misses')}", ""]
+        for m in a.near_misses:
+            cp = f" CP{m.control_point}" if m.control_point else ""
+            out.append(f"- {m.code or m.entry_id}{cp} {m.name.best(lang)}: {m.reason}")
+    if a.dual_use:
+        out += ["", f"## {label(lang, 'dual_use')}", ""] + [f"- {d}" for d in a.dual_use]
+    if a.caveats:
+        out += ["", f"## {label(lang, 'caveats')}", ""] + [f"- {c}" for c in a.caveats]
+    out += ["", f"> {label(lang, 'disclaimer')}", ""]
+    return "\n".join(out)
+
+
+def render_text(
+    assessment: Assessment, lang: str = "en", explain: bool = False, color: bool = False, width: int = 110
+) -> str:
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    a = assessment
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+    )
+    head = Text()
+    head.append(verdict_text(lang, a.verdict), style=VERDICT_STYLE[a.verdict])
+    head.append(f"\n{a.deal_title}\n", style="bold")
+    head.append(f"{label(lang, 'catalogue')}: {a.catalogue.version} — {a.catalogue.instrument.best(lang)}\n")
+    head.append(f"  {label(lang, 'selected')}: {a.catalogue.reason}\n")
+    head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
+    head.append(f"{label(lang, 'next')}: {a.next_duty}")
+    console.print(Panel(head, title=f"exportcheck — {a.deal_file}", expand=True))
+    if a.findings:
+        table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
+        for col in ("technology", "entry", "cp", "strength", "outcome", "evidence"):
+            table.add_column(label(lang, col))
+        for f in a.findings:
+            detail = _evidence_line(f)
+            extra = [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters), *f.questions]
+            if extra:
+                detail += "\n" + "\n".join(f"• {x}" for x in extra)
+            table.add_row(
+                f.technology_name,
+                f"{f.code or f.entry_id}\n{f.name.best(lang)}\n({f.part.value})",
+                _cp(f, lang),
+                STRENGTH[lang if lang in STRENGTH else "en"][f.strength.value],
+                Text(f.outcome.value, style=VERDICT_STYLE[f.outcome]),
+                detail,
+            )
+        console.print(table)
+    else:
+        console.print(f"{label(lang, 'findings')}: {label(lang, 'none')}")
+    for t in a.technologies:
+        console.print(f"• {t.name}: {t.verdict.value} — {'; '.join(t.reasons)}")
+    blocks = []
+    if explain and a.near_misses:
+        blocks.append(Text(label(lang, "near_misses"), style="bold"))
+        for m in a.near_misses:
+            cp = f" CP{m.control_point}" if m.control_point else ""
+            blocks.append(Text(f"  {m.code or m.entry_id}{cp} {m.name.best(lang)}: {m.reason}"))
+    if a.dual_use:
+        blocks.append(Text(label(lang, "dual_use"), style="bold"))
+        blocks += [Text(f"  {d}") for d in a.dual_use]
+    if a.caveats:
+        blocks.append(Text(label(lang, "caveats"), style="bold"))
+        blocks += [Text(f"  {c}") for c in a.caveats]
+    if blocks:
+        console.print(Group(*blocks))
+    console.print(Text(label(lang, "disclaimer"), style="dim"))
+    return buf.getvalue()

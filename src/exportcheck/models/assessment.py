@@ -1,0 +1,153 @@
+"""What the engine returns: verdict, findings with evidence, near misses and coverage."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .catalogue import Part, PresenceStatus
+from .common import Fidelity, Text
+
+FORMAT_VERSION = 1
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Verdict(StrEnum):
+    PROHIBITED = "prohibited"
+    LICENCE_REQUIRED = "licence_required"
+    REVIEW = "review"
+    FREE = "free"
+    NOT_EXPORT = "not_export"
+
+    @property
+    def rank(self) -> int:
+        return VERDICT_RANK[self]
+
+
+# Severity order used for the overall verdict and for --fail-on thresholds.
+VERDICT_RANK = {
+    Verdict.NOT_EXPORT: 0,
+    Verdict.FREE: 1,
+    Verdict.REVIEW: 2,
+    Verdict.LICENCE_REQUIRED: 3,
+    Verdict.PROHIBITED: 4,
+}
+
+
+class Strength(StrEnum):
+    MATCH = "match"
+    POSSIBLE = "possible"
+
+
+class TermOrigin(StrEnum):
+    LEGAL_TEXT = "legal_text"  # the entry's or point's own wording
+    EXPORTCHECK_AID = "exportcheck_aid"  # a matching aid authored by exportcheck
+
+
+class Evidence(Out):
+    technology: int = Field(description="Index of the technology in the deal (0-based).")
+    field: str = Field(description="Which field matched: name, description, keywords, parameters.")
+    line: int | None = Field(default=None, description="Line of that field in the deal file.")
+    deal_text: str = Field(description="The deal's words that matched, as written.")
+    term: str = Field(description="The catalogue term or aid that fired.")
+    origin: TermOrigin
+    kind: str = Field(description="term | related | name")
+
+
+class ParameterCheck(Out):
+    parameter: str
+    requirement: str = Field(description="e.g. 'compaction density at 220 MPa >= 2.58 g/cm3'.")
+    given: str | None = Field(default=None, description="The deal's value as written; null when missing.")
+    holds: bool | None = Field(description="True/False when evaluated; null when the value is missing.")
+    note: str | None = None
+
+
+class Finding(Out):
+    code: str | None
+    entry_id: str
+    name: Text
+    part: Part
+    part_confirmed: bool
+    control_point: str | None = Field(
+        description="The point's number, null when the entry matched as a whole."
+    )
+    control_point_text: Text | None = None
+    strength: Strength
+    outcome: Verdict = Field(description="What this finding alone calls for.")
+    reasons: list[str] = Field(
+        default_factory=list, description="Why the strength and outcome are what they are."
+    )
+    technology: int
+    technology_name: str
+    evidence: list[Evidence]
+    parameters: list[ParameterCheck] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list, description="What the user must supply to decide.")
+    unevaluated: list[str] = Field(
+        default_factory=list, description="Conditions exportcheck did not evaluate."
+    )
+    fidelity: Fidelity = Field(description="Fidelity of the matched legal wording.")
+    sources: list[str]
+    presence: PresenceStatus
+    dual_use_hint: str | None = None
+
+
+class NearMiss(Out):
+    entry_id: str
+    code: str | None
+    name: Text
+    control_point: str | None
+    technology: int
+    reason: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class TechnologyResult(Out):
+    index: int
+    name: str
+    line: int | None
+    verdict: Verdict
+    reasons: list[str] = Field(default_factory=list)
+
+
+class CoverageOut(Out):
+    official_entries: int
+    official_prohibited: int
+    official_restricted: int
+    encoded_entries: int
+    encoded_prohibited: int
+    encoded_restricted: int
+    unconfirmed_entries: int
+    encoded_control_points: int
+    complete: bool
+
+
+class CatalogueRef(Out):
+    version: str
+    instrument: Text
+    effective: str
+    superseded: str | None
+    selected_by: str = Field(description="deal_date | as_of | pinned | today")
+    selection_date: str | None
+    reason: str
+    sha256: str
+    coverage: CoverageOut
+
+
+class Assessment(Out):
+    format_version: int = FORMAT_VERSION
+    tool_version: str
+    deal_file: str
+    deal_title: str
+    verdict: Verdict
+    verdict_reasons: list[str]
+    catalogue: CatalogueRef
+    technologies: list[TechnologyResult]
+    findings: list[Finding]
+    near_misses: list[NearMiss] = Field(default_factory=list)
+    caveats: list[str] = Field(default_factory=list)
+    dual_use: list[str] = Field(default_factory=list)
+    next_duty: str = Field(description="The duty that follows from the verdict, in one sentence.")

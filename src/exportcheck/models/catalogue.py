@@ -1,0 +1,243 @@
+"""The catalogue: versions, entries, control points, typed parameters and matching aids.
+
+Legal text (names, control points, parameters) always carries a Provenance. Matching aids are
+authored by exportcheck and live under their own `aids` key, never mixed with legal text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+
+from .common import Provenance, Strict, Text
+
+CatalogueCode = Annotated[str, StringConstraints(pattern=r"^\d{6}[JX]$")]
+EntryId = Annotated[str, StringConstraints(pattern=r"^M\d{1,3}$")]
+VersionId = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+
+
+class Part(StrEnum):
+    PROHIBITED = "prohibited"
+    RESTRICTED = "restricted"
+
+    @property
+    def suffix(self) -> str:
+        return "J" if self is Part.PROHIBITED else "X"
+
+
+class Comparator(StrEnum):
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+
+    def holds(self, value: float, threshold: float) -> bool:
+        return {
+            Comparator.GE: value >= threshold,
+            Comparator.GT: value > threshold,
+            Comparator.LE: value <= threshold,
+            Comparator.LT: value < threshold,
+        }[self]
+
+
+class PresenceStatus(StrEnum):
+    """Whether the entry is known to be part of this version."""
+
+    EVIDENCED = "evidenced"  # a source for this version shows it
+    INFERRED = (
+        "inferred"  # follows from sources by stated reasoning (e.g. not among a complete deletion list)
+    )
+    UNCONFIRMED = "unconfirmed"  # fate in this version unknown: a match gives `review`
+
+
+class MatchingAids(Strict):
+    """Terms authored by exportcheck to recognise a control point or entry. Not legal text."""
+
+    terms: list[str] = Field(
+        default_factory=list,
+        description="Distinctive phrases (zh or en); one occurring in a technology's text is a `match`. "
+        "'A & B' requires all parts to occur. English words match by stem (recommend ~ recommender).",
+    )
+    related: list[str] = Field(
+        default_factory=list,
+        description="Weaker phrases; on their own they give only a `possible` match.",
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Phrases that take a technology outside the point (near miss with a reason).",
+    )
+    note: str | None = Field(default=None, description="Why these terms; author's reasoning.")
+
+
+class ParameterAids(Strict):
+    """Names a deal may use for a parameter. Authored by exportcheck; not legal text."""
+
+    aliases: list[str] = Field(default_factory=list, description="Parameter names users may write.")
+
+
+class Parameter(Strict):
+    """A numeric technical parameter of a control point, e.g. '>= 2.58 g/cm3 at 220 MPa'."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$", description="Stable slug, e.g. compaction_density_220mpa.")
+    name: Text = Field(description="What is measured.")
+    comparator: Comparator = Field(description="How the technology's value is compared with the threshold.")
+    value: float = Field(description="Threshold.")
+    unit: str = Field(description="Canonical unit: g/cm3, mAh/g, %, V, MPa, ppb ...")
+    condition: str | None = Field(default=None, description="Measuring condition, e.g. 'at 220 MPa'.")
+    provenance: Provenance
+    aids: ParameterAids = Field(default_factory=ParameterAids)
+
+    def describe(self) -> str:
+        cond = f" {self.condition}" if self.condition else ""
+        unit = "" if self.unit in ("%",) else " "
+        return f"{self.name.best()}{cond} {self.comparator.value} {self.value:g}{unit}{self.unit}"
+
+
+class ControlPoint(Strict):
+    """A numbered control point (控制要点) of an entry."""
+
+    number: str = Field(pattern=r"^\d+$", description="The point's number as printed in this version.")
+    text: Text = Field(description="Wording of the point (zh legal, en unofficial).")
+    sub_points: list[Text] = Field(default_factory=list, description="Listed sub-items, if any.")
+    parameters: list[Parameter] = Field(
+        default_factory=list, description="Numeric thresholds; all must hold (同时满足)."
+    )
+    conditions: list[Text] = Field(
+        default_factory=list,
+        description="Non-numeric conditions that exportcheck does not evaluate (e.g. a chemical formula).",
+    )
+    provenance: Provenance
+    notes: list[str] = Field(default_factory=list)
+    aids: MatchingAids = Field(default_factory=MatchingAids)
+
+
+class CodeAlias(Strict):
+    """Another code the same entry carries in another version or source."""
+
+    code: CatalogueCode
+    context: str = Field(description="Where this code is printed, e.g. '2023 catalogue (No. 57)'.")
+    provenance: Provenance
+
+
+class Presence(Strict):
+    status: PresenceStatus
+    provenance: Provenance | None = None
+    note: str | None = None
+
+
+class Entry(Strict):
+    """One catalogue entry (技术条目) as it stands in one version."""
+
+    id: EntryId = Field(description="exportcheck's stable ID (row of the reference master table).")
+    part: Part = Field(description="prohibited (code ends J) or restricted (code ends X).")
+    part_confirmed: bool = Field(
+        default=True, description="False when sources do not settle prohibited vs restricted."
+    )
+    code: CatalogueCode | None = Field(default=None, description="Code in this version, when known.")
+    code_provenance: Provenance | None = None
+    other_codes: list[CodeAlias] = Field(default_factory=list)
+    serial: int | None = Field(default=None, description="Serial number (序号) within its part.")
+    industry: Text | None = None
+    name: Text
+    provenance: Provenance = Field(description="Provenance of the entry's name.")
+    presence: Presence
+    control_points: list[ControlPoint] = Field(default_factory=list)
+    control_points_complete: bool = Field(
+        default=False, description="True only when every control point of this version is encoded."
+    )
+    notes: list[str] = Field(default_factory=list)
+    aids: MatchingAids = Field(
+        default_factory=MatchingAids, description="Entry-level aids (match without a control point)."
+    )
+    dual_use_hint: str | None = Field(
+        default=None, description="Why this entry may also fall under dual-use export control."
+    )
+
+    @field_validator("code")
+    @classmethod
+    def _code_matches_part(cls, code: str | None, info: ValidationInfo) -> str | None:
+        part = info.data.get("part")
+        if code is not None and isinstance(part, Part) and not code.endswith(part.suffix):
+            raise ValueError(
+                f"code {code} ends in {code[-1]} but part is {part.value} (expected suffix {part.suffix})"
+            )
+        return code
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Entry:
+        if self.code is not None and self.code_provenance is None:
+            raise ValueError("code given without code_provenance")
+        numbers = [cp.number for cp in self.control_points]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError(f"duplicate control point numbers: {numbers}")
+        return self
+
+    @property
+    def all_codes(self) -> list[str]:
+        codes = [self.code] if self.code else []
+        return codes + [a.code for a in self.other_codes if a.code not in codes]
+
+
+class Counts(Strict):
+    total: int = Field(ge=0)
+    prohibited: int = Field(ge=0)
+    restricted: int = Field(ge=0)
+    provenance: Provenance
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Counts:
+        if self.prohibited + self.restricted != self.total:
+            raise ValueError(f"{self.prohibited} + {self.restricted} != {self.total}")
+        return self
+
+
+class VersionStatus(StrEnum):
+    LAW = "law"
+    DRAFT = "draft"
+
+
+class CarryPolicy(StrEnum):
+    CONFIRMED = "confirmed"  # the amending instrument's change list is complete
+    UNCONFIRMED = "unconfirmed"  # unnamed changes exist: carried entries are flagged
+
+
+class Deletion(Strict):
+    id: EntryId
+    code: CatalogueCode | None = None
+    name: Text
+    provenance: Provenance
+
+
+class CatalogueVersion(Strict):
+    """One version of the catalogue and the instrument that made it."""
+
+    id: VersionId
+    title: Text
+    instrument: Text = Field(description="Instrument and number, e.g. 商务部 科技部公告2020年第38号.")
+    issuers: list[Text]
+    status: VersionStatus = VersionStatus.LAW
+    published: dt.date
+    effective: dt.date
+    supersedes: str | None = Field(default=None, description="What this version replaced.")
+    official_counts: Counts
+    amends: VersionId | None = Field(
+        default=None, description="Version whose entries carry over unless deleted or re-listed here."
+    )
+    carry: CarryPolicy = Field(
+        default=CarryPolicy.UNCONFIRMED,
+        description="How carried entries are flagged: 'confirmed' only when the change list is complete.",
+    )
+    deleted: list[Deletion] = Field(default_factory=list, description="Entries this version removes.")
+    notice: Text | None = Field(default=None, description="Sentence of the instrument worth printing.")
+    sources: list[str] = Field(min_length=1)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Source(Strict):
+    title: str
+    urls: list[str] = Field(default_factory=list)
+    kind: str = Field(pattern=r"^(official|repost|translation|commentary|press|draft|law)$")
+    note: str | None = None

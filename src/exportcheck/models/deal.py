@@ -1,0 +1,165 @@
+"""The deal file: a planned technology transfer, as users write it in YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import Field, field_validator, model_validator
+
+from ..countries import ISO_3166_ALPHA2
+from .common import Strict
+
+
+class Channel(StrEnum):
+    """How the technology moves (技术进出口管理条例 art. 2)."""
+
+    TRADE = "trade"
+    INVESTMENT = "investment"
+    COOPERATION = "cooperation"
+
+
+class Form(StrEnum):
+    """Forms of technology transfer (技术进出口管理条例 art. 2(2))."""
+
+    PATENT_ASSIGNMENT = "patent_assignment"
+    PATENT_APPLICATION_ASSIGNMENT = "patent_application_assignment"
+    PATENT_LICENCE = "patent_licence"
+    KNOW_HOW_TRANSFER = "know_how_transfer"
+    TECHNICAL_SERVICE = "technical_service"
+    OTHER = "other"
+
+
+class Stage(StrEnum):
+    PLANNING = "planning"
+    NEGOTIATING = "negotiating"
+    SIGNED = "signed"
+    PERFORMED = "performed"
+
+
+class Party(Strict):
+    name: str = Field(min_length=1, max_length=500, description="Legal name of the party.")
+    country: str = Field(
+        description="ISO 3166-1 alpha-2 code, e.g. CN, US, NO. Quote it or not: NO stays Norway here."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rejoin_flow_name(cls, data: object) -> object:
+        """`{name: Example Co., Ltd., country: CN}` splits at the comma in YAML flow style, leaving
+        `Ltd.` as a key without a value; join such bare keys that follow `name` back onto the name."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return data
+        keys = list(data)
+        start = keys.index("name") + 1
+        joined, out = [data["name"]], {}
+        for i, key in enumerate(keys):
+            if (
+                i >= start
+                and data[key] is None
+                and key not in cls.model_fields
+                and len(joined) == i - start + 1
+            ):
+                joined.append(str(key))
+            elif key != "name":
+                out[key] = data[key]
+        return {"name": ", ".join(joined), **out}
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError(
+                f"got the boolean {value}; a YAML 1.1 tool turned a country code (NO? ON? Y?) into a boolean — quote it"
+            )
+        if not isinstance(value, str):
+            raise ValueError(f"must be a two-letter ISO 3166 code, got {type(value).__name__} {value!r}")
+        code = value.strip().upper()
+        if code not in ISO_3166_ALPHA2:
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. CN, US, DE, NO)")
+        return code
+
+
+ParameterValue = str | int | float
+
+
+class Technology(Strict):
+    """One technology the deal transfers; describe what the recipient actually receives."""
+
+    name: str = Field(min_length=1, max_length=500, description="Short name of the technology.")
+    description: str | None = Field(
+        default=None,
+        max_length=50_000,
+        description="What is transferred: source code, know-how, designs, services... English or Chinese.",
+    )
+    keywords: list[str] = Field(default_factory=list, max_length=200, description="Optional extra terms.")
+    parameters: dict[str, ParameterValue] = Field(
+        default_factory=dict,
+        description="Technical parameters by free-form name, values with units, e.g. "
+        "{'compaction density at 220 MPa': '2.62 g/cm3'}.",
+    )
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_are_text(cls, value: list[str]) -> list[str]:
+        return [k for k in value if k.strip()]
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _no_bool_params(cls, value: object) -> object:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, bool) or item is None or isinstance(item, list | dict):
+                    raise ValueError(f"parameter {key!r} needs a number with its unit, e.g. '2.62 g/cm3'")
+        return value
+
+
+class LicenceRecord(Strict):
+    """Progress of a restricted-technology licence, as recorded by the exporter."""
+
+    technologies: list[str] = Field(
+        default_factory=list,
+        description="Names of the deal's technologies this record covers; empty = all of them.",
+    )
+    entries: list[str] = Field(
+        default_factory=list, description="Catalogue codes the licence covers, e.g. 086501X; empty = any."
+    )
+    application_date: dt.date | None = Field(default=None, description="When the 申请书 was filed.")
+    authority: str | None = Field(
+        default=None, description="e.g. 北京市商务局 (Beijing Municipal Commerce Bureau)."
+    )
+    letter_of_intent_number: str | None = Field(default=None, description="技术出口许可意向书 number.")
+    letter_of_intent_date: dt.date | None = None
+    letter_of_intent_expiry: dt.date | None = None
+    licence_number: str | None = Field(default=None, description="技术出口许可证 number.")
+    licence_issued: dt.date | None = None
+    licence_expiry: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LicenceRecord:
+        if self.licence_number and not self.licence_issued:
+            raise ValueError("licence_number given without licence_issued (the date the licence was issued)")
+        if self.licence_issued and self.licence_expiry and self.licence_expiry < self.licence_issued:
+            raise ValueError("licence_expiry is before licence_issued")
+        return self
+
+
+class Deal(Strict):
+    """A planned technology transfer out of mainland China."""
+
+    title: str = Field(min_length=1, max_length=500, description="What the deal is.")
+    date: dt.date | None = Field(
+        default=None,
+        description="When the transfer is negotiated or contracted; picks the catalogue version.",
+    )
+    exporter: Party | None = Field(default=None, description="The party transferring the technology.")
+    recipient: Party | None = Field(default=None, description="The party receiving it.")
+    channel: Channel | None = Field(default=None, description="trade | investment | cooperation.")
+    forms: list[Form] = Field(default_factory=list, description="Forms of transfer (art. 2(2)).")
+    stage: Stage | None = Field(default=None, description="planning | negotiating | signed | performed.")
+    state_secret: bool | None = Field(
+        default=None, description="Whether the technology is a state secret (needs a confidentiality review)."
+    )
+    technologies: list[Technology] = Field(min_length=1, max_length=1000)
+    licences: list[LicenceRecord] = Field(default_factory=list, description="Licence progress, if any.")
+    notes: str | None = Field(default=None, max_length=50_000)

@@ -1,0 +1,38 @@
+"""Shared fixtures: the tiny synthetic catalogue and helpers that write real YAML files."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from exportcheck.catalogue import Catalogue, load_catalogue
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def mini() -> Catalogue:
+    return load_catalogue(DATA / "mini")
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the mini catalogue, for tests that break it."""
+    target = tmp_path / "cat"
+    shutil.copytree(DATA / "mini", target)
+    return target
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write

@@ -1,0 +1,94 @@
+"""Integrity of the shipped catalogue data: validates, counts, provenance, and self-matching aids."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from exportcheck.catalogue import shipped_catalogue
+from exportcheck.engine.assess import assess, select_version
+from exportcheck.models.assessment import Strength
+from exportcheck.models.catalogue import Part
+from exportcheck.models.common import Fidelity
+from exportcheck.models.deal import Deal
+
+CAT = shipped_catalogue()
+
+
+def test_2020_official_counts() -> None:
+    c = CAT.versions["2020"].meta.official_counts
+    assert (c.total, c.prohibited, c.restricted) == (164, 29, 135)
+
+
+@pytest.mark.parametrize("version", sorted(CAT.versions))
+def test_encoded_never_exceeds_official(version: str) -> None:
+    cov = CAT.versions[version].coverage()
+    assert cov.encoded_prohibited <= cov.official_prohibited
+    assert cov.encoded_restricted <= cov.official_restricted
+    assert not cov.complete  # no version is fully encoded; flip only with the official text in hand
+
+
+def test_information_processing_2020_points_18_and_21_official() -> None:
+    v = CAT.versions["2020"]
+    entry = v.find("056101X")
+    assert entry is not None and v.find("086501X") is entry
+    cps = {cp.number: cp for cp in entry.control_points}
+    assert cps["18"].text.zh == "人工智能交互界面技术"
+    assert cps["21"].text.zh == "基于数据分析的个性化信息推送服务技术"
+    assert cps["18"].provenance.fidelity is Fidelity.OFFICIAL
+    assert cps["21"].provenance.fidelity is Fidelity.OFFICIAL
+
+
+def test_code_suffix_matches_part_everywhere() -> None:
+    for v in CAT.versions.values():
+        for e in v.entries.values():
+            for code in e.all_codes:
+                assert code.endswith("J" if e.part is Part.PROHIBITED else "X"), (v.id, e.id, code)
+
+
+def test_back_translations_are_never_marked_official() -> None:
+    for v in CAT.versions.values():
+        for e in v.entries.values():
+            for cp in e.control_points:
+                if cp.provenance.zh_is_back_translation:
+                    assert cp.provenance.fidelity is not Fidelity.OFFICIAL, (v.id, e.id, cp.number)
+
+
+CASES = [
+    (v.id, e.id, cp.number, term)
+    for v in CAT.laws()
+    for e in v.sorted_entries()
+    for cp in e.control_points
+    for term in cp.aids.terms[:1]
+    if v.origin.get(e.id) == "listed"
+]
+
+
+@pytest.mark.parametrize(("version", "entry_id", "cp", "term"), CASES)
+def test_each_point_matches_its_own_first_term(version: str, entry_id: str, cp: str, term: str) -> None:
+    """scancode-style self-check: an aid that cannot find its own point is a broken aid."""
+    v = CAT.versions[version]
+    text = " and ".join(term.split("&"))
+    deal = Deal.model_validate(
+        {
+            "title": "self-check",
+            "technologies": [
+                {
+                    "name": "self-check",
+                    "description": f"Transfer of {text} technology, with source code and know-how.",
+                }
+            ],
+        }
+    )
+    sel = select_version(CAT, deal_date=None, as_of=None, pinned=version, today=dt.date.today())
+    result = assess(deal, CAT, sel, deal_file="self-check")
+    hits = [f for f in result.findings if f.entry_id == entry_id and f.control_point == cp]
+    misses = [m for m in result.near_misses if m.entry_id == entry_id and m.control_point == cp]
+    assert hits or misses, f"{version} {entry_id} CP{cp}: first aid term {term!r} does not find its point"
+    if hits and not cp_has_parameters(v, entry_id, cp):
+        assert hits[0].strength is Strength.MATCH
+
+
+def cp_has_parameters(v, entry_id: str, cp: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(c.parameters for c in v.entries[entry_id].control_points if c.number == cp)
