@@ -44,12 +44,19 @@ def _coverage_line(a: Assessment, lang: str) -> str:
     return line
 
 
-def _evidence_line(f: Finding) -> str:
-    return "; ".join(
-        f"'{e.deal_text}' ~ '{e.term}' ({'legal text' if e.origin == 'legal_text' else 'exportcheck aid'}, "
-        f"{e.field}{f' line {e.line}' if e.line else ''})"
-        for e in f.evidence
-    )
+def _evidence_line(f: Finding, limit: int | None = None) -> str:
+    """Distinct 'deal words' ~ 'term' pairs; the full list only when asked (--explain, JSON)."""
+    pairs: list[str] = []
+    for e in f.evidence:
+        origin = "legal text" if e.origin == "legal_text" else "exportcheck aid"
+        where = f"{e.field}{f' line {e.line}' if e.line else ''}"
+        same = e.deal_text.lower() == e.term.lower()
+        item = f"'{e.deal_text}'" + ("" if same else f" ~ '{e.term}'") + f" ({origin}, {where})"
+        if item not in pairs:
+            pairs.append(item)
+    shown = pairs if limit is None else pairs[:limit]
+    more = len(pairs) - len(shown)
+    return "; ".join(shown) + (f"; +{more} more (--explain)" if more else "")
 
 
 def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = False) -> str:
@@ -84,7 +91,7 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
         out.append("")
         for f in a.findings:
             head = f"{f.code or f.entry_id}" + (f" CP{f.control_point}" if f.control_point else "")
-            out.append(f"- **{head}** — {label(lang, 'evidence')}: {_evidence_line(f)}")
+            out.append(f"- **{head}** — {label(lang, 'evidence')}: {_evidence_line(f, None if explain else 3)}")
             for r in f.reasons:
                 out.append(f"  - {r}")
             for p in f.parameters:
@@ -134,10 +141,11 @@ def render_text(
     console.print(Panel(head, title=f"exportcheck — {a.deal_file}", expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
-        for col in ("technology", "entry", "cp", "strength", "outcome", "evidence"):
-            table.add_column(label(lang, col))
+        for col, ratio, min_width in (("technology", 2, 10), ("entry", 2, 12), ("cp", 3, 10),
+                                      ("strength", 1, 8), ("outcome", 2, 16), ("evidence", 6, 20)):
+            table.add_column(label(lang, col), ratio=ratio, min_width=min_width)
         for f in a.findings:
-            detail = _evidence_line(f)
+            detail = _evidence_line(f, None if explain else 3)
             extra = [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters), *f.questions]
             if extra:
                 detail += "\n" + "\n".join(f"• {x}" for x in extra)
