@@ -141,9 +141,12 @@ def render_text(
     console.print(Panel(head, title=f"exportcheck — {a.deal_file}", expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
-        for col, ratio, min_width in (("technology", 2, 10), ("entry", 2, 12), ("cp", 3, 10),
-                                      ("strength", 1, 8), ("outcome", 2, 16), ("evidence", 6, 20)):
-            table.add_column(label(lang, col), ratio=ratio, min_width=min_width)
+        for col, ratio in (("technology", 2), ("entry", 2), ("cp", 3), ("strength", 0), ("outcome", 0),
+                           ("evidence", 6)):
+            if ratio:
+                table.add_column(label(lang, col), ratio=ratio)
+            else:
+                table.add_column(label(lang, col), no_wrap=True)
         for f in a.findings:
             detail = _evidence_line(f, None if explain else 3)
             extra = [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters), *f.questions]
