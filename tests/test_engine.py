@@ -198,3 +198,53 @@ def test_output_is_deterministic_and_order_independent(mini: Catalogue) -> None:
     assert (
         a.model_dump_json() == assess(Deal.model_validate(deal), mini, sel, deal_file="d").model_dump_json()
     )
+
+
+@pytest.mark.parametrize(
+    ("licences", "status", "gate"),
+    [
+        ([], "missing", Verdict.LICENCE_REQUIRED),
+        ([{"application_date": "2021-02-01"}], "applied", Verdict.LICENCE_REQUIRED),
+        (
+            [{"letter_of_intent_number": "LOI-1", "letter_of_intent_date": "2021-02-20"}],
+            "letter_of_intent_only",
+            Verdict.LICENCE_REQUIRED,
+        ),
+        (
+            [{"licence_number": "L-1", "licence_issued": "2021-02-25", "licence_expiry": "2022-02-25"}],
+            "covered",
+            Verdict.FREE,
+        ),
+        (
+            [{"licence_number": "L-1", "licence_issued": "2020-01-01", "licence_expiry": "2021-01-01"}],
+            "expired",
+            Verdict.LICENCE_REQUIRED,
+        ),
+        (
+            [{"licence_number": "L-2", "licence_issued": "2021-02-25", "entries": ["050304J"]}],
+            "missing",
+            Verdict.LICENCE_REQUIRED,
+        ),
+        (
+            [{"licence_number": "L-3", "licence_issued": "2021-02-25", "entries": ["086501X"]}],
+            "covered",
+            Verdict.FREE,
+        ),
+    ],
+)
+def test_recorded_licences_waive_restricted_findings(
+    mini: Catalogue, licences: list[dict[str, Any]], status: str, gate: Verdict
+) -> None:
+    a = run(mini, REC, licences=licences)
+    assert a.verdict is Verdict.LICENCE_REQUIRED  # the classification never changes
+    (f,) = [f for f in a.findings if f.control_point == "21"]
+    assert f.licence is not None and f.licence.status == status
+    assert f.waived is (status == "covered")
+    assert a.gate_verdict is gate
+
+
+def test_prohibited_is_never_waived(mini: Catalogue) -> None:
+    tech = {"name": "蚕种", "description": "原种的蚕遗传资源及繁育方法的全部技术资料"}
+    a = run(mini, tech, licences=[{"licence_number": "L-9", "licence_issued": "2021-01-01"}])
+    assert a.verdict is a.gate_verdict is Verdict.PROHIBITED
+    assert all(not f.waived and f.licence is None for f in a.findings)

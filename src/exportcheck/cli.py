@@ -21,6 +21,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
 
+def fails(verdict: Any, fail_on: str) -> bool:
+    from .models.assessment import Verdict
+
+    return fail_on != "none" and verdict.rank >= Verdict(fail_on).rank
+
+
 def _emit(text: str, output: Path | None = None) -> None:
     if output:
         output.write_text(text, encoding="utf-8")
@@ -117,7 +123,6 @@ def assess(
     from .deal_loader import load_deal
     from .engine.assess import assess as run_assess
     from .engine.assess import select_version
-    from .models.assessment import Verdict
 
     deal, doc = load_deal(deal_file, str(deal_file), encoding=encoding)
     catalogue = _load_catalogue(catalogue_path)
@@ -145,7 +150,7 @@ def assess(
 
         text = render_text(result, lang=lang, explain=explain, color=output is None and sys.stdout.isatty())
     _emit(text, output)
-    if fail_on != "none" and result.verdict.rank >= Verdict(fail_on).rank:
+    if fails(result.gate_verdict or result.verdict, fail_on):
         sys.exit(1)
 
 

@@ -25,6 +25,7 @@ from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, Versio
 from ..models.deal import Deal, Technology
 from ..normalize import normalise
 from . import params
+from .licences import check_licence
 from .matcher import EXCLUDE, NAME, RELATED, TERM, CompiledVersion, Hit, compile_version, fields_of
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
@@ -342,6 +343,21 @@ def _is_export(deal: Deal) -> bool:
     )
 
 
+def _with_licences(found: list[Finding], deal: Deal, version: ResolvedVersion, day: dt.date) -> list[Finding]:
+    out = []
+    for f in found:
+        codes = {*version.entries[f.entry_id].all_codes, f.entry_id}
+        check = check_licence(f, deal, codes, day)
+        out.append(
+            f.model_copy(update={"licence": check, "waived": bool(check and check.status == "covered")})
+        )
+    return out
+
+
+def _worst(verdicts: list[Verdict], default: Verdict) -> Verdict:
+    return max(verdicts, key=lambda v: v.rank, default=default)
+
+
 def assess(
     deal: Deal,
     catalogue: Catalogue,
@@ -350,18 +366,25 @@ def assess(
     deal_file: str,
     line_of: LineOf | None = None,
     strict: bool = False,
+    today: dt.date | None = None,
 ) -> Assessment:
-    """Judge every technology of the deal against the selected version; the overall verdict is the worst."""
+    """Judge every technology of the deal against the selected version; the overall verdict is the worst.
+
+    `today` (default: the selection date) is the day recorded licences are checked against.
+    """
     version = selection.version
     line = line_of or (lambda _path: None)
+    day = today or selection.date or dt.date.today()
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     techs: list[TechnologyResult] = []
+    gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line)
+        f = _with_licences(f, deal, version, day)
         m += _other_version_misses(i, tech, version, catalogue, line)
         reasons = []
-        verdict = max((x.outcome for x in f), key=lambda v: v.rank, default=Verdict.FREE)
+        verdict = _worst([x.outcome for x in f], Verdict.FREE)
         if verdict is Verdict.FREE:
             desc = " ".join([tech.description or "", *tech.keywords])
             if _units(desc) < MIN_DESCRIPTION_UNITS:
@@ -383,13 +406,15 @@ def assess(
             )
         findings += f
         misses += m
+        gates.append(_worst([x.outcome for x in f if not x.waived], Verdict.FREE) if f else verdict)
         techs.append(
             TechnologyResult(
                 index=i, name=tech.name, line=line(("technologies", i)), verdict=verdict, reasons=reasons
             )
         )
     coverage = _coverage(version)
-    verdict = max((t.verdict for t in techs), key=lambda v: v.rank)
+    verdict = _worst([t.verdict for t in techs], Verdict.FREE)
+    gate = _worst(gates, Verdict.FREE)
     verdict_reasons: list[str] = []
     caveats: list[str] = []
     if verdict is Verdict.FREE and not coverage.complete:
@@ -402,6 +427,8 @@ def assess(
         if strict:
             verdict = Verdict.REVIEW
             verdict_reasons.append("--strict: the catalogue coverage gap turns 'free' into 'review'")
+    if strict and gate is Verdict.FREE and not coverage.complete:
+        gate = Verdict.REVIEW
     if not _is_export(deal):
         verdict_reasons.append(
             "exporter and recipient are both in mainland China (CN): the transfer does not "
@@ -412,13 +439,19 @@ def assess(
                 "dual-use technology provided to foreign persons inside China can still need an "
                 "export-control licence (出口管制法 art. 2(3))"
             )
-        verdict = Verdict.NOT_EXPORT
+        verdict = gate = Verdict.NOT_EXPORT
     elif deal.recipient and deal.recipient.country in ("HK", "MO", "TW"):
         caveats.append(
             f"the recipient is in {deal.recipient.country}: outside mainland China, so treated as "
             "a technology export"
         )
     verdict_reasons += [f"{t.name}: {t.verdict.value}" for t in techs]
+    waived = [f for f in findings if f.waived]
+    if waived:
+        verdict_reasons.append(
+            f"{len(waived)} restricted finding(s) covered by a licence recorded in the deal; "
+            f"gate verdict {gate.value}"
+        )
     dual_use = sorted(
         {f"{f.code or f.entry_id} {f.name.best()}: {f.dual_use_hint}" for f in findings if f.dual_use_hint}
     )
@@ -429,6 +462,7 @@ def assess(
         deal_file=deal_file,
         deal_title=deal.title,
         verdict=verdict,
+        gate_verdict=gate,
         verdict_reasons=verdict_reasons,
         catalogue=CatalogueRef(
             version=version.id,

@@ -91,7 +91,9 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
         out.append("")
         for f in a.findings:
             head = f"{f.code or f.entry_id}" + (f" CP{f.control_point}" if f.control_point else "")
-            out.append(f"- **{head}** — {label(lang, 'evidence')}: {_evidence_line(f, None if explain else 3)}")
+            out.append(
+                f"- **{head}** — {label(lang, 'evidence')}: {_evidence_line(f, None if explain else 3)}"
+            )
             for r in f.reasons:
                 out.append(f"  - {r}")
             for p in f.parameters:
@@ -141,8 +143,14 @@ def render_text(
     console.print(Panel(head, title=f"exportcheck — {a.deal_file}", expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
-        for col, ratio in (("technology", 2), ("entry", 2), ("cp", 3), ("strength", 0), ("outcome", 0),
-                           ("evidence", 6)):
+        for col, ratio in (
+            ("technology", 2),
+            ("entry", 2),
+            ("cp", 3),
+            ("strength", 0),
+            ("outcome", 0),
+            ("evidence", 6),
+        ):
             if ratio:
                 table.add_column(label(lang, col), ratio=ratio)
             else:

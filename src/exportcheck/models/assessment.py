@@ -66,6 +66,12 @@ class ParameterCheck(Out):
     note: str | None = None
 
 
+class LicenceCheck(Out):
+    status: str = Field(description="covered | expired | letter_of_intent_only | applied | missing")
+    licence_number: str | None = None
+    detail: str
+
+
 class Finding(Out):
     code: str | None
     entry_id: str
@@ -93,6 +99,10 @@ class Finding(Out):
     sources: list[str]
     presence: PresenceStatus
     dual_use_hint: str | None = None
+    licence: LicenceCheck | None = Field(
+        default=None, description="For restricted findings: whether a licence recorded in the deal covers it."
+    )
+    waived: bool = Field(default=False, description="True when a valid recorded licence covers the finding.")
 
 
 class NearMiss(Out):
@@ -142,7 +152,12 @@ class Assessment(Out):
     tool_version: str
     deal_file: str
     deal_title: str
-    verdict: Verdict
+    verdict: Verdict = Field(description="The legal classification of the transfer.")
+    gate_verdict: Verdict | None = Field(
+        default=None,
+        description="The verdict after licences recorded in the deal are applied; what --fail-on compares. "
+        "Equal to `verdict` unless a valid licence covers every restricted finding.",
+    )
     verdict_reasons: list[str]
     catalogue: CatalogueRef
     technologies: list[TechnologyResult]

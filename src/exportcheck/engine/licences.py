@@ -1,0 +1,56 @@
+"""Licences recorded in the deal as waivers: a valid licence covers a restricted finding; nothing waives a ban."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..models.assessment import Finding, LicenceCheck, Verdict
+from ..models.deal import Deal, LicenceRecord
+
+
+def _covers(record: LicenceRecord, finding: Finding, codes: set[str]) -> bool:
+    if record.technologies and finding.technology_name not in record.technologies:
+        return False
+    return not record.entries or bool({c.strip().upper() for c in record.entries} & codes)
+
+
+def check_licence(finding: Finding, deal: Deal, codes: set[str], day: dt.date) -> LicenceCheck | None:
+    """The licence position for one restricted finding on `day`; None when the finding needs no licence."""
+    if finding.outcome is not Verdict.LICENCE_REQUIRED:
+        return None
+    records = [r for r in deal.licences if _covers(r, finding, codes)]
+    issued = [r for r in records if r.licence_number and r.licence_issued]
+    for r in sorted(issued, key=lambda r: (r.licence_issued or day, r.licence_number or "")):
+        assert r.licence_issued is not None
+        if r.licence_issued > day:
+            continue
+        if r.licence_expiry and r.licence_expiry < day:
+            continue
+        return LicenceCheck(
+            status="covered",
+            licence_number=r.licence_number,
+            detail=f"licence {r.licence_number} issued {r.licence_issued.isoformat()}"
+            + (f", valid to {r.licence_expiry.isoformat()}" if r.licence_expiry else ""),
+        )
+    expired = [r for r in issued if r.licence_expiry and r.licence_expiry < day]
+    if expired:
+        r = max(expired, key=lambda r: r.licence_expiry or day)
+        return LicenceCheck(
+            status="expired",
+            licence_number=r.licence_number,
+            detail=f"licence {r.licence_number} expired on {r.licence_expiry}; apply again",
+        )
+    if any(r.letter_of_intent_number for r in records):
+        return LicenceCheck(
+            status="letter_of_intent_only",
+            licence_number=None,
+            detail="a letter of intent is recorded but no licence yet: the contract cannot take "
+            "effect until the licence is issued",
+        )
+    if any(r.application_date for r in records):
+        return LicenceCheck(
+            status="applied",
+            licence_number=None,
+            detail="application recorded; no letter of intent or licence yet",
+        )
+    return LicenceCheck(status="missing", licence_number=None, detail="no licence recorded in the deal file")
