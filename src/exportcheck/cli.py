@@ -21,12 +21,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
 
-def fails(verdict: Any, fail_on: str) -> bool:
-    from .models.assessment import Verdict
-
-    return fail_on != "none" and verdict.rank >= Verdict(fail_on).rank
-
-
 def _emit(text: str, output: Path | None = None) -> None:
     if output:
         output.write_text(text, encoding="utf-8")
@@ -120,23 +114,10 @@ def assess(
     output: Path | None,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
-    from .deal_loader import load_deal
-    from .engine.assess import assess as run_assess
-    from .engine.assess import select_version
+    from .runner import Options, assess_file
 
-    deal, doc = load_deal(deal_file, str(deal_file), encoding=encoding)
-    catalogue = _load_catalogue(catalogue_path)
-    selection = select_version(
-        catalogue,
-        deal_date=deal.date,
-        as_of=as_of.date() if as_of else None,
-        pinned=pinned,
-        today=dt.date.today(),
-        file=str(deal_file),
-    )
-    result = run_assess(
-        deal, catalogue, selection, deal_file=str(deal_file), line_of=doc.line_of, strict=strict
-    )
+    options = Options(as_of=as_of.date() if as_of else None, pinned=pinned, strict=strict, encoding=encoding)
+    result = assess_file(deal_file, str(deal_file), _load_catalogue(catalogue_path), options)
     if fmt == "json":
         from .formats.assessment import render_json
 
@@ -150,7 +131,9 @@ def assess(
 
         text = render_text(result, lang=lang, explain=explain, color=output is None and sys.stdout.isatty())
     _emit(text, output)
-    if fails(result.gate_verdict or result.verdict, fail_on):
+    from .models.assessment import reaches
+
+    if reaches(result.gate_verdict or result.verdict, fail_on):
         sys.exit(1)
 
 
@@ -277,3 +260,157 @@ def catalogue_validate(path: Path | None) -> None:
         f"ok: {cat.root.name}: {len(cat.versions)} versions, {n} entries across versions, "
         f"{len(cat.sources)} sources"
     )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--include", multiple=True, help="Glob of deal files (repeatable); default **/deal.yaml, **/*.deal.yaml."
+)
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="review", show_default=True)
+@click.option(
+    "--strict", is_flag=True, help="Turn 'free' into 'review' while the catalogue is not fully encoded."
+)
+@click.option(
+    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge every deal under this date's law."
+)
+@click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version.")
+@click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--encoding", help="Read deal files in this encoding instead of UTF-8.")
+@click.option(
+    "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
+)
+@handles_errors
+def scan(
+    paths: tuple[Path, ...],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    fmt: str,
+    fail_on: str,
+    strict: bool,
+    as_of: dt.datetime | None,
+    pinned: str | None,
+    catalogue_path: Path | None,
+    encoding: str | None,
+    output: Path | None,
+) -> None:
+    """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
+    deal reaches --fail-on, else 0."""
+    import os
+
+    from .formats import scan as out
+    from .models.assessment import reaches
+    from .runner import DEFAULT_INCLUDE, FileResult, Options, discover, display_path, try_assess
+
+    cat = _load_catalogue(catalogue_path)
+    files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
+    options = Options(as_of=as_of.date() if as_of else None, pinned=pinned, strict=strict, encoding=encoding)
+    results: list[FileResult] = [FileResult(p.file, None, [p]) for p in problems]
+    progress = len(files) > 50 and sys.stderr.isatty()
+    if progress:
+        from rich.progress import track
+
+        iterator = track(files, description="assessing", console=_stderr_console(), transient=True)
+    else:
+        iterator = files
+    for path in iterator:
+        display = display_path(path)
+        results.append(try_assess(path, display, cat, options))
+    results.sort(key=lambda r: r.file)
+    if fmt == "json":
+        text = out.render_json(results, cat.sha256)
+    elif fmt == "sarif":
+        text = out.render_sarif(results, cat.sha256)
+    elif fmt == "junit":
+        text = out.render_junit(results, fail_on)
+    elif fmt == "github":
+        text = out.render_github(results, fail_on)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(out.render_summary(results))
+    else:
+        text = out.render_text(results, color=output is None and sys.stdout.isatty())
+    _emit(text, output)
+    if not results:
+        click.echo(
+            "error: no deal files found (patterns: " + ", ".join(include or DEFAULT_INCLUDE) + ")", err=True
+        )
+        sys.exit(2)
+    if any(r.problems for r in results):
+        for r in results:
+            for p in r.problems:
+                click.echo(f"error: {p.render()}", err=True)
+        sys.exit(2)
+    if any(reaches(v, fail_on) for r in results if (v := out.gate(r)) is not None):
+        sys.exit(1)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the deal file, for editor completion and validation."""
+    import json
+
+    from .models.deal import Deal
+
+    data = Deal.model_json_schema()
+    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    data["title"] = "exportcheck deal file"
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+@main.command()
+@click.argument("path", required=False, default="deal.yaml", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--title", help="What the deal is.")
+@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Negotiation/contract date.")
+@click.option("--exporter", help="Exporter's legal name.")
+@click.option("--exporter-country", default=None, help="ISO code, default CN.")
+@click.option("--recipient", help="Recipient's legal name.")
+@click.option("--recipient-country", help="ISO code, e.g. US.")
+@click.option("--channel", type=click.Choice(["trade", "investment", "cooperation"]))
+@click.option("--stage", type=click.Choice(["planning", "negotiating", "signed", "performed"]))
+@click.option("--technology", help="Name of the (first) technology.")
+@click.option("--description", help="What the recipient receives and what the technology does.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@handles_errors
+def init(path: Path, force: bool, date_: dt.datetime | None, **fields: str | None) -> None:
+    """Write a commented deal file; asks for the main fields when run in a terminal."""
+    from .authoring import deal_template
+
+    if path.exists() and not force:
+        click.echo(f"error: {path}: already exists; pass --force to overwrite", err=True)
+        sys.exit(2)
+    interactive = sys.stdin.isatty()
+    prompts = {
+        "title": "Deal title",
+        "exporter": "Exporter (legal name)",
+        "exporter_country": "Exporter country (ISO code)",
+        "recipient": "Recipient (legal name)",
+        "recipient_country": "Recipient country (ISO code)",
+        "technology": "Technology name",
+        "description": "What does the recipient receive? (source code, designs, know-how, services)",
+    }
+    defaults = {"exporter_country": "CN"}
+    values: dict[str, str | None] = dict(fields)
+    for key, question in prompts.items():
+        if values.get(key) is None and interactive:
+            values[key] = click.prompt(
+                question, default=defaults.get(key, ""), show_default=bool(defaults.get(key))
+            )
+    text = deal_template(values, date_.date() if date_ else None)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {path}; edit it, then run: exportcheck assess {path}")

@@ -38,6 +38,11 @@ VERDICT_RANK = {
 }
 
 
+def reaches(verdict: Verdict, fail_on: str) -> bool:
+    """Whether a verdict is at or above a --fail-on threshold ('none' never is)."""
+    return fail_on != "none" and verdict.rank >= Verdict(fail_on).rank
+
+
 class Strength(StrEnum):
     MATCH = "match"
     POSSIBLE = "possible"

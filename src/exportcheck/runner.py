@@ -1,0 +1,135 @@
+"""Application layer shared by `assess` and `scan`: find deal files, read and assess each one.
+
+Reads files but never prints; an unreadable or invalid file becomes a FileResult with its problems,
+never a verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .catalogue import Catalogue
+from .errors import ExportcheckError, Problem
+from .models.assessment import Assessment
+from .yamlsafe import DEFAULT_LIMITS, Limits
+
+DEFAULT_INCLUDE = ("**/deal.yaml", "**/deal.yml", "**/*.deal.yaml", "**/*.deal.yml")
+
+
+@dataclass(frozen=True)
+class Options:
+    as_of: dt.date | None = None
+    pinned: str | None = None
+    strict: bool = False
+    encoding: str | None = None
+    limits: Limits = DEFAULT_LIMITS
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    file: str
+    assessment: Assessment | None
+    problems: list[Problem]
+
+
+def assess_file(path: Path, display: str, catalogue: Catalogue, options: Options) -> Assessment:
+    """Raise InputError for anything that is not a valid deal; otherwise the assessment."""
+    from .deal_loader import load_deal
+    from .engine.assess import assess, select_version
+
+    deal, doc = load_deal(path, display, options.limits, options.encoding)
+    selection = select_version(
+        catalogue,
+        deal_date=deal.date,
+        as_of=options.as_of,
+        pinned=options.pinned,
+        today=options.today,
+        file=display,
+    )
+    return assess(
+        deal,
+        catalogue,
+        selection,
+        deal_file=display,
+        line_of=doc.line_of,
+        strict=options.strict,
+        today=options.today,
+    )
+
+
+def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options) -> FileResult:
+    try:
+        return FileResult(display, assess_file(path, display, catalogue, options), [])
+    except ExportcheckError as exc:
+        return FileResult(display, None, exc.problems)
+    except (OSError, RecursionError, MemoryError) as exc:
+        return FileResult(display, None, [Problem(display, None, "", f"cannot read: {exc}")])
+
+
+@lru_cache(maxsize=64)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """`**/` = any number of folders, `*` = within one name, `?` = one character."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
+
+
+def matches(rel: str, patterns: Iterable[str]) -> bool:
+    return any(_glob_regex(p).match(rel) for p in patterns)
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when inside it, POSIX separators: stable across machines."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def discover(
+    paths: list[Path], include: tuple[str, ...], exclude: tuple[str, ...]
+) -> tuple[list[Path], list[Problem]]:
+    """Deal files under the paths, sorted; folders are walked without following symlinked folders."""
+    found: set[Path] = set()
+    problems: list[Problem] = []
+    for root in paths:
+        if root.is_file() or (root.is_symlink() and not root.is_dir()):
+            found.add(root)
+            continue
+        if not root.is_dir():
+            problems.append(Problem(root.as_posix(), None, "", "no such file or directory"))
+            continue
+
+        def onerror(exc: OSError, root: Path = root) -> None:
+            problems.append(
+                Problem(str(exc.filename or root), None, "", f"cannot list: {exc.strerror or exc}")
+            )
+
+        for folder, dirs, files in os.walk(root, followlinks=False, onerror=onerror):
+            dirs.sort()
+            for name in files:
+                path = Path(folder) / name
+                rel = path.relative_to(root).as_posix()
+                if matches(rel, include) and not matches(rel, exclude):
+                    found.add(path)
+            dirs[:] = [
+                d for d in dirs if not matches((Path(folder) / d).relative_to(root).as_posix() + "/", exclude)
+            ]
+    return sorted(found, key=lambda p: p.as_posix()), problems

@@ -1,0 +1,170 @@
+"""`exportcheck scan` over real folders: discovery, formats (SARIF schema, JUnit XML, GitHub), exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from exportcheck.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository-like folder with every example under contracts/, run from its root."""
+    (tmp_path / "contracts" / "a").mkdir(parents=True)
+    for path in EXAMPLES.glob("*.deal.yaml"):
+        shutil.copy(path, tmp_path / "contracts" / path.name)
+    shutil.copy(EXAMPLES / "erp-software-free-2021.deal.yaml", tmp_path / "contracts" / "a" / "deal.yaml")
+    (tmp_path / "contracts" / "notes.yaml").write_text("not: a deal\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def scan(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["scan", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_malformed_file_reported_with_line_others_still_shown(repo: Path) -> None:
+    (repo / "contracts" / "broken.deal.yaml").write_text("title: x\ntechnologies:\n  - name: [\n")
+    code, out, err = scan("contracts", "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    files = [d["file"] for d in data["deals"]]
+    assert "contracts/broken.deal.yaml" in files and "contracts/a/deal.yaml" in files
+    assert "contracts/notes.yaml" not in files
+    broken = next(d for d in data["deals"] if d["file"] == "contracts/broken.deal.yaml")
+    assert broken["errors"][0].startswith("contracts/broken.deal.yaml:")
+    assert data["totals"]["errors"] == 1 and data["totals"]["licence_required"] >= 1
+    assert "contracts/broken.deal.yaml:" in err
+
+
+def test_clean_deals_exit_0(repo: Path) -> None:
+    assert scan("contracts/a")[0] == 0
+    assert scan("contracts", "--fail-on", "none")[0] == 0
+    assert scan("contracts")[0] == 1
+
+
+def test_sarif_validates_and_locates_every_result(repo: Path) -> None:
+    (repo / "contracts" / "broken.deal.yaml").write_text("title: x\ntechnologies: 5\n")
+    code, out, _ = scan("contracts", "--format", "sarif")
+    assert code == 2
+    sarif = json.loads(out)
+    jsonschema.validate(sarif, SARIF_SCHEMA)
+    results = sarif["runs"][0]["results"]
+    assert results
+    for r in results:
+        loc = r["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"].startswith("contracts/")
+        assert loc["region"]["startLine"] >= 1
+        assert r["partialFingerprints"]["exportcheck/v1"]
+    rule_ids = {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in results} <= rule_ids
+    tiktok = [
+        r
+        for r in results
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+            "tiktok-recommendation-2020.deal.yaml"
+        )
+    ]
+    assert (
+        tiktok
+        and tiktok[0]["level"] == "error"
+        and tiktok[0]["locations"][0]["physicalLocation"]["region"]["startLine"] > 1
+    )
+    # stable across runs
+    assert scan("contracts", "--format", "sarif")[1] == out
+
+
+def test_junit_one_case_per_deal(repo: Path) -> None:
+    code, out, _ = scan("contracts", "--format", "junit")
+    root = ET.fromstring(out.encode())
+    cases = root.findall(".//testcase")
+    n = len(list((repo / "contracts").rglob("*deal.yaml")))
+    assert len(cases) == n
+    failed = {c.get("name") for c in cases if c.find("failure") is not None}
+    assert "contracts/tiktok-recommendation-2020.deal.yaml" in failed
+    assert "contracts/a/deal.yaml" not in failed
+    assert code == 1
+
+
+def test_github_annotations_and_summary(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out, _ = scan("contracts", "--format", "github")
+    assert code == 1
+    line = next(ln for ln in out.splitlines() if "tiktok" in ln)
+    assert line.startswith("::error file=contracts/tiktok-recommendation-2020.deal.yaml,line=")
+    assert "## exportcheck scan" in summary.read_text()
+
+
+def test_recorded_licence_passes_expired_fails(repo: Path) -> None:
+    base = (EXAMPLES / "tiktok-recommendation-2020.deal.yaml").read_text()
+    ok = base + "licences:\n  - licence_number: BJ-2020-001\n    licence_issued: 2020-09-01\n"
+    (repo / "ok").mkdir()
+    (repo / "ok" / "deal.yaml").write_text(ok)
+    code, out, _ = scan("ok", "--format", "json")
+    assert code == 0
+    finding = json.loads(out)["deals"][0]["assessment"]["findings"][0]
+    assert finding["waived"] is True and finding["licence"]["status"] == "covered"
+    expired = ok + "    licence_expiry: 2020-09-05\n"
+    (repo / "ok" / "deal.yaml").write_text(expired)
+    code, out, _ = scan("ok", "--format", "json")
+    assert code == 1
+    assert json.loads(out)["deals"][0]["assessment"]["findings"][0]["licence"]["status"] == "expired"
+
+
+def test_include_exclude_and_missing_path(repo: Path) -> None:
+    code, out, _ = scan("contracts", "--exclude", "a/**", "--format", "json")
+    assert all(d["file"] != "contracts/a/deal.yaml" for d in json.loads(out)["deals"])
+    code, _, err = scan("nowhere")
+    assert code == 2 and "no such file or directory" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_loop_does_not_hang(repo: Path) -> None:
+    os.symlink(repo / "contracts", repo / "contracts" / "loop")
+    os.symlink("self.deal.yaml", repo / "contracts" / "self.deal.yaml")
+    code, out, err = scan("contracts", "--format", "json")
+    assert code == 2
+    assert "contracts/self.deal.yaml" in err
+    assert not any("loop/" in d["file"] for d in json.loads(out)["deals"])
+
+
+def test_schema_and_init(repo: Path) -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    schema = json.loads(result.stdout)
+    assert "technologies" in schema["required"] and schema["properties"]["title"]["description"]
+    result = CliRunner().invoke(
+        main,
+        [
+            "init",
+            "new.deal.yaml",
+            "--title",
+            "Licence of X",
+            "--recipient",
+            "Acme",
+            "--recipient-country",
+            "no",
+            "--technology",
+            "X",
+            "--description",
+            "Source code of the personalised recommendation engine.",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    code, out, _ = scan("new.deal.yaml", "--format", "json", "--fail-on", "none")
+    deal = json.loads(out)["deals"][0]
+    assert code == 0 and deal["assessment"]["deal_title"] == "Licence of X"
+    again = CliRunner().invoke(main, ["init", "new.deal.yaml"])
+    assert again.exit_code == 2 and "already exists" in again.stderr
