@@ -69,7 +69,7 @@ def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options)
         return FileResult(display, assess_file(path, display, catalogue, options), [])
     except ExportcheckError as exc:
         return FileResult(display, None, exc.problems)
-    except (OSError, RecursionError, MemoryError) as exc:
+    except (OSError, RuntimeError, MemoryError) as exc:
         return FileResult(display, None, [Problem(display, None, "", f"cannot read: {exc}")])
 
 
@@ -97,8 +97,8 @@ def matches(rel: str, patterns: Iterable[str]) -> bool:
 
 def display_path(path: Path) -> str:
     """Relative to the working directory when inside it, POSIX separators: stable across machines."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    try:  # abspath, not resolve(): a symlink loop must not raise here
+        return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
     except (ValueError, OSError):
         return path.as_posix()
 
