@@ -64,6 +64,28 @@ def main(debug: bool) -> None:
     Prohibited or Restricted from Export (中国禁止出口限制出口技术目录)."""
 
 
+def _limit_options(func: F) -> F:
+    """--max-* options shared by assess and scan; defaults are generous for real deals."""
+    from .yamlsafe import DEFAULT_LIMITS as D
+
+    for name, default, text in (
+        ("--max-technologies", D.max_technologies, "Most technologies one deal may list."),
+        ("--max-depth", D.max_depth, "Deepest nesting a deal file may use."),
+        ("--max-nodes", D.max_nodes, "Most YAML values after alias expansion."),
+        ("--max-bytes", D.max_bytes, "Largest deal file read, in bytes."),
+    ):
+        func = click.option(name, type=click.IntRange(min=1), default=default, show_default=True, help=text)(
+            func
+        )
+    return func
+
+
+def _limits(kwargs: dict[str, Any]) -> Any:
+    from .yamlsafe import Limits
+
+    return Limits(**{k: kwargs.pop(k) for k in ("max_bytes", "max_nodes", "max_depth", "max_technologies")})
+
+
 def _load_catalogue(path: Path | None) -> Any:
     from .catalogue import load_catalogue, shipped_catalogue
 
@@ -99,6 +121,7 @@ def _load_catalogue(path: Path | None) -> Any:
 )
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@_limit_options
 @handles_errors
 def assess(
     deal_file: Path,
@@ -112,12 +135,19 @@ def assess(
     catalogue_path: Path | None,
     encoding: str | None,
     output: Path | None,
+    **limits: int,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import Options, assess_file
 
-    options = Options(as_of=as_of.date() if as_of else None, pinned=pinned, strict=strict, encoding=encoding)
-    result = assess_file(deal_file, str(deal_file), _load_catalogue(catalogue_path), options)
+    options = Options(
+        as_of=as_of.date() if as_of else None,
+        pinned=pinned,
+        strict=strict,
+        encoding=encoding,
+        limits=_limits(limits),
+    )
+    result = assess_file(deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options)
     if fmt == "json":
         from .formats.assessment import render_json
 
@@ -288,6 +318,7 @@ def catalogue_validate(path: Path | None) -> None:
 @click.option(
     "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
 )
+@_limit_options
 @handles_errors
 def scan(
     paths: tuple[Path, ...],
@@ -301,6 +332,7 @@ def scan(
     catalogue_path: Path | None,
     encoding: str | None,
     output: Path | None,
+    **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
     deal reaches --fail-on, else 0."""
@@ -312,7 +344,13 @@ def scan(
 
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
-    options = Options(as_of=as_of.date() if as_of else None, pinned=pinned, strict=strict, encoding=encoding)
+    options = Options(
+        as_of=as_of.date() if as_of else None,
+        pinned=pinned,
+        strict=strict,
+        encoding=encoding,
+        limits=_limits(limits),
+    )
     results: list[FileResult] = [FileResult(p.file, None, [p]) for p in problems]
     progress = len(files) > 50 and sys.stderr.isatty()
     if progress:

@@ -21,14 +21,33 @@ def load_deal(
             [Problem(display, None, "", "is empty; a deal needs at least 'title' and 'technologies'")]
         )
     if not isinstance(doc.data, dict):
-        kind = type(doc.data).__name__
+        kind = {
+            "str": "plain text",
+            "list": "a list",
+            "int": "a number",
+            "float": "a number",
+            "bool": "a boolean",
+        }.get(type(doc.data).__name__, type(doc.data).__name__)
         raise InputError(
             [
                 Problem(
                     display,
                     doc.line_of(()),
                     "",
-                    f"top level is a {kind}, expected a mapping with 'title' and 'technologies'",
+                    f"top level is {kind}, expected a mapping with 'title' and 'technologies'",
+                )
+            ]
+        )
+    techs = doc.data.get("technologies")
+    if isinstance(techs, list) and len(techs) > limits.max_technologies:
+        raise InputError(
+            [
+                Problem(
+                    display,
+                    doc.line_of(("technologies",)),
+                    "technologies",
+                    f"{len(techs):,} technologies, over the limit of {limits.max_technologies:,}; "
+                    "split the deal or raise --max-technologies",
                 )
             ]
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,12 +39,20 @@ class FileResult:
     problems: list[Problem]
 
 
-def assess_file(path: Path, display: str, catalogue: Catalogue, options: Options) -> Assessment:
-    """Raise InputError for anything that is not a valid deal; otherwise the assessment."""
+def assess_file(
+    path: Path, display: str, catalogue: Catalogue | Callable[[], Catalogue], options: Options
+) -> Assessment:
+    """Raise InputError for anything that is not a valid deal; otherwise the assessment.
+
+    `catalogue` may be a loader, called only once the deal file is known to be valid: the user's own
+    file's problems come first.
+    """
     from .deal_loader import load_deal
     from .engine.assess import assess, select_version
 
     deal, doc = load_deal(path, display, options.limits, options.encoding)
+    if callable(catalogue):
+        catalogue = catalogue()
     selection = select_version(
         catalogue,
         deal_date=deal.date,

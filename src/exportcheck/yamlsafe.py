@@ -41,6 +41,7 @@ class Limits:
     max_bytes: int = 2 * 1024 * 1024
     max_nodes: int = 200_000
     max_depth: int = 40
+    max_technologies: int = 1000
 
 
 DEFAULT_LIMITS = Limits()
@@ -66,6 +67,8 @@ class Document:
 
 
 def dotted(path: Path_) -> str:
+    if len(path) > 10:  # deep paths (bombs, nesting) stay readable
+        return dotted(path[:6]) + "[...]"
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -133,6 +136,9 @@ def load_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Docum
         line = mark.line + 1 if mark else None
         col = f", column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "syntax error"
+        ctx = exc.context_mark
+        if exc.context and exc.problem and ctx is not None:
+            what = f"{what} ({exc.context} started at line {ctx.line + 1}, column {ctx.column + 1})"
         raise InputError([Problem(display, line, "", f"YAML syntax error{col}: {what}")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(display, None, "", f"YAML error: {exc}")]) from None

@@ -160,6 +160,6 @@ class Deal(Strict):
     state_secret: bool | None = Field(
         default=None, description="Whether the technology is a state secret (needs a confidentiality review)."
     )
-    technologies: list[Technology] = Field(min_length=1, max_length=1000)
+    technologies: list[Technology] = Field(min_length=1, description="What is transferred; at least one.")
     licences: list[LicenceRecord] = Field(default_factory=list, description="Licence progress, if any.")
     notes: str | None = Field(default=None, max_length=50_000)
