@@ -15,9 +15,10 @@ class Problem:
     message: str
 
     def render(self) -> str:
+        """Always one line: library messages can carry newlines."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = f" {self.key}:" if self.key else ""
-        return f"{where}:{key} {self.message}"
+        return " ".join(f"{where}:{key} {self.message}".split())
 
 
 class ExportcheckError(Exception):

@@ -50,7 +50,14 @@ def stem(word: str) -> str:
             if word.endswith(brit):
                 word = word[: -len(brit)] + amer
                 break
-    return str(_stemmer().stemWord(word))
+    # Stem to a fixed point so normalising twice changes nothing (Porter2 alone is not idempotent:
+    # a0se -> a0s -> a0), and drop a dangling apostrophe or dot the stemmer may leave ("u0'e" -> "u0'").
+    for _ in range(5):
+        stemmed = str(_stemmer().stemWord(word)).strip(".'") or word
+        if stemmed == word:
+            break
+        word = stemmed
+    return word
 
 
 @lru_cache(maxsize=65536)

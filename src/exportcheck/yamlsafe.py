@@ -140,6 +140,18 @@ def load_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Docum
         if exc.context and exc.problem and ctx is not None:
             what = f"{what} ({exc.context} started at line {ctx.line + 1}, column {ctx.column + 1})"
         raise InputError([Problem(display, line, "", f"YAML syntax error{col}: {what}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(
+            [
+                Problem(
+                    display,
+                    line,
+                    "",
+                    f"control character #x{exc.character:04x} is not allowed in YAML; remove it",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(display, None, "", f"YAML error: {exc}")]) from None
     doc = Document(data=None, file=display)
