@@ -98,3 +98,29 @@ def test_deleting_an_unknown_entry_is_an_error(mini_copy: Path) -> None:
     v.write_text(v.read_text().replace("- id: M3", "- id: M77"))
     code, lines = _validate(mini_copy)
     assert code == 2 and any("deletes M77" in ln for ln in lines)
+
+
+def test_diff_lists_removed_added_and_unconfirmed(mini_copy: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["catalogue", "diff", "2020", "2023", "--format", "json", "--catalogue", str(mini_copy)]
+    )
+    assert result.exit_code == 0, result.output
+    import json
+
+    changes = {(c["kind"], c["id"]) for c in json.loads(result.stdout)["changes"]}
+    assert changes == {("removed", "M3"), ("added", "M4"), ("unconfirmed", "M1"), ("unconfirmed", "M2")}
+    # a re-listed entry with a new point shows as changed, with the point's source
+    m2 = (mini_copy / "2020" / "entries" / "M2.yaml").read_text()
+    extra = m2 + (
+        '  - number: "2"\n    text: {zh: 新增控制要点}\n'
+        "    provenance: {sources: [test-press], fidelity: secondary}\n"
+    )
+    (mini_copy / "2023" / "entries" / "M2.yaml").write_text(extra)
+    result = CliRunner().invoke(
+        main, ["catalogue", "diff", "2020", "2023", "--format", "json", "--catalogue", str(mini_copy)]
+    )
+    changed = [c for c in json.loads(result.stdout)["changes"] if c["id"] == "M2"]
+    assert changed[0]["kind"] == "changed" and "control point 2 added: 新增控制要点" in changed[0]["details"]
+    assert changed[0]["sources"] == ["test-press"]
+    bad = CliRunner().invoke(main, ["catalogue", "diff", "2020", "2031", "--catalogue", str(mini_copy)])
+    assert bad.exit_code == 2 and "unknown version '2031'" in bad.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalogue import Catalogue, ResolvedVersion
-from .models.catalogue import Entry, Part
+from .models.catalogue import ControlPoint, Entry, Part, PresenceStatus
 from .normalize import normalise, normalise_term
 
 
@@ -136,3 +136,110 @@ def status(catalogue: Catalogue) -> list[StatusRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # added | removed | changed | unconfirmed (carried, fate unknown)
+    entry_id: str
+    code: str | None
+    name: str
+    part: str
+    details: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def _cp_signature(cp: ControlPoint) -> tuple[object, ...]:
+    """What makes a point's legal content: its wording (zh, else en), sub-points and thresholds."""
+    return (
+        cp.text.zh or cp.text.en,
+        tuple(s.zh or s.en for s in cp.sub_points),
+        tuple((p.id, p.comparator.value, p.value, p.unit, p.condition) for p in cp.parameters),
+        tuple(c.zh or c.en for c in cp.conditions),
+    )
+
+
+def _entry_changes(a: Entry, b: Entry) -> tuple[list[str], set[str]]:
+    details: list[str] = []
+    sources: set[str] = set()
+    if a.code != b.code:
+        details.append(f"code {a.code or '—'} -> {b.code or '—'}")
+        if b.code_provenance:
+            sources.update(b.code_provenance.sources)
+    if a.part is not b.part:
+        details.append(f"part {a.part.value} -> {b.part.value}")
+    if (a.name.zh or a.name.en) != (b.name.zh or b.name.en):
+        details.append(f"name {a.name.best('zh')} -> {b.name.best('zh')}")
+        sources.update(b.provenance.sources)
+    cps_a = {cp.number: cp for cp in a.control_points}
+    cps_b = {cp.number: cp for cp in b.control_points}
+    for number in sorted(set(cps_a) | set(cps_b), key=int):
+        old, new = cps_a.get(number), cps_b.get(number)
+        if old is None and new is not None:
+            details.append(f"control point {number} added: {new.text.best('zh')}")
+            sources.update(new.provenance.sources)
+        elif new is None and old is not None:
+            details.append(f"control point {number} removed: {old.text.best('zh')}")
+        elif old is not None and new is not None and _cp_signature(old) != _cp_signature(new):
+            details.append(f"control point {number} changed: {old.text.best('zh')} -> {new.text.best('zh')}")
+            sources.update(new.provenance.sources)
+            for p in new.parameters:
+                sources.update(p.provenance.sources)
+    return details, sources
+
+
+def diff(catalogue: Catalogue, old: str, new: str) -> list[Change]:
+    """Entries and control points added, removed and changed from version `old` to version `new`."""
+    va, vb = catalogue.versions[old], catalogue.versions[new]
+    deleted = {d.id: d for d in vb.meta.deleted}
+    changes: list[Change] = []
+    for eid in sorted(set(va.entries) | set(vb.entries), key=lambda i: int(i[1:])):
+        a, b = va.entries.get(eid), vb.entries.get(eid)
+        if a is not None and b is None:
+            d = deleted.get(eid)
+            why = (f"deleted by {vb.meta.instrument.best('zh')}",) if d else ("not in the newer version",)
+            changes.append(
+                Change(
+                    "removed",
+                    eid,
+                    a.code,
+                    a.name.best("zh"),
+                    a.part.value,
+                    why,
+                    tuple(sorted(d.provenance.sources)) if d else (),
+                )
+            )
+        elif b is not None and a is None:
+            prov = b.presence.provenance or b.provenance
+            changes.append(
+                Change(
+                    "added",
+                    eid,
+                    b.code,
+                    b.name.best("zh"),
+                    b.part.value,
+                    (f"{len(b.control_points)} control points encoded",),
+                    tuple(sorted(prov.sources)),
+                )
+            )
+        elif a is not None and b is not None:
+            details, sources = _entry_changes(a, b)
+            if not details and b.presence.status is PresenceStatus.UNCONFIRMED is not a.presence.status:
+                note = b.presence.note or "status in the newer version not confirmed"
+                changes.append(
+                    Change("unconfirmed", eid, b.code, b.name.best("zh"), b.part.value, (note,), ())
+                )
+            elif details:
+                changes.append(
+                    Change(
+                        "changed",
+                        eid,
+                        b.code,
+                        b.name.best("zh"),
+                        b.part.value,
+                        tuple(details),
+                        tuple(sorted(sources)),
+                    )
+                )
+    order = {"removed": 0, "added": 1, "changed": 2, "unconfirmed": 3}
+    return sorted(changes, key=lambda c: (order[c.kind], c.code or "~", int(c.entry_id[1:])))

@@ -277,6 +277,27 @@ def catalogue_status(fmt: str, catalogue_path: Path | None) -> None:
     _emit(out.status_json(rows, cat.sha256) if fmt == "json" else out.status_text(rows, cat.sha256))
 
 
+@catalogue.command("diff")
+@click.argument("old")
+@click.argument("new")
+@_format_option
+@_catalogue_option
+@handles_errors
+def catalogue_diff(old: str, new: str, fmt: str, catalogue_path: Path | None) -> None:
+    """Entries and control points added, removed and changed between versions OLD and NEW."""
+    from .catalogue_query import diff
+    from .formats import catalogue as out
+
+    cat = _load_catalogue(catalogue_path)
+    for v, hint in ((old, "OLD"), (new, "NEW")):
+        if v not in cat.versions:
+            raise click.BadParameter(
+                f"unknown version {v!r}; choose one of {', '.join(sorted(cat.versions))}", param_hint=hint
+            )
+    changes = diff(cat, old, new)
+    _emit(out.diff_json(old, new, changes) if fmt == "json" else out.diff_text(old, new, changes))
+
+
 @catalogue.command("validate")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @handles_errors

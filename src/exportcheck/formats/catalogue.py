@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from ..catalogue_query import Located, SearchHit, StatusRow
+from ..catalogue_query import Change, Located, SearchHit, StatusRow
 from ..models.catalogue import Entry
 from ..models.common import Provenance
 
@@ -245,3 +245,45 @@ def status_text(rows: list[StatusRow], sha256: str) -> str:
 
 def as_dict(obj: Any) -> Any:
     return dataclasses.asdict(obj)
+
+
+def diff_json(old: str, new: str, changes: list[Change]) -> str:
+    return _dump(
+        {
+            "from": old,
+            "to": new,
+            "changes": [
+                {
+                    "kind": c.kind,
+                    "id": c.entry_id,
+                    "code": c.code,
+                    "name": c.name,
+                    "part": c.part,
+                    "details": list(c.details),
+                    "sources": list(c.sources),
+                }
+                for c in changes
+            ],
+        }
+    )
+
+
+def diff_text(old: str, new: str, changes: list[Change]) -> str:
+    from rich.table import Table
+
+    buf = io.StringIO()
+    from rich.console import Console
+
+    console = Console(file=buf, width=120, color_system=None, highlight=False, emoji=False)
+    table = Table(title=f"Catalogue changes {old} -> {new}", expand=True, show_lines=True)
+    for col in ("change", "code", "id", "name", "part", "details", "sources"):
+        table.add_column(col)
+    for c in changes:
+        table.add_row(
+            c.kind, c.code or "—", c.entry_id, c.name, c.part, "\n".join(c.details), ", ".join(c.sources)
+        )
+    console.print(table)
+    console.print(
+        f"{len(changes)} changes (only what the encoded data shows; unnamed official changes are not listed)"
+    )
+    return buf.getvalue()
