@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from exportcheck.catalogue import Catalogue
+from exportcheck.catalogue import Catalogue, load_catalogue
 from exportcheck.engine.assess import assess, select_version
 from exportcheck.errors import InputError
 from exportcheck.models.assessment import Assessment, Strength, Verdict
@@ -248,3 +249,20 @@ def test_prohibited_is_never_waived(mini: Catalogue) -> None:
     a = run(mini, tech, licences=[{"licence_number": "L-9", "licence_issued": "2021-01-01"}])
     assert a.verdict is a.gate_verdict is Verdict.PROHIBITED
     assert all(not f.waived and f.licence is None for f in a.findings)
+
+
+def test_point_known_only_in_another_version_gives_review(mini_copy: Path) -> None:
+    """2023 re-lists M1 with point 21 only; a speech-synthesis deal in 2024 matched point 17 in 2020."""
+    m1 = (mini_copy / "2020" / "entries" / "M1.yaml").read_text()
+    head, _, _ = m1.partition('  - number: "17"')
+    (mini_copy / "2023" / "entries" / "M1.yaml").write_text(head + "aids:\n  related: [机器翻译]\n")
+    cat = load_catalogue(mini_copy)
+    a = run(
+        cat,
+        {"name": "TTS", "description": "text-to-speech engine source code and the training recipe"},
+        date="2024-06-01",
+    )
+    assert a.verdict is Verdict.REVIEW
+    (f,) = a.findings
+    assert f.entry_id == "M1" and f.control_point is None and f.strength is Strength.POSSIBLE
+    assert "matched in the earlier version 2020" in f.reasons[0]

@@ -30,6 +30,8 @@ def test_example_verdict(path: Path) -> None:
     assert data["verdict"] == expected["verdict"]
     found = {f["code"] or f["entry_id"] for f in data["findings"]}
     assert set(expected["codes"]) <= found
+    misses = {m["entry_id"] for m in data["near_misses"]}
+    assert set(expected.get("near_misses", [])) <= misses
     if data["verdict"] == "free":
         assert data["catalogue"]["coverage"]["complete"] or data["caveats"], (
             "free must state the coverage gap"

@@ -289,24 +289,51 @@ def _match_technology(
     return findings, misses
 
 
-def _other_version_misses(
-    index: int, tech: Technology, chosen: ResolvedVersion, catalogue: Catalogue, line_of: LineOf
-) -> list[NearMiss]:
-    """Entries a technology matches in another law version but which the chosen version does not hold."""
-    out: list[NearMiss] = []
+def _other_versions(
+    index: int,
+    tech: Technology,
+    chosen: ResolvedVersion,
+    catalogue: Catalogue,
+    line_of: LineOf,
+    matched: set[str],
+) -> tuple[list[Finding], list[NearMiss]]:
+    """What the technology matches in the other law versions.
+
+    An entry the chosen version does not hold is a near miss (deleted, or added later). An entry it does
+    hold, but whose encoded points found nothing while another version's point of the same entry matched,
+    becomes a `review` finding when the chosen version's points are not all encoded: the point may well
+    still be there, and a silent 'free' would be a guess.
+    """
+    misses: list[NearMiss] = []
+    extra: list[Finding] = []
     seen: set[str] = set()
     for other in catalogue.laws():
         if other is chosen:
             continue
         findings, _ = _match_technology(index, tech, other, line_of)
         for f in findings:
-            if f.entry_id in chosen.entries or f.entry_id in seen or f.strength is not Strength.MATCH:
+            if f.entry_id in seen or f.strength is not Strength.MATCH:
                 continue
             seen.add(f.entry_id)
             when = "later" if other.meta.effective > chosen.meta.effective else "earlier"
+            point = f"control point {f.control_point} " if f.control_point else ""
+            if f.entry_id in chosen.entries:
+                entry = chosen.entries[f.entry_id]
+                if f.entry_id in matched or entry.control_points_complete:
+                    continue
+                text = f" ({f.control_point_text.best('zh')})" if f.control_point_text else ""
+                reasons = [
+                    f"{point}{text.strip()} of this entry matched in the {when} version {other.id}; version "
+                    f"{chosen.id}'s control points are not all encoded, so whether it still controls this "
+                    "technology is not confirmed"
+                ]
+                extra.append(
+                    _finding(entry, None, Strength.POSSIBLE, reasons, index, tech, f.evidence, chosen)
+                )
+                continue
             deleted = [v.id for v in catalogue.laws() if any(d.id == f.entry_id for d in v.meta.deleted)]
             how = f"; deleted by version {', '.join(deleted)}" if deleted else ""
-            out.append(
+            misses.append(
                 NearMiss(
                     entry_id=f.entry_id,
                     code=f.code,
@@ -314,12 +341,12 @@ def _other_version_misses(
                     control_point=f.control_point,
                     technology=index,
                     evidence=f.evidence,
-                    reason=f"matches {f.part.value} entry of the {when} version {other.id} "
+                    reason=f"matches {f.part.value} entry {point}of the {when} version {other.id} "
                     f"(in force from {other.meta.effective.isoformat()}), which version {chosen.id} "
                     f"does not hold{how}",
                 )
             )
-    return out
+    return extra, misses
 
 
 def _coverage(version: ResolvedVersion) -> CoverageOut:
@@ -381,8 +408,9 @@ def assess(
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line)
-        f = _with_licences(f, deal, version, day)
-        m += _other_version_misses(i, tech, version, catalogue, line)
+        extra, other_misses = _other_versions(i, tech, version, catalogue, line, {x.entry_id for x in f})
+        f = _with_licences(f + extra, deal, version, day)
+        m += other_misses
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)
         if verdict is Verdict.FREE:
