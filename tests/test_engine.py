@@ -266,3 +266,57 @@ def test_point_known_only_in_another_version_gives_review(mini_copy: Path) -> No
     (f,) = a.findings
     assert f.entry_id == "M1" and f.control_point is None and f.strength is Strength.POSSIBLE
     assert "matched in the earlier version 2020" in f.reasons[0]
+
+
+def test_negated_mention_is_a_near_miss_not_a_finding(mini: Catalogue) -> None:
+    tech = {
+        "name": "Checkout",
+        "description": "Cart and payment flows, source code. No recommendation engine, "
+        "no user preference feed — the retailer keeps its storefront.",
+    }
+    a = run(mini, tech)
+    assert a.verdict is Verdict.FREE
+    assert any("mentioned only in a negation" in m.reason for m in a.near_misses)
+    zh = run(
+        mini, {"name": "结算模块", "description": "购物车与支付模块源代码，不含推荐算法，仅提供结算流程。"}
+    )
+    assert zh.verdict is Verdict.FREE
+    # a negation in an earlier clause does not reach a later one
+    later = run(
+        mini, {"name": "Feed", "description": "No payment code. The recommendation engine source code."}
+    )
+    assert later.verdict is Verdict.LICENCE_REQUIRED
+
+
+def test_exclusion_is_lifted_when_the_text_goes_beyond_it(mini: Catalogue) -> None:
+    tech = {
+        "name": "蚕种",
+        "description": "过去只出口杂交一代蚕种；本次提供原种及其蚕遗传资源与繁育技术资料。",
+    }
+    a = run(mini, tech)
+    assert a.verdict is Verdict.PROHIBITED
+    assert any("but also" in r for f in a.findings for r in f.reasons)
+
+
+def test_title_alone_only_suggests(mini: Catalogue) -> None:
+    deal_tech = {
+        "name": "Engine",
+        "description": "Source code, model weights, training pipeline and deployment scripts.",
+    }
+    a = run(mini, deal_tech, title="Licence of our recommendation engine")
+    assert a.verdict is Verdict.REVIEW
+    assert all(f.strength is Strength.POSSIBLE for f in a.findings)
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Transfer of our core algorithm and related documentation to the partner.",
+        "材料配方及工艺包，具体见附件。",
+        "Full technical package for the plant; details are set out in Annex 3 (see attachment).",
+    ],
+)
+def test_thin_or_attachment_only_descriptions_are_review(mini: Catalogue, description: str) -> None:
+    a = run(mini, {"name": "Package", "description": description})
+    assert a.verdict is Verdict.REVIEW
+    assert a.technologies[0].reasons[0].startswith(("too little description", "the description refers"))

@@ -19,8 +19,12 @@ import snowballstemmer
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _TOKEN = re.compile(
-    r"(?P<word>[a-z0-9]+(?:[.'][a-z0-9]+)*)|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+)"
+    r"(?P<word>[a-z0-9]+(?:[.'][a-z0-9]+)*)"
+    r"|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+)"
+    r"|(?P<stop>[,;:!?()\[\]{}|\n，。；：！？、（）【】]|\.(?=\s|$))"
 )
+# Clause boundary in normalised text: no term can match across it, and negation does not reach past it.
+BOUNDARY = "|"
 _BRITISH = [
     ("isations", "izations"),
     ("isation", "ization"),
@@ -82,7 +86,7 @@ class Normalised:
 
 
 def normalise(original: str) -> Normalised:
-    """Tokens separated by single spaces; a space before and after so matches can check word edges."""
+    """Tokens separated by single spaces, clause punctuation as `|`, a space at both ends."""
     folded = unicodedata.normalize("NFKC", original)
     # NFKC may change length (rare ligatures); fall back to per-character folding to keep offsets
     if len(folded) != len(original):
@@ -92,40 +96,35 @@ def normalise(original: str) -> Normalised:
         lowered = "".join(c.lower()[:1] for c in folded)
     out: list[str] = [" "]
     spans: list[tuple[int, int]] = [(0, 0)]
+
+    def put(ch: str, span: tuple[int, int]) -> None:
+        out.append(ch)
+        spans.append(span)
+
     for m in _TOKEN.finditer(lowered):
         start, end = m.span()
+        if out[-1] != " ":
+            put(" ", (start, start))
         if m.group("word"):
-            token = stem(m.group("word"))
-            if out[-1] != " ":
-                out.append(" ")
-                spans.append((start, start))
-            for ch in token:
-                out.append(ch)
-                spans.append((start, end))
-            out.append(" ")
-            spans.append((end, end))
+            for ch in stem(m.group("word")):
+                put(ch, (start, end))
+        elif m.group("stop"):
+            if out[-2:] == [BOUNDARY, " "] or len(out) == 1:
+                out.pop()  # collapse runs of punctuation into one boundary; none at the very start
+                spans.pop()
+                if len(out) == 0:
+                    put(" ", (0, 0))
+                continue
+            put(BOUNDARY, (start, end))
         else:
             run = m.group("cjk")
             simple = to_simplified(run)
-            if out[-1] != " " and not _CJK.match(out[-1]):
-                out.append(" ")
-                spans.append((start, start))
-            if len(simple) == len(run):
-                for i, ch in enumerate(simple):
-                    out.append(ch)
-                    spans.append((start + i, start + i + 1))
-            else:  # a phrase conversion changed the length: map every char to the whole run
-                for ch in simple:
-                    out.append(ch)
-                    spans.append((start, end))
-        # anything between tokens (punctuation, spaces) becomes a single separator
-        nxt = m.end()
-        if nxt < len(lowered) and not _TOKEN.match(lowered, nxt) and out[-1] != " ":
-            out.append(" ")
-            spans.append((nxt, nxt))
+            same = len(simple) == len(run)
+            for i, ch in enumerate(simple):
+                # a phrase conversion that changed the length maps every char to the whole run
+                put(ch, (start + i, start + i + 1) if same else (start, end))
     if out[-1] != " ":
-        out.append(" ")
-        spans.append((len(original), len(original)))
+        put(" ", (len(original), len(original)))
     return Normalised(text="".join(out), spans=tuple(spans), original=original)
 
 

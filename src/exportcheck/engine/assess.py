@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import __version__
 from ..catalogue import Catalogue, ResolvedVersion
@@ -23,13 +23,12 @@ from ..models.assessment import (
 )
 from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
 from ..models.deal import Deal, Technology
-from ..normalize import normalise
+from ..normalize import BOUNDARY, normalise, stem, to_simplified
 from . import params
 from .licences import check_licence
-from .matcher import EXCLUDE, NAME, RELATED, TERM, CompiledVersion, Hit, compile_version, fields_of
+from .matcher import EXCLUDE, NAME, OVERRIDE, RELATED, TERM, CompiledVersion, Hit, compile_version, fields_of
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
-MIN_DESCRIPTION_UNITS = 6  # latin words + CJK characters / 2; below this a technology is too thin to judge
 
 
 @dataclass(frozen=True)
@@ -90,18 +89,211 @@ def select_version(
     return Selection(version, by, day, why)
 
 
-def _units(text: str) -> float:
+# Words that say nothing about what a technology is: function words and deal boilerplate. A description
+# made only of these ("transfer of our core technology and related documents") is too thin to judge.
+_FILLER_EN = {
+    stem(w)
+    for w in [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "for",
+        "with",
+        "by",
+        "in",
+        "on",
+        "at",
+        "from",
+        "as",
+        "our",
+        "their",
+        "its",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "they",
+        "it",
+        "is",
+        "are",
+        "be",
+        "will",
+        "would",
+        "shall",
+        "may",
+        "all",
+        "any",
+        "other",
+        "related",
+        "relevant",
+        "relating",
+        "technology",
+        "technologies",
+        "technical",
+        "tech",
+        "core",
+        "key",
+        "document",
+        "documents",
+        "documentation",
+        "material",
+        "materials",
+        "information",
+        "data",
+        "know",
+        "how",
+        "knowhow",
+        "transfer",
+        "transferred",
+        "transfers",
+        "licence",
+        "license",
+        "licensed",
+        "provide",
+        "provided",
+        "provision",
+        "partner",
+        "partners",
+        "customer",
+        "buyer",
+        "party",
+        "parties",
+        "recipient",
+        "company",
+        "package",
+        "packages",
+        "detail",
+        "details",
+        "attached",
+        "attachment",
+        "annex",
+        "appendix",
+        "see",
+        "per",
+        "etc",
+        "including",
+        "include",
+        "includes",
+        "product",
+        "products",
+        "solution",
+        "solutions",
+        "system",
+        "systems",
+        "process",
+        "processes",
+        "new",
+        "advanced",
+        "proprietary",
+        "our",
+        "full",
+        "complete",
+        "relevant",
+        "use",
+        "using",
+    ]
+}
+_FILLER_ZH = (
+    "技术",
+    "转让",
+    "许可",
+    "相关",
+    "资料",
+    "文件",
+    "附件",
+    "具体",
+    "详见",
+    "参见",
+    "见",
+    "及",
+    "和",
+    "与",
+    "的",
+    "等",
+    "我方",
+    "我司",
+    "对方",
+    "合作",
+    "提供",
+    "有关",
+    "全部",
+    "一套",
+    "包",
+    "工艺",
+    "配方",
+    "材料",
+    "新",
+    "方案",
+    "产品",
+    "系统",
+    "核心",
+    "先进",
+    "内容",
+    "项目",
+)
+_SEE_ATTACHMENT = (
+    "见附件",
+    "详见附件",
+    "参见附件",
+    "见附表",
+    "另附",
+    "附件所列",
+    "see attach",
+    "see annex",
+    "see the attach",
+    "see the annex",
+    "see appendix",
+    "as attach",
+    "per the attach",
+    "per attach",
+    "in the attach",
+    "in the annex",
+    "set out in annex",
+    "set out in the annex",
+)
+MIN_CONTENT_WORDS = 5  # latin content words + CJK content characters / 2
+
+
+def _content_units(text: str) -> float:
     norm = normalise(text).text
-    words = len([w for w in norm.split() if w.isascii()])
-    cjk = sum(1 for c in norm if not c.isascii())
-    return words + cjk / 2
+    words = [
+        w for w in norm.split() if w.isascii() and w != BOUNDARY and w not in _FILLER_EN and not w.isdigit()
+    ]
+    cjk = "".join(c for c in norm if not c.isascii())
+    for filler in _FILLER_ZH:
+        cjk = cjk.replace(filler, "")
+    return len(words) + len(cjk) / 2
+
+
+def _thin(tech: Technology) -> str | None:
+    """Why a technology is described too thinly to clear it as free, or None."""
+    desc = " ".join([tech.description or "", *tech.keywords])
+    lowered = to_simplified(desc.lower())
+    if any(p in lowered for p in _SEE_ATTACHMENT):
+        return (
+            "the description refers to an attachment exportcheck cannot read: put what is transferred in "
+            "the description itself"
+        )
+    if _content_units(desc) < MIN_CONTENT_WORDS:
+        return (
+            "too little description to judge: say what the recipient receives (source code, designs, "
+            "know-how, services) and what the technology does"
+        )
+    return None
 
 
 def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
     out = []
     for h in hits:
         pat = compiled.patterns[h.pattern]
-        path: tuple[str | int, ...] = ("technologies", tech, h.field)
+        path: tuple[str | int, ...] = ("title",) if h.field == "title" else ("technologies", tech, h.field)
         out.append(
             Evidence(
                 technology=tech,
@@ -118,19 +310,67 @@ def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: Li
 
 @dataclass
 class _Group:
-    term: list[Hit]
-    related: list[Hit]
-    name: list[Hit]
-    exclude: list[Hit]
+    term: list[Hit] = field(default_factory=list)
+    related: list[Hit] = field(default_factory=list)
+    name: list[Hit] = field(default_factory=list)
+    exclude: list[Hit] = field(default_factory=list)
+    override: list[Hit] = field(default_factory=list)
+    negated: list[Hit] = field(default_factory=list)
 
 
 def _groups(found: dict[int, list[Hit]], compiled: CompiledVersion) -> dict[tuple[str, str | None], _Group]:
+    """Hits per (entry, control point) by kind. A pattern counts only where every part occurs
+    affirmatively; the deal title is context, so hits there only ever suggest (related)."""
     groups: dict[tuple[str, str | None], _Group] = {}
     for pidx, hits in sorted(found.items()):
         pat = compiled.patterns[pidx]
-        g = groups.setdefault((pat.entry_id, pat.control_point), _Group([], [], [], []))
-        {TERM: g.term, RELATED: g.related, NAME: g.name, EXCLUDE: g.exclude}[pat.kind].extend(hits)
+        g = groups.setdefault((pat.entry_id, pat.control_point), _Group())
+        parts = {h.part for h in hits if not h.negated}
+        affirmative = [h for h in hits if not h.negated]
+        if len(parts) < len(pat.parts):
+            if pat.kind in (TERM, NAME, RELATED):
+                g.negated.extend(hits)
+            continue
+        if pat.kind in (EXCLUDE, OVERRIDE):
+            kept = [h for h in affirmative if h.field != "title"]
+            (g.exclude if pat.kind == EXCLUDE else g.override).extend(kept)
+            continue
+        if all(h.field == "title" for h in affirmative):
+            g.related.extend(affirmative)
+            continue
+        {TERM: g.term, RELATED: g.related, NAME: g.name}[pat.kind].extend(affirmative)
     return groups
+
+
+def _negation_miss(
+    entry: Entry, cp: str | None, index: int, g: _Group, compiled: CompiledVersion, line_of: LineOf
+) -> NearMiss:
+    ev = _evidence(g.negated, compiled, index, line_of)
+    quotes = ", ".join(sorted({f"'{e.deal_text}'" for e in ev}))
+    return NearMiss(
+        entry_id=entry.id,
+        code=entry.code,
+        name=entry.name,
+        control_point=cp,
+        technology=index,
+        evidence=ev,
+        reason=f"mentioned only in a negation ({quotes}): the deal says it is not transferred",
+    )
+
+
+def _override_note(g: _Group, compiled: CompiledVersion, index: int, line_of: LineOf) -> list[str]:
+    """Why an exclusion does not apply: the text also names what lies beyond it (e.g. parent breeds)."""
+    if not (g.exclude and g.override):
+        return []
+    ex = _evidence(g.exclude, compiled, index, line_of)
+    ov = _evidence(g.override, compiled, index, line_of)
+    return [
+        "the text mentions the excluded "
+        + ", ".join(sorted({f"'{e.deal_text}'" for e in ex}))
+        + " but also "
+        + ", ".join(sorted({f"'{e.deal_text}'" for e in ov}))
+        + ", which the exclusion does not cover"
+    ]
 
 
 def _outcome(entry: Entry, strength: Strength, version: ResolvedVersion, reasons: list[str]) -> Verdict:
@@ -190,10 +430,10 @@ def _finding(
 
 
 def _match_technology(
-    index: int, tech: Technology, version: ResolvedVersion, line_of: LineOf
+    index: int, tech: Technology, version: ResolvedVersion, line_of: LineOf, title: str | None = None
 ) -> tuple[list[Finding], list[NearMiss]]:
     compiled = compile_version(version)
-    found = compiled.find(fields_of(tech.name, tech.description, tech.keywords))
+    found = compiled.find(fields_of(tech.name, tech.description, tech.keywords, title))
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     groups = _groups(found, compiled)
@@ -205,9 +445,12 @@ def _match_technology(
         cp = next(c for c in entry.control_points if c.number == cp_number)
         positive = g.term + g.name + g.related
         if not positive:
+            if g.negated:
+                misses.append(_negation_miss(entry, cp_number, index, g, compiled, line_of))
             continue
         evidence = _evidence(positive, compiled, index, line_of)
-        if g.exclude:
+        overridden = _override_note(g, compiled, index, line_of)
+        if g.exclude and not overridden:
             ex = _evidence(g.exclude, compiled, index, line_of)
             misses.append(
                 NearMiss(
@@ -224,6 +467,7 @@ def _match_technology(
             continue
         strength = Strength.MATCH if (g.term or g.name) else Strength.POSSIBLE
         reasons = [] if strength is Strength.MATCH else ["only related terms matched, not the point itself"]
+        reasons += overridden
         checks = [params.check(p, tech.parameters) for p in cp.parameters]
         failing = [c for c in checks if c.holds is False]
         if failing:
@@ -258,9 +502,12 @@ def _match_technology(
         entry = version.entries[entry_id]
         positive = g.term + g.name + g.related
         if not positive:
+            if g.negated:
+                misses.append(_negation_miss(entry, cp_number, index, g, compiled, line_of))
             continue
         evidence = _evidence(positive, compiled, index, line_of)
-        if g.exclude:
+        overridden = _override_note(g, compiled, index, line_of)
+        if g.exclude and not overridden:
             ex = _evidence(g.exclude, compiled, index, line_of)
             misses.append(
                 NearMiss(
@@ -275,7 +522,7 @@ def _match_technology(
             )
             continue
         strength = Strength.MATCH if g.term else Strength.POSSIBLE
-        reasons = []
+        reasons = list(overridden)
         if strength is Strength.POSSIBLE:
             reasons.append(
                 "resembles the entry's subject matter, but no encoded control point matched"
@@ -296,6 +543,7 @@ def _other_versions(
     catalogue: Catalogue,
     line_of: LineOf,
     matched: set[str],
+    title: str | None = None,
 ) -> tuple[list[Finding], list[NearMiss]]:
     """What the technology matches in the other law versions.
 
@@ -310,7 +558,7 @@ def _other_versions(
     for other in catalogue.laws():
         if other is chosen:
             continue
-        findings, _ = _match_technology(index, tech, other, line_of)
+        findings, _ = _match_technology(index, tech, other, line_of, title)
         for f in findings:
             if f.entry_id in seen or f.strength is not Strength.MATCH:
                 continue
@@ -407,20 +655,19 @@ def assess(
     techs: list[TechnologyResult] = []
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
-        f, m = _match_technology(i, tech, version, line)
-        extra, other_misses = _other_versions(i, tech, version, catalogue, line, {x.entry_id for x in f})
+        f, m = _match_technology(i, tech, version, line, deal.title)
+        extra, other_misses = _other_versions(
+            i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title
+        )
         f = _with_licences(f + extra, deal, version, day)
         m += other_misses
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)
         if verdict is Verdict.FREE:
-            desc = " ".join([tech.description or "", *tech.keywords])
-            if _units(desc) < MIN_DESCRIPTION_UNITS:
+            thin = _thin(tech)
+            if thin:
                 verdict = Verdict.REVIEW
-                reasons.append(
-                    "too little description to judge: say what the recipient receives "
-                    "(source code, designs, know-how, services) and what the technology does"
-                )
+                reasons.append(thin)
             else:
                 reasons.append("no encoded entry or control point matched")
         else:

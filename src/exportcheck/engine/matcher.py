@@ -10,10 +10,10 @@ import ahocorasick
 from ..catalogue import ResolvedVersion
 from ..models.assessment import TermOrigin
 from ..models.catalogue import Entry, MatchingAids
-from ..normalize import Normalised, normalise, normalise_term
+from ..normalize import BOUNDARY, Normalised, normalise, normalise_term, stem
 
 # Kinds of pattern: 'term' and 'name' of a point are decisive, 'related' only suggests, 'exclude' discards.
-TERM, RELATED, EXCLUDE, NAME = "term", "related", "exclude", "name"
+TERM, RELATED, EXCLUDE, NAME, OVERRIDE = "term", "related", "exclude", "name", "override"
 _PAREN = re.compile(r"[（(].*$")
 _TAIL = re.compile(r"(?:的)?(?:技术|工艺|技术和工艺|生产技术)$")
 _GENERIC_EN = {"technolog", "technique", "product", "of", "and", "the", "for", "a", "an", "in", "to", "s"}
@@ -35,6 +35,57 @@ class Hit:
     part: int
     field: str
     quote: str
+    negated: bool = False
+
+
+# Negators that put a following term out of scope within the same clause ("no product recommendations",
+# "不含语音合成"). Single characters such as 无 or 不 are left out on purpose: 无人机, 不断优化.
+_NEG_EN = {
+    stem(w)
+    for w in (
+        "no",
+        "not",
+        "without",
+        "excluding",
+        "exclude",
+        "except",
+        "never",
+        "neither",
+        "nor",
+        "non",
+        "doesn't",
+        "don't",
+        "won't",
+        "isn't",
+        "aren't",
+        "didn't",
+    )
+}
+_NEG_ZH = (
+    "不含",
+    "不包括",
+    "不包含",
+    "不涉及",
+    "不提供",
+    "没有",
+    "并无",
+    "不转让",
+    "不出口",
+    "不会转让",
+    "不會",
+)
+
+
+def negated(text: str, start: int) -> bool:
+    """Whether a negator stands shortly before `start` in the same clause."""
+    window = text[:start]
+    cut = window.rfind(BOUNDARY)
+    window = window[cut + 1 :] if cut >= 0 else window
+    words = [w for w in window.split() if w.isascii()][-3:]
+    if any(w in _NEG_EN for w in words):
+        return True
+    tail = window.replace(" ", "")[-8:]
+    return any(n in tail for n in _NEG_ZH)
 
 
 @dataclass
@@ -59,13 +110,13 @@ class CompiledVersion:
                     if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
                         continue
                     hits = found.setdefault(pidx, {}).setdefault(part_idx, [])
-                    if not any(h.field == fname for h in hits):
-                        a, b = start, end
-                        while a < b and text[a] == " ":
-                            a += 1
-                        while b > a and text[b - 1] == " ":
-                            b -= 1
-                        hits.append(Hit(pidx, part_idx, fname, norm.quote(a, b)))
+                    neg = negated(text, start)
+                    same = [h for h in hits if h.field == fname]
+                    if same and (neg or not same[0].negated):
+                        continue  # keep one hit per field, preferring an affirmative one
+                    if same:
+                        hits.remove(same[0])
+                    hits.append(Hit(pidx, part_idx, fname, norm.quote(start, end), neg))
         out: dict[int, list[Hit]] = {}
         for pidx, by_part in found.items():
             if len(by_part) == len(self.patterns[pidx].parts):
@@ -104,7 +155,13 @@ def _english_name(en: str | None) -> list[str]:
 
 def _aid_patterns(entry: Entry, cp: str | None, aids: MatchingAids) -> list[Pattern]:
     out = []
-    for kind, terms in ((TERM, aids.terms), (RELATED, aids.related), (EXCLUDE, aids.exclude)):
+    kinds = (
+        (TERM, aids.terms),
+        (RELATED, aids.related),
+        (EXCLUDE, aids.exclude),
+        (OVERRIDE, aids.exclude_unless),
+    )
+    for kind, terms in kinds:
         for term in terms:
             parts = _split(term)
             if parts:
@@ -166,8 +223,12 @@ def compile_version(version: ResolvedVersion) -> CompiledVersion:
     return cached[1]
 
 
-def fields_of(name: str, description: str | None, keywords: list[str]) -> list[tuple[str, Normalised]]:
+def fields_of(
+    name: str, description: str | None, keywords: list[str], title: str | None = None
+) -> list[tuple[str, Normalised]]:
     out = [("name", normalise(name))]
+    if title:
+        out.append(("title", normalise(title)))
     if description:
         out.append(("description", normalise(description)))
     if keywords:

@@ -69,6 +69,11 @@ class MatchingAids(Strict):
         default_factory=list,
         description="Phrases that take a technology outside the point (near miss with a reason).",
     )
+    exclude_unless: list[str] = Field(
+        default_factory=list,
+        description="Phrases showing the technology goes beyond the exclusion (e.g. parent breeds beside "
+        "F1 hybrids); when one occurs too, the exclusion does not apply.",
+    )
     note: str | None = Field(default=None, description="Why these terms; author's reasoning.")
 
 
