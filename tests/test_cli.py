@@ -128,3 +128,25 @@ def test_python_m_subprocess() -> None:
     )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "licence_required"
+
+
+def test_checklist_command_restricted_and_free() -> None:
+    deal = str(EXAMPLES / "tiktok-recommendation-2020.deal.yaml")
+    code, out, _ = invoke("checklist", deal, "--format", "markdown")
+    assert code == 0
+    assert "- [ ]" in out and "provincial commerce department" in out and "art. 33" in out
+    code, out, _ = invoke("checklist", deal, "--lang", "zh")
+    assert code == 0 and "技术出口许可意向书" in out and "技术出口许可证" in out
+    code, out, _ = invoke("checklist", str(EXAMPLES / "erp-software-free-2021.deal.yaml"), "--format", "json")
+    assert code == 0 and "60" in out and "registration" in out.lower()
+
+
+def test_assess_includes_checklist_unless_asked_not_to() -> None:
+    deal = str(EXAMPLES / "tiktok-recommendation-2020.deal.yaml")
+    _, out, _ = invoke("assess", deal, "--format", "json", "--fail-on", "none")
+    data = json.loads(out)
+    assert data["verdict"] == "licence_required" and data["checklist"]["items"]
+    _, out, _ = invoke("assess", deal, "--format", "json", "--fail-on", "none", "--no-checklist")
+    assert "checklist" not in json.loads(out)
+    _, out, _ = invoke("assess", deal, "--fail-on", "none")
+    assert "Pause substantive negotiation" in out

@@ -121,6 +121,7 @@ def _load_catalogue(path: Path | None) -> Any:
 )
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
 @_limit_options
 @handles_errors
 def assess(
@@ -135,10 +136,11 @@ def assess(
     catalogue_path: Path | None,
     encoding: str | None,
     output: Path | None,
+    no_checklist: bool,
     **limits: int,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
-    from .runner import Options, assess_file
+    from .runner import Options, assess_deal_file
 
     options = Options(
         as_of=as_of.date() if as_of else None,
@@ -147,24 +149,89 @@ def assess(
         encoding=encoding,
         limits=_limits(limits),
     )
-    result = assess_file(deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options)
+    deal, result = assess_deal_file(
+        deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
+    )
+    checklist = None if no_checklist else _checklist(deal, result, options.reference_day)
     if fmt == "json":
+        import json
+
         from .formats.assessment import render_json
 
         text = render_json(result, explain=True)
+        if checklist is not None:
+            from .formats.checklist import render_json as checklist_json
+
+            data = json.loads(text)
+            data["checklist"] = json.loads(checklist_json(checklist))
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 
         text = render_markdown(result, lang=lang, explain=explain)
+        if checklist is not None:
+            from .formats.checklist import render_markdown as checklist_markdown
+
+            text += "\n" + checklist_markdown(checklist, lang)
     else:
         from .formats.assessment import render_text
 
         text = render_text(result, lang=lang, explain=explain, color=output is None and sys.stdout.isatty())
+        if checklist is not None:
+            from .formats.checklist import render_text as checklist_text
+
+            text += "\n" + checklist_text(checklist, lang)
     _emit(text, output)
     from .models.assessment import reaches
 
     if reaches(result.gate_verdict or result.verdict, fail_on):
         sys.exit(1)
+
+
+def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
+    from .checklist import build_checklist
+    from .procedure import shipped_procedure
+
+    return build_checklist(result, deal, shipped_procedure(), day)
+
+
+@main.command()
+@click.argument("deal_file", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+)
+@click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="en", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge and check deadlines on this date."
+)
+@click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version, e.g. 2023.")
+@click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
+@_limit_options
+@handles_errors
+def checklist(
+    deal_file: Path,
+    fmt: str,
+    lang: str,
+    output: Path | None,
+    as_of: dt.datetime | None,
+    pinned: str | None,
+    catalogue_path: Path | None,
+    encoding: str | None,
+    **limits: int,
+) -> None:
+    """The licensing checklist for DEAL_FILE: what must happen, in what order, by whom, under which article."""
+    from .formats.checklist import render
+    from .runner import Options, assess_deal_file
+
+    options = Options(
+        as_of=as_of.date() if as_of else None, pinned=pinned, encoding=encoding, limits=_limits(limits)
+    )
+    deal, result = assess_deal_file(
+        deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
+    )
+    _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output)
 
 
 @main.group()

@@ -17,6 +17,7 @@ from pathlib import Path
 from .catalogue import Catalogue
 from .errors import ExportcheckError, Problem
 from .models.assessment import Assessment
+from .models.deal import Deal
 from .yamlsafe import DEFAULT_LIMITS, Limits
 
 DEFAULT_INCLUDE = ("**/deal.yaml", "**/deal.yml", "**/*.deal.yaml", "**/*.deal.yml")
@@ -31,6 +32,11 @@ class Options:
     limits: Limits = DEFAULT_LIMITS
     today: dt.date = field(default_factory=dt.date.today)
 
+    @property
+    def reference_day(self) -> dt.date:
+        """The day licences and deadlines are checked against: --as-of when given, else today."""
+        return self.as_of or self.today
+
 
 @dataclass(frozen=True)
 class FileResult:
@@ -42,7 +48,14 @@ class FileResult:
 def assess_file(
     path: Path, display: str, catalogue: Catalogue | Callable[[], Catalogue], options: Options
 ) -> Assessment:
-    """Raise InputError for anything that is not a valid deal; otherwise the assessment.
+    """Raise InputError for anything that is not a valid deal; otherwise the assessment."""
+    return assess_deal_file(path, display, catalogue, options)[1]
+
+
+def assess_deal_file(
+    path: Path, display: str, catalogue: Catalogue | Callable[[], Catalogue], options: Options
+) -> tuple[Deal, Assessment]:
+    """The validated deal and its assessment; InputError for anything that is not a valid deal.
 
     `catalogue` may be a loader, called only once the deal file is known to be valid: the user's own
     file's problems come first.
@@ -61,15 +74,16 @@ def assess_file(
         today=options.today,
         file=display,
     )
-    return assess(
+    result = assess(
         deal,
         catalogue,
         selection,
         deal_file=display,
         line_of=doc.line_of,
         strict=options.strict,
-        today=options.today,
+        today=options.reference_day,
     )
+    return deal, result
 
 
 def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options) -> FileResult:

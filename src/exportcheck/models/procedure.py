@@ -7,7 +7,8 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from .common import Strict
+from .assessment import CoverageOut
+from .common import Strict, Text
 
 CHECKLIST_FORMAT_VERSION = 1
 
@@ -94,6 +95,7 @@ class AlertKey(StrEnum):
     PAUSE_NEGOTIATION = "pause_negotiation"
     NO_NEGOTIATION_BEFORE_LETTER = "no_negotiation_before_letter"
     CONTRACT_NOT_EFFECTIVE = "contract_not_effective"
+    SIGNED_BEFORE_LETTER = "signed_before_letter"
     EXPORTED_WITHOUT_LICENCE = "exported_without_licence"
     LICENCE_EXPIRED = "licence_expired"
     LETTER_OF_INTENT_EXPIRED = "letter_of_intent_expired"
@@ -313,15 +315,17 @@ class Trigger(Strict):
     strength: str | None = None
     note: str | None = None
 
-    def label(self) -> str:
+    def label(self, lang: str = "en") -> str:
+        zh = lang == "zh"
         parts = [self.code or self.entry_id or ""]
         if self.control_point:
-            parts.append(f"CP {self.control_point}")
+            parts.append(f"控制要点{self.control_point}" if zh else f"CP {self.control_point}")
         text = " ".join(p for p in parts if p)
         if self.technology:
-            text = f"{text} ({self.technology})" if text else self.technology
+            tech = f"（{self.technology}）" if zh else f" ({self.technology})"
+            text = f"{text}{tech}" if text else self.technology
         if self.strength and self.strength != "match":
-            text += f" [{self.strength}]"
+            text += f"［{'可能命中' if zh else self.strength}］" if zh else f" [{self.strength}]"
         if self.note:
             text = f"{text}: {self.note}" if text else self.note
         return text
@@ -381,9 +385,8 @@ class Checklist(Strict):
     stage: str | None
     verdict: str
     catalogue_version: str
-    catalogue_instrument: str
-    coverage: str = Field(description="Coverage of the catalogue encoding, one line.")
-    coverage_complete: bool
+    catalogue_instrument: Text
+    coverage: CoverageOut = Field(description="How much of the official catalogue exportcheck encodes.")
     procedure_version: int
     procedure_as_of: dt.date
     tracks: list[Track]
