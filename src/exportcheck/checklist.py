@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .engine.licences import covers
 from .models.assessment import Assessment, Finding, Verdict
 from .models.catalogue import Part
 from .models.deal import Deal, LicenceRecord
@@ -85,15 +86,6 @@ class LicencePosition:
     letter_expired: bool = False
 
 
-def _covers(record: LicenceRecord, finding: Finding) -> bool:
-    if record.technologies and finding.technology_name not in record.technologies:
-        return False
-    if not record.entries:
-        return True
-    wanted = {c.strip().upper() for c in record.entries}
-    return bool(wanted & {(finding.code or "").upper(), finding.entry_id.upper()})
-
-
 def _record_milestone(r: LicenceRecord, day: dt.date) -> tuple[Milestone, bool, bool]:
     """(milestone, licence expired, letter of intent expired) for one record on `day`."""
     if r.licence_issued and r.licence_issued <= day:
@@ -139,7 +131,7 @@ def licence_position(deal: Deal, findings: list[Finding], day: dt.date) -> Licen
     pos = LicencePosition()
     for i, r in enumerate(deal.licences):
         pos.problems.extend(_date_problems(i, r, day))
-        if findings and not any(_covers(r, f) for f in findings):
+        if findings and not any(covers(r, f) for f in findings):
             pos.problems.append(
                 ChecklistProblem(
                     code="record_covers_nothing",
@@ -158,7 +150,7 @@ def licence_position(deal: Deal, findings: list[Finding], day: dt.date) -> Licen
     letters_expired: list[LicenceRecord] = []
     for f in findings:
         best, best_expired, best_letter_expired = Milestone.NONE, [], []
-        records = [r for r in deal.licences if _covers(r, f)]
+        records = [r for r in deal.licences if covers(r, f)]
         if not records:
             pos.uncovered.append(f)
         for r in records:

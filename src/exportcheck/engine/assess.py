@@ -408,6 +408,7 @@ def _finding(
     return Finding(
         code=entry.code,
         entry_id=entry.id,
+        all_codes=entry.all_codes,
         name=entry.name,
         part=entry.part,
         part_confirmed=entry.part_confirmed,
@@ -618,11 +619,10 @@ def _is_export(deal: Deal) -> bool:
     )
 
 
-def _with_licences(found: list[Finding], deal: Deal, version: ResolvedVersion, day: dt.date) -> list[Finding]:
+def _with_licences(found: list[Finding], deal: Deal, day: dt.date) -> list[Finding]:
     out = []
     for f in found:
-        codes = {*version.entries[f.entry_id].all_codes, f.entry_id}
-        check = check_licence(f, deal, codes, day)
+        check = check_licence(f, deal, day)
         out.append(
             f.model_copy(update={"licence": check, "waived": bool(check and check.status == "covered")})
         )
@@ -659,7 +659,7 @@ def assess(
         extra, other_misses = _other_versions(
             i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title
         )
-        f = _with_licences(f + extra, deal, version, day)
+        f = _with_licences(f + extra, deal, day)
         m += other_misses
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)

@@ -8,17 +8,20 @@ from ..models.assessment import Finding, LicenceCheck, Verdict
 from ..models.deal import Deal, LicenceRecord
 
 
-def _covers(record: LicenceRecord, finding: Finding, codes: set[str]) -> bool:
+def covers(record: LicenceRecord, finding: Finding) -> bool:
+    """Whether a licence record's scope (technology names, catalogue codes or entry IDs) takes in a finding.
+    Any code the entry carries counts, so a licence naming 056101X covers a finding coded 086501X."""
     if record.technologies and finding.technology_name not in record.technologies:
         return False
+    codes = {c.upper() for c in (*finding.all_codes, finding.code or "", finding.entry_id) if c}
     return not record.entries or bool({c.strip().upper() for c in record.entries} & codes)
 
 
-def check_licence(finding: Finding, deal: Deal, codes: set[str], day: dt.date) -> LicenceCheck | None:
+def check_licence(finding: Finding, deal: Deal, day: dt.date) -> LicenceCheck | None:
     """The licence position for one restricted finding on `day`; None when the finding needs no licence."""
     if finding.outcome is not Verdict.LICENCE_REQUIRED:
         return None
-    records = [r for r in deal.licences if _covers(r, finding, codes)]
+    records = [r for r in deal.licences if covers(r, finding)]
     issued = [r for r in records if r.licence_number and r.licence_issued]
     for r in sorted(issued, key=lambda r: (r.licence_issued or day, r.licence_number or "")):
         assert r.licence_issued is not None

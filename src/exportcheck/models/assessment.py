@@ -80,6 +80,9 @@ class LicenceCheck(Out):
 class Finding(Out):
     code: str | None
     entry_id: str
+    all_codes: list[str] = Field(
+        default_factory=list, description="Every code the entry carries (this version's and other versions')."
+    )
     name: Text
     part: Part
     part_confirmed: bool
