@@ -298,14 +298,25 @@ def test_exclusion_is_lifted_when_the_text_goes_beyond_it(mini: Catalogue) -> No
     assert any("but also" in r for f in a.findings for r in f.reasons)
 
 
-def test_title_alone_only_suggests(mini: Catalogue) -> None:
-    deal_tech = {
+def test_title_alone_only_suggests_when_the_deal_has_several_technologies(mini: Catalogue) -> None:
+    engine = {
         "name": "Engine",
         "description": "Source code, model weights, training pipeline and deployment scripts.",
     }
-    a = run(mini, deal_tech, title="Licence of our recommendation engine")
+    ledger = {
+        "name": "Ledger",
+        "description": "General-ledger and payroll module source code with invoicing.",
+    }
+    deal = Deal.model_validate(
+        {"title": "Licence of our recommendation engine and ledger", "technologies": [engine, ledger]}
+    )
+    sel = select_version(mini, deal_date=None, as_of=None, pinned="2020", today=TODAY)
+    a = assess(deal, mini, sel, deal_file="d")
     assert a.verdict is Verdict.REVIEW
-    assert all(f.strength is Strength.POSSIBLE for f in a.findings)
+    assert a.findings and all(f.strength is Strength.POSSIBLE for f in a.findings)
+    # with a single technology the title describes it
+    b = run(mini, engine, title="Licence of our recommendation engine")
+    assert b.verdict is Verdict.LICENCE_REQUIRED
 
 
 @pytest.mark.parametrize(

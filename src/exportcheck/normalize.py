@@ -21,10 +21,13 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1
 _TOKEN = re.compile(
     r"(?P<word>[a-z0-9]+(?:[.'][a-z0-9]+)*)"
     r"|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+)"
-    r"|(?P<stop>[,;:!?()\[\]{}|\n，。；：！？、（）【】]|\.(?=\s|$))"
+    r"|(?P<weak>[,，、])"
+    r"|(?P<stop>[;:!?()\[\]{}|\n。；：！？（）【】]|\.(?=\s|$))"
 )
-# Clause boundary in normalised text: no term can match across it, and negation does not reach past it.
+# Boundaries in normalised text: no term matches across either. A negation reaches across list commas
+# ("no recommendation, push or profiling features") but never past a clause boundary.
 BOUNDARY = "|"
+LIST_COMMA = ","
 _BRITISH = [
     ("isations", "izations"),
     ("isation", "ization"),
@@ -108,14 +111,17 @@ def normalise(original: str) -> Normalised:
         if m.group("word"):
             for ch in stem(m.group("word")):
                 put(ch, (start, end))
-        elif m.group("stop"):
-            if out[-2:] == [BOUNDARY, " "] or len(out) == 1:
-                out.pop()  # collapse runs of punctuation into one boundary; none at the very start
-                spans.pop()
-                if len(out) == 0:
-                    put(" ", (0, 0))
+        elif m.group("stop") or m.group("weak"):
+            mark = BOUNDARY if m.group("stop") else LIST_COMMA
+            if len(out) == 1:  # no boundary before the first token
                 continue
-            put(BOUNDARY, (start, end))
+            if out[-2] in (BOUNDARY, LIST_COMMA):  # a run of punctuation: keep one mark, the stronger
+                out.pop()
+                spans.pop()
+                if out[-1] == LIST_COMMA and mark == BOUNDARY:
+                    out[-1] = BOUNDARY
+                continue
+            put(mark, (start, end))
         else:
             run = m.group("cjk")
             simple = to_simplified(run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from ..models.assessment import (
 )
 from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
 from ..models.deal import Deal, Technology
-from ..normalize import BOUNDARY, normalise, stem, to_simplified
+from ..normalize import normalise, stem, to_simplified
 from . import params
 from .licences import check_licence
 from .matcher import EXCLUDE, NAME, OVERRIDE, RELATED, TERM, CompiledVersion, Hit, compile_version, fields_of
@@ -238,33 +239,57 @@ _FILLER_ZH = (
     "内容",
     "项目",
 )
-_SEE_ATTACHMENT = (
-    "见附件",
-    "详见附件",
-    "参见附件",
-    "见附表",
-    "另附",
-    "附件所列",
-    "see attach",
-    "see annex",
-    "see the attach",
-    "see the annex",
-    "see appendix",
-    "as attach",
-    "per the attach",
-    "per attach",
-    "in the attach",
-    "in the annex",
-    "set out in annex",
-    "set out in the annex",
+_SEE_ATTACHMENT = re.compile(
+    r"见附件|详见附件|参见附件|见附表|另附|附件所列|另行提供|以附件为准"
+    r"|\b(?:see|in|per|under|described in|set out in|listed in|specified in|defined in)\s+(?:the\s+)?"
+    r"(?:attached\s+)?(?:annex|appendix|attachment|exhibit|schedule)\b"
+    r"|\bas attached\b|\bprovided separately\b|\bto be (?:provided|supplied|agreed) (?:separately|later)\b"
 )
 MIN_CONTENT_WORDS = 5  # latin content words + CJK content characters / 2
+
+
+# Words too vague to say what is transferred ("support to optimise the app's core algorithms").
+_VAGUE_EN = {
+    stem(w)
+    for w in (
+        "algorithm",
+        "algorithms",
+        "model",
+        "models",
+        "software",
+        "service",
+        "services",
+        "support",
+        "remote",
+        "team",
+        "teams",
+        "optimise",
+        "optimize",
+        "optimisation",
+        "optimization",
+        "improve",
+        "improvement",
+        "upgrade",
+        "app",
+        "apps",
+        "application",
+        "applications",
+        "market",
+        "markets",
+        "platform",
+        "engineering",
+        "engineer",
+        "engineers",
+    )
+}
 
 
 def _content_units(text: str) -> float:
     norm = normalise(text).text
     words = [
-        w for w in norm.split() if w.isascii() and w != BOUNDARY and w not in _FILLER_EN and not w.isdigit()
+        w
+        for w in norm.split()
+        if w.isascii() and w.isalnum() and w not in _FILLER_EN and w not in _VAGUE_EN and not w.isdigit()
     ]
     cjk = "".join(c for c in norm if not c.isascii())
     for filler in _FILLER_ZH:
@@ -276,7 +301,7 @@ def _thin(tech: Technology) -> str | None:
     """Why a technology is described too thinly to clear it as free, or None."""
     desc = " ".join([tech.description or "", *tech.keywords])
     lowered = to_simplified(desc.lower())
-    if any(p in lowered for p in _SEE_ATTACHMENT):
+    if _SEE_ATTACHMENT.search(lowered):
         return (
             "the description refers to an attachment exportcheck cannot read: put what is transferred in "
             "the description itself"
@@ -318,9 +343,12 @@ class _Group:
     negated: list[Hit] = field(default_factory=list)
 
 
-def _groups(found: dict[int, list[Hit]], compiled: CompiledVersion) -> dict[tuple[str, str | None], _Group]:
+def _groups(
+    found: dict[int, list[Hit]], compiled: CompiledVersion, title_is_own: bool = False
+) -> dict[tuple[str, str | None], _Group]:
     """Hits per (entry, control point) by kind. A pattern counts only where every part occurs
-    affirmatively; the deal title is context, so hits there only ever suggest (related)."""
+    affirmatively. The deal title describes the technology when the deal has only one; otherwise it is
+    context, and hits there only ever suggest (related)."""
     groups: dict[tuple[str, str | None], _Group] = {}
     for pidx, hits in sorted(found.items()):
         pat = compiled.patterns[pidx]
@@ -335,7 +363,7 @@ def _groups(found: dict[int, list[Hit]], compiled: CompiledVersion) -> dict[tupl
             kept = [h for h in affirmative if h.field != "title"]
             (g.exclude if pat.kind == EXCLUDE else g.override).extend(kept)
             continue
-        if all(h.field == "title" for h in affirmative):
+        if not title_is_own and all(h.field == "title" for h in affirmative):
             g.related.extend(affirmative)
             continue
         {TERM: g.term, RELATED: g.related, NAME: g.name}[pat.kind].extend(affirmative)
@@ -431,13 +459,20 @@ def _finding(
 
 
 def _match_technology(
-    index: int, tech: Technology, version: ResolvedVersion, line_of: LineOf, title: str | None = None
+    index: int,
+    tech: Technology,
+    version: ResolvedVersion,
+    line_of: LineOf,
+    title: str | None = None,
+    single: bool = False,
 ) -> tuple[list[Finding], list[NearMiss]]:
+    """Findings and near misses for one technology; `single` when it is the deal's only technology."""
     compiled = compile_version(version)
-    found = compiled.find(fields_of(tech.name, tech.description, tech.keywords, title))
+    title_is_own = title is not None and single
+    found = compiled.find(fields_of(tech.name, tech.description, tech.keywords, title), title_is_own)
     findings: list[Finding] = []
     misses: list[NearMiss] = []
-    groups = _groups(found, compiled)
+    groups = _groups(found, compiled, title_is_own)
     matched_entries: set[str] = set()
     for (entry_id, cp_number), g in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         if cp_number is None:
@@ -545,6 +580,7 @@ def _other_versions(
     line_of: LineOf,
     matched: set[str],
     title: str | None = None,
+    single: bool = False,
 ) -> tuple[list[Finding], list[NearMiss]]:
     """What the technology matches in the other law versions.
 
@@ -559,7 +595,7 @@ def _other_versions(
     for other in catalogue.laws():
         if other is chosen:
             continue
-        findings, _ = _match_technology(index, tech, other, line_of, title)
+        findings, _ = _match_technology(index, tech, other, line_of, title, single)
         for f in findings:
             if f.entry_id in seen or f.strength is not Strength.MATCH:
                 continue
@@ -655,9 +691,10 @@ def assess(
     techs: list[TechnologyResult] = []
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
-        f, m = _match_technology(i, tech, version, line, deal.title)
+        single = len(deal.technologies) == 1
+        f, m = _match_technology(i, tech, version, line, deal.title, single)
         extra, other_misses = _other_versions(
-            i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title
+            i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title, single
         )
         f = _with_licences(f + extra, deal, day)
         m += other_misses

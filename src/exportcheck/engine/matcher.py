@@ -10,7 +10,7 @@ import ahocorasick
 from ..catalogue import ResolvedVersion
 from ..models.assessment import TermOrigin
 from ..models.catalogue import Entry, MatchingAids
-from ..normalize import BOUNDARY, Normalised, normalise, normalise_term, stem
+from ..normalize import BOUNDARY, LIST_COMMA, Normalised, normalise, normalise_term, stem
 
 # Kinds of pattern: 'term' and 'name' of a point are decisive, 'related' only suggests, 'exclude' discards.
 TERM, RELATED, EXCLUDE, NAME, OVERRIDE = "term", "related", "exclude", "name", "override"
@@ -38,8 +38,8 @@ class Hit:
     negated: bool = False
 
 
-# Negators that put a following term out of scope within the same clause ("no product recommendations",
-# "不含语音合成"). Single characters such as 无 or 不 are left out on purpose: 无人机, 不断优化.
+# Negators that put a following term out of scope ("no product recommendations", "不含语音合成"). Single
+# characters such as 无 or 不 are left out on purpose: 无人机, 不断优化.
 _NEG_EN = {
     stem(w)
     for w in (
@@ -72,20 +72,60 @@ _NEG_ZH = (
     "不转让",
     "不出口",
     "不会转让",
-    "不會",
+    "不交付",
 )
+# Words after which an earlier negation no longer holds ("no UI, but the recommendation model").
+_RESET_EN = {
+    stem(w)
+    for w in (
+        "but",
+        "plus",
+        "however",
+        "while",
+        "whereas",
+        "yet",
+        "although",
+        "though",
+        "also",
+        "including",
+        "instead",
+        "only",
+    )
+}
+_RESET_ZH = ("但", "而", "另", "同时", "此外", "包括", "提供", "转让", "交付", "以及相关")
+NEGATION_REACH = 8  # words
 
 
 def negated(text: str, start: int) -> bool:
-    """Whether a negator stands shortly before `start` in the same clause."""
+    """Whether a negator governs the term at `start`: same clause, at most NEGATION_REACH words back,
+    across list commas but not past a word such as 'but' or ', and'."""
     window = text[:start]
     cut = window.rfind(BOUNDARY)
     window = window[cut + 1 :] if cut >= 0 else window
-    words = [w for w in window.split() if w.isascii()][-3:]
-    if any(w in _NEG_EN for w in words):
-        return True
-    tail = window.replace(" ", "")[-8:]
-    return any(n in tail for n in _NEG_ZH)
+    tokens = window.split()
+    words = 0
+    for i in range(len(tokens) - 1, -1, -1):
+        tok = tokens[i]
+        if tok == LIST_COMMA:
+            continue
+        if not tok.isascii():
+            break  # Chinese text: see below
+        if tok in _NEG_EN:
+            return True
+        if tok in _RESET_EN or (tok == "and" and i > 0 and tokens[i - 1] == LIST_COMMA):
+            return False
+        words += 1
+        if words >= NEGATION_REACH:
+            return False
+    tail = window.replace(" ", "")[-24:]
+    best = max((tail.rfind(n), n) for n in _NEG_ZH)
+    if best[0] < 0:
+        return False
+    after = tail[best[0] + len(best[1]) :]
+    return not any(r in after for r in _RESET_ZH)
+
+
+_OWN_FIELDS = {"name", "description", "keywords"}
 
 
 @dataclass
@@ -94,8 +134,8 @@ class CompiledVersion:
     patterns: list[Pattern] = field(default_factory=list)
     automaton: ahocorasick.Automaton | None = None
 
-    def find(self, fields: list[tuple[str, Normalised]]) -> dict[int, list[Hit]]:
-        """Patterns whose every part occurs in the fields; their hits, first per part and field."""
+    def find(self, fields: list[tuple[str, Normalised]], title_is_own: bool = False) -> dict[int, list[Hit]]:
+        """Patterns whose every part occurs in one field; their hits, one per part and field."""
         found: dict[int, dict[int, list[Hit]]] = {}
         if self.automaton is None:
             return {}
@@ -119,8 +159,15 @@ class CompiledVersion:
                     hits.append(Hit(pidx, part_idx, fname, norm.quote(start, end), neg))
         out: dict[int, list[Hit]] = {}
         for pidx, by_part in found.items():
-            if len(by_part) == len(self.patterns[pidx].parts):
-                out[pidx] = [h for part in sorted(by_part) for h in by_part[part]]
+            if len(by_part) != len(self.patterns[pidx].parts):
+                continue
+            # every part of an 'A & B' term must occur within the technology's own fields, or all in the
+            # deal title: not A in the title and B in the description
+            own = _OWN_FIELDS | {"title"} if title_is_own else _OWN_FIELDS
+            for scope in (own, {"title"}):
+                if all(any(h.field in scope for h in hits) for hits in by_part.values()):
+                    out[pidx] = [h for part in sorted(by_part) for h in by_part[part] if h.field in scope]
+                    break
         return out
 
 
