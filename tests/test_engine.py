@@ -331,3 +331,20 @@ def test_thin_or_attachment_only_descriptions_are_review(mini: Catalogue, descri
     a = run(mini, {"name": "Package", "description": description})
     assert a.verdict is Verdict.REVIEW
     assert a.technologies[0].reasons[0].startswith(("too little description", "the description refers"))
+
+
+@pytest.mark.parametrize(
+    ("description", "verdict"),
+    [
+        ("Checkout code. No analytics, recommendation engine or user profiling is included.", Verdict.FREE),
+        ("Checkout code. No UI kit, and the recommendation engine source code.", Verdict.LICENCE_REQUIRED),
+        (
+            "Checkout code without the UI but with the recommendation engine source code.",
+            Verdict.LICENCE_REQUIRED,
+        ),
+        ("结算模块源代码，不含数据看板、推荐算法和用户画像。", Verdict.FREE),
+        ("结算模块源代码，不含数据看板，但提供推荐算法。", Verdict.LICENCE_REQUIRED),
+    ],
+)
+def test_negation_scope(mini: Catalogue, description: str, verdict: Verdict) -> None:
+    assert run(mini, {"name": "Module", "description": description}).verdict is verdict
