@@ -92,3 +92,29 @@ def test_each_point_matches_its_own_first_term(version: str, entry_id: str, cp: 
 
 def cp_has_parameters(v, entry_id: str, cp: str) -> bool:  # type: ignore[no-untyped-def]
     return any(c.parameters for c in v.entries[entry_id].control_points if c.number == cp)
+
+
+def test_diff_2023_2025_is_exactly_announcement_2025_no_28() -> None:
+    from exportcheck.catalogue_query import diff
+
+    changes = {(c.kind, c.code) for c in diff(CAT, "2023", "2025")}
+    assert changes == {
+        ("removed", "085001J"),
+        ("removed", "085001X"),
+        ("removed", "085002X"),
+        ("added", "252604X"),
+        ("changed", "083201X"),
+    }
+
+
+def test_drafts_are_never_versions() -> None:
+    assert all(v.meta.status.value == "law" for v in CAT.versions.values())
+    assert set(CAT.versions) == {"2020", "2023", "2025"}
+
+
+def test_battery_thresholds_are_typed() -> None:
+    entry = CAT.versions["2025"].find("252604X")
+    assert entry is not None
+    cp1 = next(cp for cp in entry.control_points if cp.number == "1")
+    got = {(p.comparator.value, p.value, p.unit) for p in cp1.parameters}
+    assert {(">=", 2.58, "g/cm3"), (">=", 160.0, "mAh/g"), (">=", 97.0, "%")} <= got
