@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
 
@@ -99,9 +100,8 @@ NEGATION_REACH = 8  # words
 def negated(text: str, start: int) -> bool:
     """Whether a negator governs the term at `start`: same clause, at most NEGATION_REACH words back,
     across list commas but not past a word such as 'but' or ', and'."""
-    window = text[:start]
-    cut = window.rfind(BOUNDARY)
-    window = window[cut + 1 :] if cut >= 0 else window
+    cut = text.rfind(BOUNDARY, max(0, start - 400), start)
+    window = text[cut + 1 if cut >= 0 else max(0, start - 400) : start]
     tokens = window.split()
     words = 0
     for i in range(len(tokens) - 1, -1, -1):
@@ -270,14 +270,20 @@ def compile_version(version: ResolvedVersion) -> CompiledVersion:
     return cached[1]
 
 
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> Normalised:
+    return normalise(text)
+
+
 def fields_of(
-    name: str, description: str | None, keywords: list[str], title: str | None = None
+    name: str, description: str | None, keywords: tuple[str, ...] | list[str], title: str | None = None
 ) -> list[tuple[str, Normalised]]:
-    out = [("name", normalise(name))]
+    """The technology's texts, normalised once and reused for every catalogue version."""
+    out = [("name", _normalised(name))]
     if title:
-        out.append(("title", normalise(title)))
+        out.append(("title", _normalised(title)))
     if description:
-        out.append(("description", normalise(description)))
+        out.append(("description", _normalised(description)))
     if keywords:
-        out.append(("keywords", normalise(" ; ".join(keywords))))
+        out.append(("keywords", _normalised(" ; ".join(keywords))))
     return out
