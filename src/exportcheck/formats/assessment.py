@@ -6,7 +6,7 @@ import io
 import json
 
 from ..models.assessment import Assessment, Finding, Verdict
-from .labels import STRENGTH, label, verdict_text
+from .labels import STRENGTH, label, next_duty, verdict_text
 
 VERDICT_STYLE = {
     Verdict.PROHIBITED: "bold white on red",
@@ -40,7 +40,11 @@ def _coverage_line(a: Assessment, lang: str) -> str:
         f"{label(lang, 'control_points')}"
     )
     if c.unconfirmed_entries:
-        line += f"; {c.unconfirmed_entries} unconfirmed in this version"
+        line += (
+            f"；其中 {c.unconfirmed_entries} 条在本版本中的状态未确认"
+            if lang == "zh"
+            else f"; {c.unconfirmed_entries} unconfirmed in this version"
+        )
     return line
 
 
@@ -70,7 +74,7 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
         f"({label(lang, 'selected')}: {a.catalogue.reason})"
     )
     out.append(f"- {label(lang, 'coverage')}: {_coverage_line(a, lang)}")
-    out.append(f"- {label(lang, 'next')}: {a.next_duty}")
+    out.append(f"- {label(lang, 'next')}: {next_duty(lang, a.verdict, a.next_duty)}")
     out.append("")
     out.append(f"## {label(lang, 'findings')}")
     out.append("")
@@ -139,7 +143,7 @@ def render_text(
     head.append(f"{label(lang, 'catalogue')}: {a.catalogue.version} — {a.catalogue.instrument.best(lang)}\n")
     head.append(f"  {label(lang, 'selected')}: {a.catalogue.reason}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
-    head.append(f"{label(lang, 'next')}: {a.next_duty}")
+    head.append(f"{label(lang, 'next')}: {next_duty(lang, a.verdict, a.next_duty)}")
     console.print(Panel(head, title=f"exportcheck — {a.deal_file}", expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)

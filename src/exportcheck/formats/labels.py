@@ -79,6 +79,20 @@ LABELS = {
     },
 }
 
+NEXT_DUTY_ZH = {
+    Verdict.PROHIBITED: "不得出口：属于禁止出口的技术，不得出口（《技术进出口管理条例》第二十九条）。",
+    Verdict.LICENCE_REQUIRED: "暂停实质性谈判，向所在地省级商务主管部门申请技术出口许可；取得技术出口许可意向书后方可"
+    "对外进行实质性谈判、签订合同（《技术进出口管理条例》第三十条至第三十三条）。",
+    Verdict.REVIEW: "请法务或外部律师复核各项结果并补充缺失信息，在此之前不得开展实质性谈判，也不得视为自由出口。",
+    Verdict.FREE: "自由出口技术仍须在合同生效后办理技术出口合同登记（《技术进出口管理条例》第三十六条、第三十七条）。",
+    Verdict.NOT_EXPORT: "不构成技术出口，本目录不适用；如向境内外国人员提供管制物项，请另行核查两用物项出口管制规定。",
+}
+
+
+def next_duty(lang: str, verdict: Verdict, english: str) -> str:
+    return NEXT_DUTY_ZH[verdict] if lang == "zh" else english
+
+
 STRENGTH = {"en": {"match": "match", "possible": "possible"}, "zh": {"match": "命中", "possible": "可能命中"}}
 
 
