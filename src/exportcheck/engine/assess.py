@@ -370,19 +370,42 @@ def _groups(
     return groups
 
 
-def _negation_miss(
-    entry: Entry, cp: str | None, index: int, g: _Group, compiled: CompiledVersion, line_of: LineOf
-) -> NearMiss:
-    ev = _evidence(g.negated, compiled, index, line_of)
-    quotes = ", ".join(sorted({f"'{e.deal_text}'" for e in ev}))
+def _miss(entry: Entry, cp: str | None, index: int, evidence: list[Evidence], reason: str) -> NearMiss:
     return NearMiss(
         entry_id=entry.id,
         code=entry.code,
         name=entry.name,
         control_point=cp,
         technology=index,
-        evidence=ev,
-        reason=f"mentioned only in a negation ({quotes}): the deal says it is not transferred",
+        evidence=evidence,
+        reason=reason,
+    )
+
+
+def _screen(
+    entry: Entry, cp: str | None, g: _Group, compiled: CompiledVersion, index: int, line_of: LineOf
+) -> tuple[list[Evidence], list[str]] | NearMiss | None:
+    """Evidence and notes for a group that may become a finding; a near miss when only negated or
+    excluded mentions remain; None when nothing positive matched."""
+    positive = g.term + g.name + g.related
+    if not positive:
+        return _negation_miss(entry, cp, index, g, compiled, line_of) if g.negated else None
+    evidence = _evidence(positive, compiled, index, line_of)
+    overridden = _override_note(g, compiled, index, line_of)
+    if g.exclude and not overridden:
+        ex = _evidence(g.exclude, compiled, index, line_of)
+        pairs = "; ".join(sorted({f"'{e.deal_text}' matches exclusion '{e.term}'" for e in ex}))
+        return _miss(entry, cp, index, evidence + ex, f"excluded: {pairs}")
+    return evidence, overridden
+
+
+def _negation_miss(
+    entry: Entry, cp: str | None, index: int, g: _Group, compiled: CompiledVersion, line_of: LineOf
+) -> NearMiss:
+    ev = _evidence(g.negated, compiled, index, line_of)
+    quotes = ", ".join(sorted({f"'{e.deal_text}'" for e in ev}))
+    return _miss(
+        entry, cp, index, ev, f"mentioned only in a negation ({quotes}): the deal says it is not transferred"
     )
 
 
@@ -479,46 +502,19 @@ def _match_technology(
             continue
         entry = version.entries[entry_id]
         cp = next(c for c in entry.control_points if c.number == cp_number)
-        positive = g.term + g.name + g.related
-        if not positive:
-            if g.negated:
-                misses.append(_negation_miss(entry, cp_number, index, g, compiled, line_of))
+        screened = _screen(entry, cp_number, g, compiled, index, line_of)
+        if not isinstance(screened, tuple):
+            misses += [screened] if screened else []
             continue
-        evidence = _evidence(positive, compiled, index, line_of)
-        overridden = _override_note(g, compiled, index, line_of)
-        if g.exclude and not overridden:
-            ex = _evidence(g.exclude, compiled, index, line_of)
-            misses.append(
-                NearMiss(
-                    entry_id=entry.id,
-                    code=entry.code,
-                    name=entry.name,
-                    control_point=cp.number,
-                    technology=index,
-                    evidence=evidence + ex,
-                    reason="excluded: "
-                    + "; ".join(sorted({f"'{e.deal_text}' matches exclusion '{e.term}'" for e in ex})),
-                )
-            )
-            continue
+        evidence, overridden = screened
         strength = Strength.MATCH if (g.term or g.name) else Strength.POSSIBLE
         reasons = [] if strength is Strength.MATCH else ["only related terms matched, not the point itself"]
         reasons += overridden
         checks = [params.check(p, tech.parameters) for p in cp.parameters]
         failing = [c for c in checks if c.holds is False]
         if failing:
-            misses.append(
-                NearMiss(
-                    entry_id=entry.id,
-                    code=entry.code,
-                    name=entry.name,
-                    control_point=cp.number,
-                    technology=index,
-                    evidence=evidence,
-                    reason="below threshold: "
-                    + "; ".join(f"{c.given} does not meet {c.requirement}" for c in failing),
-                )
-            )
+            reason = "; ".join(f"{c.given} does not meet {c.requirement}" for c in failing)
+            misses.append(_miss(entry, cp.number, index, evidence, f"below threshold: {reason}"))
             continue
         questions = []
         missing = [c for c in checks if c.holds is None]
@@ -536,27 +532,11 @@ def _match_technology(
         if cp_number is not None or entry_id in matched_entries:
             continue
         entry = version.entries[entry_id]
-        positive = g.term + g.name + g.related
-        if not positive:
-            if g.negated:
-                misses.append(_negation_miss(entry, cp_number, index, g, compiled, line_of))
+        screened = _screen(entry, None, g, compiled, index, line_of)
+        if not isinstance(screened, tuple):
+            misses += [screened] if screened else []
             continue
-        evidence = _evidence(positive, compiled, index, line_of)
-        overridden = _override_note(g, compiled, index, line_of)
-        if g.exclude and not overridden:
-            ex = _evidence(g.exclude, compiled, index, line_of)
-            misses.append(
-                NearMiss(
-                    entry_id=entry.id,
-                    code=entry.code,
-                    name=entry.name,
-                    control_point=None,
-                    technology=index,
-                    evidence=evidence + ex,
-                    reason="excluded by " + ", ".join(sorted({f"'{e.term}'" for e in ex})),
-                )
-            )
-            continue
+        evidence, overridden = screened
         strength = Strength.MATCH if g.term else Strength.POSSIBLE
         reasons = list(overridden)
         if strength is Strength.POSSIBLE:
