@@ -616,17 +616,8 @@ def _other_versions(
 
 def _coverage(version: ResolvedVersion) -> CoverageOut:
     c = version.coverage()
-    return CoverageOut(
-        official_entries=c.official_entries,
-        official_prohibited=c.official_prohibited,
-        official_restricted=c.official_restricted,
-        encoded_entries=c.encoded_entries,
-        encoded_prohibited=c.encoded_prohibited,
-        encoded_restricted=c.encoded_restricted,
-        unconfirmed_entries=c.unconfirmed_entries,
-        encoded_control_points=c.encoded_control_points,
-        complete=c.complete,
-    )
+    fields = {k: getattr(c, k) for k in CoverageOut.model_fields}
+    return CoverageOut(**fields)
 
 
 def _is_export(deal: Deal) -> bool:

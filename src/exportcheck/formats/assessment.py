@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 from ..models.assessment import Assessment, Finding, Verdict
+from .console import string_console
 from .labels import STRENGTH, label, next_duty, verdict_text
 
 VERDICT_STYLE = {
@@ -122,21 +122,13 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
 def render_text(
     assessment: Assessment, lang: str = "en", explain: bool = False, color: bool = False, width: int = 110
 ) -> str:
-    from rich.console import Console, Group
+    from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
     a = assessment
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-    )
+    console, buf = string_console(width, color)
     head = Text()
     head.append(verdict_text(lang, a.verdict), style=VERDICT_STYLE[a.verdict])
     head.append(f"\n{a.deal_title}\n", style="bold")

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 from typing import Any
 
 from ..catalogue_query import Change, Located, SearchHit, StatusRow
 from ..models.catalogue import Entry
 from ..models.common import Provenance
+from .console import string_console
 
 
 def _console(width: int = 120) -> Any:
-    from rich.console import Console
-
-    return Console(file=io.StringIO(), width=width, color_system=None, highlight=False, emoji=False)
+    return string_console(width)[0]
 
 
 def _dump(data: Any) -> str:
@@ -271,10 +269,7 @@ def diff_json(old: str, new: str, changes: list[Change]) -> str:
 def diff_text(old: str, new: str, changes: list[Change]) -> str:
     from rich.table import Table
 
-    buf = io.StringIO()
-    from rich.console import Console
-
-    console = Console(file=buf, width=120, color_system=None, highlight=False, emoji=False)
+    console, buf = string_console(120)
     table = Table(title=f"Catalogue changes {old} -> {new}", expand=True, show_lines=True)
     for col in ("change", "code", "id", "name", "part", "details", "sources"):
         table.add_column(col)

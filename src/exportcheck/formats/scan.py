@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections import Counter
 from typing import Any
@@ -13,6 +12,7 @@ from .. import __version__
 from ..models.assessment import Finding, Verdict
 from ..models.assessment import reaches as fails
 from ..runner import FileResult
+from .console import string_console
 
 INFORMATION_URI = "https://github.com/exportcheck/exportcheck"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -58,18 +58,9 @@ def render_json(results: list[FileResult], sha256: str) -> str:
 
 
 def render_text(results: list[FileResult], color: bool = False, width: int = 120) -> str:
-    from rich.console import Console
     from rich.table import Table
 
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-    )
+    console, buf = string_console(width, color)
     table = Table(title="exportcheck scan", expand=True)
     for col in ("file", "verdict", "gate", "catalogue", "findings / problems"):
         table.add_column(col)
