@@ -348,3 +348,29 @@ def test_thin_or_attachment_only_descriptions_are_review(mini: Catalogue, descri
 )
 def test_negation_scope(mini: Catalogue, description: str, verdict: Verdict) -> None:
     assert run(mini, {"name": "Module", "description": description}).verdict is verdict
+
+
+def test_inbound_transfer_is_not_export(mini: Catalogue) -> None:
+    deal = Deal.model_validate(
+        {
+            "title": "Licence in from Japan",
+            "exporter": {"name": "Example KK", "country": "JP"},
+            "recipient": {"name": "Example (Ningbo) Co., Ltd.", "country": "CN"},
+            "technologies": [REC],
+        }
+    )
+    sel = select_version(mini, deal_date=None, as_of=None, pinned="2020", today=TODAY)
+    a = assess(deal, mini, sel, deal_file="d")
+    assert a.verdict is Verdict.NOT_EXPORT
+    assert "exporter is outside mainland China (JP)" in a.verdict_reasons[0]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "首页为编辑精选的新闻流，不采集用户画像，不做推荐算法，仅有栏目订阅和关键词检索。",
+        "A text-to-speech-free build of the reader app: plain ledger and invoicing module source code.",
+    ],
+)
+def test_more_negation_forms(mini: Catalogue, description: str) -> None:
+    assert run(mini, {"name": "App", "description": description}).verdict is Verdict.FREE

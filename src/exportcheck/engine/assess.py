@@ -620,10 +620,20 @@ def _coverage(version: ResolvedVersion) -> CoverageOut:
     return CoverageOut(**fields)
 
 
-def _is_export(deal: Deal) -> bool:
-    return not (
-        deal.exporter and deal.recipient and deal.exporter.country == "CN" and deal.recipient.country == "CN"
-    )
+def _not_export_reason(deal: Deal) -> str | None:
+    """Why the transfer is not a technology export from mainland China, or None when it is one.
+    A missing party is assumed to make it an export (fail closed)."""
+    if deal.exporter and deal.exporter.country != "CN":
+        return (
+            f"the exporter is outside mainland China ({deal.exporter.country}): this is not a technology "
+            "export from China, so the catalogue does not apply (technology imports follow their own rules)"
+        )
+    if deal.exporter and deal.recipient and deal.recipient.country == "CN":
+        return (
+            "exporter and recipient are both in mainland China (CN): the transfer does not "
+            "leave China, so the catalogue's export rules do not apply"
+        )
+    return None
 
 
 def _with_licences(found: list[Finding], deal: Deal, day: dt.date) -> list[Finding]:
@@ -712,12 +722,10 @@ def assess(
             verdict_reasons.append("--strict: the catalogue coverage gap turns 'free' into 'review'")
     if strict and gate is Verdict.FREE and not coverage.complete:
         gate = Verdict.REVIEW
-    if not _is_export(deal):
-        verdict_reasons.append(
-            "exporter and recipient are both in mainland China (CN): the transfer does not "
-            "leave China, so the catalogue's export rules do not apply"
-        )
-        if findings:
+    not_export = _not_export_reason(deal)
+    if not_export:
+        verdict_reasons.append(not_export)
+        if findings and deal.exporter and deal.exporter.country == "CN":
             caveats.append(
                 "dual-use technology provided to foreign persons inside China can still need an "
                 "export-control licence (出口管制法 art. 2(3))"

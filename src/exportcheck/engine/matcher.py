@@ -62,19 +62,45 @@ _NEG_EN = {
         "didn't",
     )
 }
-_NEG_ZH = (
-    "不含",
-    "不包括",
-    "不包含",
-    "不涉及",
-    "不提供",
-    "没有",
-    "并无",
-    "不转让",
-    "不出口",
-    "不会转让",
-    "不交付",
+_NEG_ZH = tuple(
+    [
+        "不含",
+        "不包括",
+        "不包含",
+        "不涉及",
+        "不提供",
+        "没有",
+        "并无",
+        "不转让",
+        "不出口",
+        "不会转让",
+        "不交付",
+        "不做",
+        "不采集",
+        "不使用",
+        "不进行",
+        "不开展",
+        "不具备",
+        "不具有",
+        "不支持",
+        "不集成",
+        "不搭载",
+        "不开发",
+        "不授权",
+        "不许可",
+        "不披露",
+        "不属于",
+        "未包含",
+        "未涉及",
+        "未提供",
+        "无需",
+        "无任何",
+        "并未",
+    ]
 )
+# Markers right after a term that negate it: "rare-earth-free", "rare earth free"; right before: 无稀土, 免…
+_FREE_EN = {stem("free")}
+_FREE_ZH = ("无", "免", "零")
 # Words after which an earlier negation no longer holds ("no UI, but the recommendation model").
 _RESET_EN = {
     stem(w)
@@ -97,9 +123,15 @@ _RESET_ZH = ("但", "而", "另", "同时", "此外", "包括", "提供", "转�
 NEGATION_REACH = 8  # words
 
 
-def negated(text: str, start: int) -> bool:
-    """Whether a negator governs the term at `start`: same clause, at most NEGATION_REACH words back,
-    across list commas but not past a word such as 'but' or ', and'."""
+def negated(text: str, start: int, end: int | None = None) -> bool:
+    """Whether a negator governs the term at text[start:end]: same clause, at most NEGATION_REACH words
+    back, across list commas but not past a word such as 'but' or ', and'; or a '-free' right after it."""
+    if end is not None:
+        after = text[end : end + 12].split()
+        if after and after[0] in _FREE_EN:
+            return True
+    if start > 0 and text[start - 1] in _FREE_ZH and not text[start].isascii():
+        return True
     cut = text.rfind(BOUNDARY, max(0, start - 400), start)
     window = text[cut + 1 if cut >= 0 else max(0, start - 400) : start]
     tokens = window.split()
@@ -121,8 +153,8 @@ def negated(text: str, start: int) -> bool:
     best = max((tail.rfind(n), n) for n in _NEG_ZH)
     if best[0] < 0:
         return False
-    after = tail[best[0] + len(best[1]) :]
-    return not any(r in after for r in _RESET_ZH)
+    rest = tail[best[0] + len(best[1]) :]
+    return not any(r in rest for r in _RESET_ZH)
 
 
 _OWN_FIELDS = {"name", "description", "keywords"}
@@ -150,7 +182,7 @@ class CompiledVersion:
                     if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
                         continue
                     hits = found.setdefault(pidx, {}).setdefault(part_idx, [])
-                    neg = negated(text, start)
+                    neg = negated(text, start, end)
                     same = [h for h in hits if h.field == fname]
                     if same and (neg or not same[0].negated):
                         continue  # keep one hit per field, preferring an affirmative one
