@@ -114,7 +114,8 @@ LFP = {
         ),
         ({"compaction density at 220 MPa": "2.40 g/cm3", "gram capacity": "161 mAh/g"}, Verdict.FREE),
         ({"compaction density at 220 MPa": "2.62 g/cm3"}, Verdict.REVIEW),
-        ({"压实密度": "2.7 g/cm³", "克容量": 165}, Verdict.LICENCE_REQUIRED),
+        ({"压实密度": "2.7 g/cm³", "克容量": "165 mAh/g"}, Verdict.LICENCE_REQUIRED),
+        ({"压实密度": "2.7 g/cm³", "克容量": 165}, Verdict.REVIEW),  # no unit: not evaluated
     ],
 )
 def test_thresholds_all_must_hold(mini: Catalogue, params: dict[str, Any], verdict: Verdict) -> None:

@@ -54,6 +54,8 @@ def _message(err: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     if kind == "enum":
         expected = err.get("ctx", {}).get("expected", "")
         return f"unknown value {err.get('input')!r}; allowed: {expected}"
+    if kind == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
+        return "must not be empty"
     if kind.startswith(("date_", "datetime_")):
         return f"not a date: {err.get('input')!r}; write it as YYYY-MM-DD, e.g. 2021-01-30"
     msg = str(err["msg"])

@@ -39,29 +39,16 @@ class Hit:
     negated: bool = False
 
 
-# Negators that put a following term out of scope ("no product recommendations", "不含语音合成"). Single
-# characters such as 无 or 不 are left out on purpose: 无人机, 不断优化.
-_NEG_EN = {
-    stem(w)
-    for w in (
-        "no",
-        "not",
-        "without",
-        "excluding",
-        "exclude",
-        "except",
-        "never",
-        "neither",
-        "nor",
-        "non",
-        "doesn't",
-        "don't",
-        "won't",
-        "isn't",
-        "aren't",
-        "didn't",
-    )
+# Negation is read narrowly, because a term wrongly read as negated can turn a controlled technology into
+# 'free': the negator must stand right before the term, or before a short list that ends in it
+# ("no recommendation, personalised push or profiling features"; "不含语音识别、语音合成代码").
+_NEG_EN = {stem(w) for w in ("no", "not", "without", "excluding", "except", "never", "neither", "nor")}
+# Fixed phrases in which those words negate nothing that follows: "without limitation", "no later than".
+_NOT_NEGATING_NEXT = {
+    stem(w) for w in ("limitation", "prejudice", "delay", "later", "less", "more", "only", "charge")
 }
+_LIST_WORDS = {"or", "nor", "and", LIST_COMMA}
+LIST_ITEM_WORDS = 2  # words a list item may have between the negator and the term
 _NEG_ZH = tuple(
     [
         "不含",
@@ -98,63 +85,58 @@ _NEG_ZH = tuple(
         "并未",
     ]
 )
-# Markers right after a term that negate it: "rare-earth-free", "rare earth free"; right before: 无稀土, 免…
-_FREE_EN = {stem("free")}
-_FREE_ZH = ("无", "免", "零")
-# Words after which an earlier negation no longer holds ("no UI, but the recommendation model").
-_RESET_EN = {
-    stem(w)
-    for w in (
-        "but",
-        "plus",
-        "however",
-        "while",
-        "whereas",
-        "yet",
-        "although",
-        "though",
-        "also",
-        "including",
-        "instead",
-        "only",
-    )
-}
-_RESET_ZH = ("但", "而", "另", "同时", "此外", "包括", "提供", "转让", "交付", "以及相关")
-NEGATION_REACH = 8  # words
+_NOT_NEGATING_ZH = ("不含税", "不包括税", "不包含税", "不属于本", "无需另行")
+_LIST_ZH = "、或和及与"
+LIST_ITEM_CHARS = 8  # characters a Chinese list item may have between the negator and the term
+# '-free' right after a term negates it ("rare-earth-free"), but not "free of charge".
+_FREE_EN = stem("free")
 
 
-def negated(text: str, start: int, end: int | None = None) -> bool:
-    """Whether a negator governs the term at text[start:end]: same clause, at most NEGATION_REACH words
-    back, across list commas but not past a word such as 'but' or ', and'; or a '-free' right after it."""
-    if end is not None:
-        after = text[end : end + 12].split()
-        if after and after[0] in _FREE_EN:
-            return True
-    if start > 0 and text[start - 1] in _FREE_ZH and not text[start].isascii():
-        return True
-    cut = text.rfind(BOUNDARY, max(0, start - 400), start)
-    window = text[cut + 1 if cut >= 0 else max(0, start - 400) : start]
-    tokens = window.split()
+def _negated_en(tokens: list[str]) -> bool:
+    """Walk back from the term over at most LIST_ITEM_WORDS words per list item to a negator."""
     words = 0
     for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
-        if tok == LIST_COMMA:
+        if tok == "and" and i > 0 and tokens[i - 1] == LIST_COMMA:
+            return False  # ", and ..." starts a new item of the sentence, not of the negated list
+        if tok in _LIST_WORDS:
+            words = 0
             continue
         if not tok.isascii():
-            break  # Chinese text: see below
+            return False
         if tok in _NEG_EN:
-            return True
-        if tok in _RESET_EN or (tok == "and" and i > 0 and tokens[i - 1] == LIST_COMMA):
-            return False
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            return nxt not in _NOT_NEGATING_NEXT
         words += 1
-        if words >= NEGATION_REACH:
+        if words > LIST_ITEM_WORDS:
             return False
-    tail = window.replace(" ", "")[-24:]
+    return False
+
+
+def _negated_zh(window: str) -> bool:
+    tail = window.replace(" ", "").replace(LIST_COMMA, "、")[-32:]
     best = max((tail.rfind(n), n) for n in _NEG_ZH)
     if best[0] < 0:
         return False
-    rest = tail[best[0] + len(best[1]) :]
-    return not any(r in rest for r in _RESET_ZH)
+    if any(tail.startswith(x, best[0]) for x in _NOT_NEGATING_ZH):
+        return False
+    gap = tail[best[0] + len(best[1]) :]
+    items = [x for x in re.split(f"[{_LIST_ZH}]", gap)]
+    return all(len(x) <= LIST_ITEM_CHARS for x in items) and len(gap) <= 3 * LIST_ITEM_CHARS
+
+
+def negated(text: str, start: int, end: int | None = None) -> bool:
+    """Whether the term at text[start:end] is negated: a negator right before it or before a short list
+    ending in it, in the same clause; or '-free' right after it ("rare-earth-free")."""
+    if end is not None:
+        after = text[end : end + 16].split()
+        if after and after[0] == _FREE_EN and (len(after) < 2 or after[1] != "of"):
+            return True
+    cut = text.rfind(BOUNDARY, max(0, start - 200), start)
+    window = text[cut + 1 if cut >= 0 else max(0, start - 200) : start]
+    if text[start].isascii():
+        return _negated_en(window.split())
+    return _negated_zh(window)
 
 
 _OWN_FIELDS = {"name", "description", "keywords"}

@@ -1,39 +1,36 @@
-"""Evaluate a control point's numeric thresholds against the values a deal gives."""
+"""Evaluate a control point's numeric thresholds against the values a deal gives.
+
+A threshold only takes a point out ('does not apply') on an unambiguous reading: a finite number with its
+unit, no open bound that could still meet the threshold, and a parameter name that is the threshold's own
+(not, say, the density at another pressure). Anything less certain is 'not evaluated' and leads to review.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..models.assessment import ParameterCheck
-from ..models.catalogue import Parameter
+from ..models.catalogue import Comparator, Parameter
 from ..models.deal import ParameterValue
 from ..normalize import normalise_term
 
 _VALUE = re.compile(
-    r"^\s*(?:[<>≥≤]=?|about|approx\.?|约|~)?\s*(-?\d+(?:[.,]\d+)?)\s*(.*?)\s*$", re.IGNORECASE
+    r"^\s*(?P<cmp>>=|<=|≥|≤|>|<|approximately|approx\.?|about|around|ca\.|约|大约|~|≈)?\s*"
+    r"(?P<num>-?\d+(?:[.,]\d+)*)\s*(?P<unit>.*?)\s*$",
+    re.IGNORECASE,
 )
+_NUMBER_IN_NAME = re.compile(r"\d+(?:\.\d+)?")
+APPROX_MARGIN = 0.02  # an approximate value within 2 % of the threshold is not decisive
 
 # Spelling of a unit -> canonical unit used in the catalogue.
 _UNITS = {
-    "g/cm3": "g/cm3",
-    "g/cm^3": "g/cm3",
-    "g/cc": "g/cm3",
-    "g/ml": "g/cm3",
-    "g·cm-3": "g/cm3",
-    "g/cm³": "g/cm3",
-    "mah/g": "mAh/g",
-    "mah·g-1": "mAh/g",
-    "mahg-1": "mAh/g",
-    "%": "%",
-    "percent": "%",
-    "pct": "%",
-    "v": "V",
-    "volt": "V",
-    "volts": "V",
-    "mpa": "MPa",
-    "ppb": "ppb",
-    "ppm": "ppm",
-}
+    "g/cm3": "g/cm3", "g/cm^3": "g/cm3", "g/cc": "g/cm3", "g/ml": "g/cm3", "g·cm-3": "g/cm3", "g/cm³": "g/cm3",
+    "mah/g": "mAh/g", "mah·g-1": "mAh/g", "mahg-1": "mAh/g",
+    "%": "%", "percent": "%", "pct": "%",
+    "v": "V", "volt": "V", "volts": "V",
+    "mpa": "MPa", "ppb": "ppb", "ppm": "ppm",
+}  # fmt: skip
 
 
 def canonical_unit(unit: str) -> str | None:
@@ -46,17 +43,53 @@ def _names(param: Parameter) -> set[str]:
     return {normalise_term(n) for n in raw if n}
 
 
+def _numbers(text: str) -> set[str]:
+    return {str(float(n)) for n in _NUMBER_IN_NAME.findall(text)}
+
+
 def find_value(param: Parameter, given: dict[str, ParameterValue]) -> tuple[str, ParameterValue] | None:
-    """The deal parameter that names this threshold: exact name first, then containment."""
+    """The deal parameter that names this threshold: exact name first, then containment, never one whose
+    own numbers (a pressure, a C-rate) differ from the threshold's condition."""
     names = _names(param)
-    normalised = sorted((normalise_term(k), k) for k in given)
-    for norm, key in normalised:
+    allowed = _numbers(" ".join([param.condition or "", param.name.en or "", *param.aids.aliases]))
+    candidates = sorted((normalise_term(k), k) for k in given if _numbers(k) <= allowed)
+    for norm, key in candidates:
         if norm in names:
             return key, given[key]
-    for norm, key in normalised:
+    for norm, key in candidates:
         if len(norm) >= 4 and any(len(n) >= 4 and (n in norm or norm in n) for n in names):
             return key, given[key]
     return None
+
+
+def _number(text: str) -> float | None:
+    """'2.62' or '2,62' (decimal comma); '1,610' is ambiguous (1.61 or 1610) and gives None."""
+    if "," in text and "." in text:
+        return None
+    if "," in text:
+        head, _, tail = text.partition(",")
+        if len(tail) == 3 or "," in tail:
+            return None
+        text = f"{head}.{tail}"
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _decide(comparator: Comparator, threshold: float, value: float, bound: str | None) -> bool | None:
+    if bound in (">", ">=", "≥"):  # the true value is at least `value`
+        if comparator in (Comparator.GE, Comparator.GT):
+            return True if comparator.holds(value, threshold) else None
+        return False if value > threshold else None
+    if bound in ("<", "<=", "≤"):  # the true value is at most `value`
+        if comparator in (Comparator.LE, Comparator.LT):
+            return True if comparator.holds(value, threshold) else None
+        return False if value < threshold else None
+    if bound is not None and threshold and abs(value - threshold) / abs(threshold) < APPROX_MARGIN:
+        return None  # approximate and too close to call
+    return comparator.holds(value, threshold)
 
 
 def check(param: Parameter, given: dict[str, ParameterValue]) -> ParameterCheck:
@@ -71,34 +104,26 @@ def check(param: Parameter, given: dict[str, ParameterValue]) -> ParameterCheck:
             note=f"value not given; add it under parameters, e.g. '{param.name.best()}'",
         )
     key, raw = found
-    text = f"{raw}"
+    shown = f"{key}: {raw}"
+
+    def unknown(note: str) -> ParameterCheck:
+        return ParameterCheck(parameter=param.id, requirement=requirement, given=shown, holds=None, note=note)
+
     if isinstance(raw, int | float):
-        number, unit_text = float(raw), ""
-    else:
-        m = _VALUE.match(raw)
-        if not m:
-            return ParameterCheck(
-                parameter=param.id,
-                requirement=requirement,
-                given=f"{key}: {text}",
-                holds=None,
-                note="could not read a number; write it as '2.62 g/cm3'",
-            )
-        number, unit_text = float(m.group(1).replace(",", ".")), m.group(2)
-    note = None
-    if unit_text:
-        unit = canonical_unit(unit_text)
-        if unit is None or unit != param.unit:
-            return ParameterCheck(
-                parameter=param.id,
-                requirement=requirement,
-                given=f"{key}: {text}",
-                holds=None,
-                note=f"unit {unit_text!r} not comparable with {param.unit}; give the value in {param.unit}",
-            )
-    else:
-        note = f"no unit given; read as {param.unit}"
-    holds = param.comparator.holds(number, param.value)
-    return ParameterCheck(
-        parameter=param.id, requirement=requirement, given=f"{key}: {text}", holds=holds, note=note
-    )
+        return unknown(f"no unit given; write it as '{raw} {param.unit}'")
+    m = _VALUE.match(raw)
+    if not m:
+        return unknown(f"could not read a number; write it as e.g. '{param.value:g} {param.unit}'")
+    number = _number(m.group("num"))
+    if number is None:
+        return unknown("ambiguous number (decimal or thousands separator?); write it with a decimal point")
+    unit_text = m.group("unit")
+    if not unit_text:
+        return unknown(f"no unit given; write it as '{m.group('num')} {param.unit}'")
+    unit = canonical_unit(unit_text)
+    if unit is None or unit != param.unit:
+        return unknown(f"unit {unit_text!r} not comparable with {param.unit}; give the value in {param.unit}")
+    bound = m.group("cmp")
+    holds = _decide(param.comparator, param.value, number, bound.lower() if bound else None)
+    note = None if holds is not None else "an open or approximate value that could still meet the threshold"
+    return ParameterCheck(parameter=param.id, requirement=requirement, given=shown, holds=holds, note=note)

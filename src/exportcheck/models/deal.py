@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from enum import StrEnum
 
 from pydantic import Field, field_validator, model_validator
@@ -37,6 +38,33 @@ class Stage(StrEnum):
     PERFORMED = "performed"
 
 
+_COMPANY_SUFFIXES = {
+    "LTD",
+    "LLC",
+    "INC",
+    "GMBH",
+    "AG",
+    "SA",
+    "S.A",
+    "BV",
+    "NV",
+    "PLC",
+    "LLP",
+    "KK",
+    "PTE",
+    "SARL",
+    "SPA",
+    "AB",
+    "AS",
+    "ASA",
+    "OY",
+    "KFT",
+    "JSC",
+    "LP",
+    "CO",
+}
+
+
 class Party(Strict):
     name: str = Field(min_length=1, max_length=500, description="Legal name of the party.")
     country: str = Field(
@@ -47,19 +75,16 @@ class Party(Strict):
     @classmethod
     def _rejoin_flow_name(cls, data: object) -> object:
         """`{name: Example Co., Ltd., country: CN}` splits at the comma in YAML flow style, leaving
-        `Ltd.` as a key without a value; join such bare keys that follow `name` back onto the name."""
+        `Ltd.` as a key without a value; join such bare keys that follow `name` back onto the name when
+        they look like a company-name part (end in '.', or Ltd/LLC/GmbH...), so a misspelt key still fails."""
         if not isinstance(data, dict) or not isinstance(data.get("name"), str):
             return data
         keys = list(data)
         start = keys.index("name") + 1
         joined, out = [data["name"]], {}
         for i, key in enumerate(keys):
-            if (
-                i >= start
-                and data[key] is None
-                and key not in cls.model_fields
-                and len(joined) == i - start + 1
-            ):
+            suffix = isinstance(key, str) and (key.endswith(".") or key.upper() in _COMPANY_SUFFIXES)
+            if i >= start and data[key] is None and suffix and len(joined) == i - start + 1:
                 joined.append(str(key))
             elif key != "name":
                 out[key] = data[key]
@@ -106,12 +131,20 @@ class Technology(Strict):
 
     @field_validator("parameters", mode="before")
     @classmethod
-    def _no_bool_params(cls, value: object) -> object:
+    def _plain_params(cls, value: object) -> object:
         if isinstance(value, dict):
             for key, item in value.items():
-                if isinstance(item, bool) or item is None or isinstance(item, list | dict):
+                bad = isinstance(item, bool) or item is None or isinstance(item, list | dict)
+                if bad or (isinstance(item, float) and not math.isfinite(item)):
                     raise ValueError(f"parameter {key!r} needs a number with its unit, e.g. '2.62 g/cm3'")
         return value
+
+
+def _no_number_dates(value: object) -> object:
+    """YAML gives dates as dates or strings; a number (1752537600) is not a date, whatever pydantic allows."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"not a date: {value!r}; write it as YYYY-MM-DD, e.g. 2021-01-30")
+    return value
 
 
 class LicenceRecord(Strict):
@@ -134,6 +167,15 @@ class LicenceRecord(Strict):
     licence_number: str | None = Field(default=None, description="技术出口许可证 number.")
     licence_issued: dt.date | None = None
     licence_expiry: dt.date | None = None
+
+    _dates = field_validator(
+        "application_date",
+        "letter_of_intent_date",
+        "letter_of_intent_expiry",
+        "licence_issued",
+        "licence_expiry",
+        mode="before",
+    )(_no_number_dates)
 
     @model_validator(mode="after")
     def _ordered(self) -> LicenceRecord:
@@ -161,5 +203,7 @@ class Deal(Strict):
         default=None, description="Whether the technology is a state secret (needs a confidentiality review)."
     )
     technologies: list[Technology] = Field(min_length=1, description="What is transferred; at least one.")
+
+    _date = field_validator("date", mode="before")(_no_number_dates)
     licences: list[LicenceRecord] = Field(default_factory=list, description="Licence progress, if any.")
     notes: str | None = Field(default=None, max_length=50_000)
