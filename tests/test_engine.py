@@ -37,7 +37,7 @@ def run(
         }
     )
     sel = select_version(cat, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
-    return assess(deal, cat, sel, deal_file="deal.yaml", strict=strict)
+    return assess(deal, cat, sel, deal_file="deal.yaml", strict=strict, today=TODAY)
 
 
 REC = {
@@ -191,14 +191,15 @@ def test_output_is_deterministic_and_order_independent(mini: Catalogue) -> None:
     deal = {"title": "t", "date": "2021-01-01", "technologies": [t1, t2]}
     rev = {"title": "t", "date": "2021-01-01", "technologies": [t2, t1]}
     sel = select_version(mini, deal_date=dt.date(2021, 1, 1), as_of=None, pinned=None, today=TODAY)
-    a = assess(Deal.model_validate(deal), mini, sel, deal_file="d")
-    b = assess(Deal.model_validate(rev), mini, sel, deal_file="d")
+    a = assess(Deal.model_validate(deal), mini, sel, deal_file="d", today=TODAY)
+    b = assess(Deal.model_validate(rev), mini, sel, deal_file="d", today=TODAY)
     assert a.verdict is b.verdict
     assert sorted((f.code, f.control_point) for f in a.findings) == sorted(
         (f.code, f.control_point) for f in b.findings
     )
     assert (
-        a.model_dump_json() == assess(Deal.model_validate(deal), mini, sel, deal_file="d").model_dump_json()
+        a.model_dump_json()
+        == assess(Deal.model_validate(deal), mini, sel, deal_file="d", today=TODAY).model_dump_json()
     )
 
 
@@ -213,7 +214,7 @@ def test_output_is_deterministic_and_order_independent(mini: Catalogue) -> None:
             Verdict.LICENCE_REQUIRED,
         ),
         (
-            [{"licence_number": "L-1", "licence_issued": "2021-02-25", "licence_expiry": "2022-02-25"}],
+            [{"licence_number": "L-1", "licence_issued": "2021-02-25", "licence_expiry": "2027-02-25"}],
             "covered",
             Verdict.FREE,
         ),
@@ -312,7 +313,7 @@ def test_title_alone_only_suggests_when_the_deal_has_several_technologies(mini: 
         {"title": "Licence of our recommendation engine and ledger", "technologies": [engine, ledger]}
     )
     sel = select_version(mini, deal_date=None, as_of=None, pinned="2020", today=TODAY)
-    a = assess(deal, mini, sel, deal_file="d")
+    a = assess(deal, mini, sel, deal_file="d", today=TODAY)
     assert a.verdict is Verdict.REVIEW
     assert a.findings and all(f.strength is Strength.POSSIBLE for f in a.findings)
     # with a single technology the title describes it
@@ -361,7 +362,7 @@ def test_inbound_transfer_is_not_export(mini: Catalogue) -> None:
         }
     )
     sel = select_version(mini, deal_date=None, as_of=None, pinned="2020", today=TODAY)
-    a = assess(deal, mini, sel, deal_file="d")
+    a = assess(deal, mini, sel, deal_file="d", today=TODAY)
     assert a.verdict is Verdict.NOT_EXPORT
     assert "exporter is outside mainland China (JP)" in a.verdict_reasons[0]
 
@@ -375,3 +376,20 @@ def test_inbound_transfer_is_not_export(mini: Catalogue) -> None:
 )
 def test_more_negation_forms(mini: Catalogue, description: str) -> None:
     assert run(mini, {"name": "App", "description": description}).verdict is Verdict.FREE
+
+
+def test_exclusion_only_takes_out_its_own_clause(mini: Catalogue) -> None:
+    same = run(
+        mini, {"name": "Eggs", "description": "Supply of first-generation hybrid silkworm germplasm eggs."}
+    )
+    assert same.verdict is Verdict.FREE
+    other = run(
+        mini,
+        {
+            "name": "Eggs",
+            "description": "Supply of first-generation hybrid eggs; separately, the "
+            "silkworm germplasm collection with its records.",
+        },
+    )
+    assert other.verdict is Verdict.PROHIBITED
+    assert any("exclusion not applied" in r for f in other.findings for r in f.reasons)

@@ -82,7 +82,7 @@ def test_each_point_matches_its_own_first_term(version: str, entry_id: str, cp: 
         }
     )
     sel = select_version(CAT, deal_date=None, as_of=None, pinned=version, today=dt.date.today())
-    result = assess(deal, CAT, sel, deal_file="self-check")
+    result = assess(deal, CAT, sel, deal_file="self-check", today=dt.date.today())
     hits = [f for f in result.findings if f.entry_id == entry_id and f.control_point == cp]
     misses = [m for m in result.near_misses if m.entry_id == entry_id and m.control_point == cp]
     assert hits or misses, f"{version} {entry_id} CP{cp}: first aid term {term!r} does not find its point"

@@ -23,7 +23,14 @@ FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
 def _emit(text: str, output: Path | None = None) -> None:
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from .errors import InputError, Problem
+
+            raise InputError(
+                [Problem(str(output), None, "", f"cannot write the output: {exc.strerror or exc}")]
+            ) from None
     else:
         click.echo(text, nl=False)
 

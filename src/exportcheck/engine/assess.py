@@ -390,13 +390,23 @@ def _screen(
     positive = g.term + g.name + g.related
     if not positive:
         return _negation_miss(entry, cp, index, g, compiled, line_of) if g.negated else None
-    evidence = _evidence(positive, compiled, index, line_of)
     overridden = _override_note(g, compiled, index, line_of)
+    notes = list(overridden)
     if g.exclude and not overridden:
+        # an exclusion takes out only what it is said of: hits in the same clause as the excluded phrase
+        excluded_at = {(h.field, h.clause) for h in g.exclude}
+        kept = [h for h in positive if (h.field, h.clause) not in excluded_at]
         ex = _evidence(g.exclude, compiled, index, line_of)
         pairs = "; ".join(sorted({f"'{e.deal_text}' matches exclusion '{e.term}'" for e in ex}))
-        return _miss(entry, cp, index, evidence + ex, f"excluded: {pairs}")
-    return evidence, overridden
+        if not kept:
+            return _miss(
+                entry, cp, index, _evidence(positive, compiled, index, line_of) + ex, f"excluded: {pairs}"
+            )
+        notes.append(f"exclusion not applied to the rest of the text ({pairs} concerns another clause)")
+        positive = kept
+        g.term[:] = [h for h in g.term if h in kept]
+        g.name[:] = [h for h in g.name if h in kept]
+    return _evidence(positive, compiled, index, line_of), notes
 
 
 def _negation_miss(
@@ -658,15 +668,15 @@ def assess(
     deal_file: str,
     line_of: LineOf | None = None,
     strict: bool = False,
-    today: dt.date | None = None,
+    today: dt.date,
 ) -> Assessment:
     """Judge every technology of the deal against the selected version; the overall verdict is the worst.
 
-    `today` (default: the selection date) is the day recorded licences are checked against.
+    `today` is the day recorded licences are checked against (the caller's clock, never read here).
     """
     version = selection.version
     line = line_of or (lambda _path: None)
-    day = today or selection.date or dt.date.today()
+    day = today
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     techs: list[TechnologyResult] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -11,6 +12,7 @@ import ahocorasick
 from ..catalogue import ResolvedVersion
 from ..models.assessment import TermOrigin
 from ..models.catalogue import Entry, MatchingAids
+from ..models.common import Fidelity, Provenance
 from ..normalize import BOUNDARY, LIST_COMMA, Normalised, normalise, normalise_term, stem
 
 # Kinds of pattern: 'term' and 'name' of a point are decisive, 'related' only suggests, 'exclude' discards.
@@ -37,6 +39,7 @@ class Hit:
     field: str
     quote: str
     negated: bool = False
+    clause: int = 0  # index of the clause within the field (clauses end at BOUNDARY)
 
 
 # Negation is read narrowly, because a term wrongly read as negated can turn a controlled technology into
@@ -155,6 +158,7 @@ class CompiledVersion:
             return {}
         for fname, norm in fields:
             text = norm.text
+            stops = [i for i, c in enumerate(text) if c == BOUNDARY]
             for end_index, refs in self.automaton.iter(text):
                 end = end_index + 1
                 for pidx, part_idx, length in refs:
@@ -165,12 +169,13 @@ class CompiledVersion:
                         continue
                     hits = found.setdefault(pidx, {}).setdefault(part_idx, [])
                     neg = negated(text, start, end)
-                    same = [h for h in hits if h.field == fname]
+                    clause = bisect_left(stops, start)
+                    same = [h for h in hits if h.field == fname and h.clause == clause]
                     if same and (neg or not same[0].negated):
-                        continue  # keep one hit per field, preferring an affirmative one
+                        continue  # one hit per clause, preferring an affirmative one
                     if same:
                         hits.remove(same[0])
-                    hits.append(Hit(pidx, part_idx, fname, norm.quote(start, end), neg))
+                    hits.append(Hit(pidx, part_idx, fname, norm.quote(start, end), neg, clause))
         out: dict[int, list[Hit]] = {}
         for pidx, by_part in found.items():
             if len(by_part) != len(self.patterns[pidx].parts):
@@ -190,17 +195,19 @@ def _split(term: str) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
-def _legal_names(zh: str | None) -> list[str]:
-    """A point's or entry's Chinese heading without its parenthetical, and without a generic tail."""
+def _legal_names(zh: str | None, prov: Provenance) -> list[tuple[str, TermOrigin]]:
+    """A point's or entry's Chinese heading without its parenthetical, and without a generic tail; labelled
+    with where the wording comes from (a back-translation is never presented as legal text)."""
     if not zh:
         return []
     head = _PAREN.sub("", zh).strip("：:;；。…. ")
     if not head or len(head) > 40:
         return []
-    names = [head]
+    own = prov.zh_is_back_translation or prov.fidelity is Fidelity.INFERRED
+    names = [(head, TermOrigin.BACK_TRANSLATION if own else TermOrigin.LEGAL_TEXT)]
     short = _TAIL.sub("", head)
     if short != head and len(short) >= 4:
-        names.append(short)
+        names.append((short, TermOrigin.BACK_TRANSLATION if own else TermOrigin.LEGAL_TEXT_SHORTENED))
     return names
 
 
@@ -232,19 +239,19 @@ def _aid_patterns(entry: Entry, cp: str | None, aids: MatchingAids) -> list[Patt
 
 def patterns_for(entry: Entry) -> list[Pattern]:
     pats: list[Pattern] = []
-    for name in _legal_names(entry.name.zh):
-        pats.append(Pattern(entry.id, None, NAME, name, _split(name), TermOrigin.LEGAL_TEXT))
+    for name, origin in _legal_names(entry.name.zh, entry.provenance):
+        pats.append(Pattern(entry.id, None, NAME, name, _split(name), origin))
     for name in _english_name(entry.name.en):
         pats.append(Pattern(entry.id, None, NAME, name, _split(name), TermOrigin.EXPORTCHECK_AID))
     pats += _aid_patterns(entry, None, entry.aids)
     for cp in entry.control_points:
-        for name in _legal_names(cp.text.zh):
-            pats.append(Pattern(entry.id, cp.number, TERM, name, _split(name), TermOrigin.LEGAL_TEXT))
+        for name, origin in _legal_names(cp.text.zh, cp.provenance):
+            pats.append(Pattern(entry.id, cp.number, TERM, name, _split(name), origin))
         for name in _english_name(cp.text.en):
             pats.append(Pattern(entry.id, cp.number, TERM, name, _split(name), TermOrigin.EXPORTCHECK_AID))
         for sub in cp.sub_points:
-            for name in _legal_names(sub.zh):
-                pats.append(Pattern(entry.id, cp.number, RELATED, name, _split(name), TermOrigin.LEGAL_TEXT))
+            for name, origin in _legal_names(sub.zh, cp.provenance):
+                pats.append(Pattern(entry.id, cp.number, RELATED, name, _split(name), origin))
         pats += _aid_patterns(entry, cp.number, cp.aids)
     return [p for p in pats if p.parts]
 

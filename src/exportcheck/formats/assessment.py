@@ -52,7 +52,7 @@ def _evidence_line(f: Finding, limit: int | None = None) -> str:
     """Distinct 'deal words' ~ 'term' pairs; the full list only when asked (--explain, JSON)."""
     pairs: list[str] = []
     for e in f.evidence:
-        origin = "legal text" if e.origin == "legal_text" else "exportcheck aid"
+        origin = e.origin.label
         where = f"{e.field}{f' line {e.line}' if e.line else ''}"
         same = e.deal_text.lower() == e.term.lower()
         item = f"'{e.deal_text}'" + ("" if same else f" ~ '{e.term}'") + f" ({origin}, {where})"

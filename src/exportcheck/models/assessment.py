@@ -49,8 +49,19 @@ class Strength(StrEnum):
 
 
 class TermOrigin(StrEnum):
-    LEGAL_TEXT = "legal_text"  # the entry's or point's own wording
+    LEGAL_TEXT = "legal_text"  # the entry's or point's own Chinese wording, as a source gives it
+    LEGAL_TEXT_SHORTENED = "legal_text_shortened"  # that wording without a generic tail (…技术)
+    BACK_TRANSLATION = "back_translation"  # Chinese that exportcheck rendered from an English/Japanese source
     EXPORTCHECK_AID = "exportcheck_aid"  # a matching aid authored by exportcheck
+
+    @property
+    def label(self) -> str:
+        return {
+            TermOrigin.LEGAL_TEXT: "legal text",
+            TermOrigin.LEGAL_TEXT_SHORTENED: "legal text, shortened",
+            TermOrigin.BACK_TRANSLATION: "exportcheck back-translation",
+            TermOrigin.EXPORTCHECK_AID: "exportcheck aid",
+        }[self]
 
 
 class Evidence(Out):
