@@ -168,3 +168,22 @@ def test_schema_and_init(repo: Path) -> None:
     assert code == 0 and deal["assessment"]["deal_title"] == "Licence of X"
     again = CliRunner().invoke(main, ["init", "new.deal.yaml"])
     assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_init_prompts_when_interactive(repo: Path) -> None:
+    answers = "\n".join(
+        [
+            "Licence of the feed",
+            "Example (Beijing) Co., Ltd.",
+            "CN",
+            "Acme Inc.",
+            "US",
+            "Feed engine",
+            "Source code of the personalised recommendation engine and its pipeline.",
+        ]
+    )
+    result = CliRunner().invoke(main, ["init", "prompted.deal.yaml", "--interactive"], input=answers + "\n")
+    assert result.exit_code == 0, result.output
+    _, out, _ = scan("prompted.deal.yaml", "--format", "json", "--fail-on", "none")
+    deal = json.loads(out)["deals"][0]["assessment"]
+    assert deal["deal_title"] == "Licence of the feed" and deal["verdict"] == "licence_required"

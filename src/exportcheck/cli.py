@@ -519,15 +519,23 @@ def schema() -> None:
 @click.option("--technology", help="Name of the (first) technology.")
 @click.option("--description", help="What the recipient receives and what the technology does.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask for missing fields (default: when stdin is a terminal).",
+)
 @handles_errors
-def init(path: Path, force: bool, date_: dt.datetime | None, **fields: str | None) -> None:
+def init(
+    path: Path, force: bool, date_: dt.datetime | None, interactive: bool | None, **fields: str | None
+) -> None:
     """Write a commented deal file; asks for the main fields when run in a terminal."""
     from .authoring import deal_template
 
     if path.exists() and not force:
         click.echo(f"error: {path}: already exists; pass --force to overwrite", err=True)
         sys.exit(2)
-    interactive = sys.stdin.isatty()
+    if interactive is None:
+        interactive = sys.stdin.isatty()
     prompts = {
         "title": "Deal title",
         "exporter": "Exporter (legal name)",
