@@ -68,7 +68,10 @@ def handles_errors(func: F) -> F:
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def main(debug: bool) -> None:
     """Check a planned technology transfer out of China against the Catalogue of Technologies
-    Prohibited or Restricted from Export (中国禁止出口限制出口技术目录)."""
+    Prohibited or Restricted from Export (中国禁止出口限制出口技术目录).
+
+    Exit codes: 0 nothing reached --fail-on; 1 something did; 2 usage, input or catalogue error.
+    A screening aid, not legal advice."""
 
 
 def _limit_options(func: F) -> F:
@@ -302,7 +305,7 @@ def catalogue_list(
 @_catalogue_option
 @handles_errors
 def catalogue_show(code: str, version: str | None, fmt: str, catalogue_path: Path | None) -> None:
-    """Show an entry by code (e.g. 086501X) or ID (e.g. M12) in every version that holds it."""
+    """Show an entry (code such as 086501X, or ID such as M12) in every version that holds it."""
     from .catalogue_query import find
     from .formats import catalogue as out
 
