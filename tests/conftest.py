@@ -36,3 +36,11 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Never touch the user's real cache folder from the tests."""
+    import os
+
+    os.environ["EXPORTCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

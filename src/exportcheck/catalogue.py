@@ -81,6 +81,7 @@ class ResolvedVersion:
     entries: dict[str, Entry]
     origin: dict[str, str] = field(default_factory=dict)  # id -> "listed" | "carried from 2020"
     superseded: dt.date | None = None
+    compiled: Any = field(default=None, repr=False, compare=False)  # the engine's matcher, built once
 
     @property
     def id(self) -> str:
@@ -194,6 +195,21 @@ def _check_sources(obj: Any, doc: Document, sources: dict[str, Source], problems
                         f"unknown source key {key!r}; add it to sources.yaml or fix the spelling",
                     )
                 )
+
+
+def catalogue_files(root: Path) -> list[Path]:
+    """The files a catalogue is made of, in a stable order (what its sha256 covers)."""
+    files = [root / "sources.yaml"] if (root / "sources.yaml").is_file() else []
+    for vdir in sorted(p for p in root.iterdir() if p.is_dir() and VERSION_DIR.match(p.name)):
+        if (vdir / "version.yaml").is_file():
+            files.append(vdir / "version.yaml")
+            edir = vdir / "entries"
+            files += sorted(edir.glob("*.y*ml")) if edir.is_dir() else []
+    return files
+
+
+def catalogue_digest(root: Path) -> str:
+    return _digest(root, catalogue_files(root))
 
 
 def load_catalogue(root: Path | None = None) -> Catalogue:

@@ -97,9 +97,9 @@ def _limits(kwargs: dict[str, Any]) -> Any:
 
 
 def _load_catalogue(path: Path | None) -> Any:
-    from .catalogue import load_catalogue, shipped_catalogue
+    from .catalogue_cache import cached_catalogue
 
-    return load_catalogue(path) if path else shipped_catalogue()
+    return cached_catalogue(path)
 
 
 @main.command()

@@ -279,16 +279,12 @@ def compile_entries(version_id: str, entries: list[Entry]) -> CompiledVersion:
     return compiled
 
 
-_CACHE: dict[int, tuple[ResolvedVersion, CompiledVersion]] = {}
-
-
 def compile_version(version: ResolvedVersion) -> CompiledVersion:
-    """Compiled once per loaded version per process (the cache keeps the version alive)."""
-    cached = _CACHE.get(id(version))
-    if cached is None or cached[0] is not version:
-        cached = (version, compile_entries(version.id, version.sorted_entries()))
-        _CACHE[id(version)] = cached
-    return cached[1]
+    """Compiled once per loaded version (kept on the version, so a cached catalogue carries it)."""
+    if version.compiled is None:
+        version.compiled = compile_entries(version.id, version.sorted_entries())
+    compiled: CompiledVersion = version.compiled
+    return compiled
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,62 @@
+"""A per-user cache of the loaded, validated and compiled catalogue, keyed by the catalogue's sha256.
+
+Loading the YAML, validating it and compiling the matcher takes most of a run's time; the result depends
+only on the catalogue files and the tool version, so it is kept as a pickle under the user's cache folder
+(EXPORTCHECK_CACHE_DIR, else $XDG_CACHE_HOME/exportcheck, else ~/.cache/exportcheck). Any change to the
+files changes the key. EXPORTCHECK_NO_CACHE=1 turns it off; a cache that cannot be read or written is
+ignored, never an error. Only files owned by the current user are read.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .catalogue import Catalogue, catalogue_digest, default_root, load_catalogue
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("EXPORTCHECK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "exportcheck"
+
+
+def _owned(path: Path) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or path.stat().st_uid == getuid()
+
+
+def cached_catalogue(root: Path | None = None) -> Catalogue:
+    """The catalogue at `root` (default: the shipped one), from the cache when it is current."""
+    root = (root or default_root()).resolve()
+    if os.environ.get("EXPORTCHECK_NO_CACHE") == "1" or not root.is_dir():
+        return load_catalogue(root)
+    digest = catalogue_digest(root)
+    path = cache_dir() / f"catalogue-{__version__}-{digest[:40]}.pickle"
+    try:
+        if path.is_file() and _owned(path):
+            with path.open("rb") as handle:
+                cat = pickle.load(handle)
+            if isinstance(cat, Catalogue) and cat.sha256 == digest:
+                cat.root = root
+                return cat
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    cat = load_catalogue(root)
+    from .engine.matcher import compile_version  # compile now so the cache carries the matcher
+
+    for version in cat.laws():
+        compile_version(version)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            pickle.dump(cat, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp.name, path)
+    except OSError:
+        pass
+    return cat
