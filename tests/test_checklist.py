@@ -645,3 +645,223 @@ def test_article_labels() -> None:
     assert article_label("32(1)").zh == "第三十二条第一款"
     assert article_label("219-1").zh == "第二百一十九条之一"
     assert article_label("6").en == "art. 6"
+
+
+# --- contract record: registration deadline, registration, signing ----------------------------------------
+
+FREE_TECH = "Battery management firmware"
+
+
+def _free() -> Assessment:
+    return assessment([], verdict=Verdict.FREE, techs=[(FREE_TECH, Verdict.FREE)])
+
+
+def _ids(c: Checklist) -> list[str]:
+    return [i.id for i in c.items]
+
+
+def test_registration_deadline_from_effective_date(proc: Procedure) -> None:
+    contract = {"signed": "2026-05-01", "effective": "2026-05-01", "payment": "lump_sum"}
+    c = build_checklist(_free(), deal(stage="signed", contract=contract), proc, TODAY)
+    reg = item(c, "free.register")
+    assert reg.deadline_date == dt.date(2026, 6, 30)  # RegM art. 6: 60 calendar days after effect
+    assert reg.deadline.en == "within 60 days of the contract taking effect"
+    assert reg.status is ItemStatus.NEXT
+    assert "last day 2026-06-30" in reg.progress.en and "2026-05-01" in reg.progress.en
+    assert "最后一日为2026-06-30" in reg.progress.zh
+    # lump sum: the royalty rule does not apply, so it is not shown at all
+    assert "free.royalty" not in _ids(c)
+    assert not c.problems and not items(c, kind="alert")
+    assert "signed 2026-05-01" in item(c, "free.contract").progress.en
+    assert "Deadline: within 60 days of the contract taking effect — last day 2026-06-30" in render_text(c)
+    assert "自合同生效之日起60日内（最后一日：2026-06-30）" in render_text(c, "zh")
+    (data,) = [i for i in json.loads(render_json(c))["items"] if i["id"] == "free.register"]
+    assert data["deadline_date"] == "2026-06-30"
+
+
+def test_payment_not_recorded_keeps_royalty_rule_conditional(proc: Procedure) -> None:
+    c = build_checklist(_free(), deal(stage="signed", contract={"effective": "2026-05-01"}), proc, TODAY)
+    assert item(c, "free.register").deadline_date == dt.date(2026, 6, 30)
+    assert "add contract.payment" in item(c, "free.register").progress.en
+    royalty = item(c, "free.royalty")
+    assert royalty.status is ItemStatus.TODO and "contract.payment" in royalty.condition.en
+    assert royalty.deadline_date is None
+
+
+def test_royalty_deadline_from_first_royalty_base_date(proc: Procedure) -> None:
+    contract = {"effective": "2026-01-10", "payment": "royalty", "first_royalty_base_date": "2026-05-15"}
+    c = build_checklist(_free(), deal(stage="performed", contract=contract), proc, TODAY)
+    reg = item(c, "free.register")
+    # RegM art. 7: 60 days from the first royalty base amount, not from the effective date (which would
+    # have ended on 2026-03-11, before the reference date)
+    assert reg.deadline_date == dt.date(2026, 7, 14)
+    assert reg.deadline.en == "within 60 days of the first royalty base amount arising"
+    assert reg.status is ItemStatus.NEXT and not c.problems
+    assert "first royalty base amount arose on 2026-05-15" in reg.progress.en
+    royalty = item(c, "free.royalty")
+    assert royalty.condition is None  # the deal file answers it: no longer conditional
+    assert royalty.deadline_date == dt.date(2026, 7, 14) and royalty.status is ItemStatus.TODO
+    assert "contract change after each later royalty base amount" in royalty.progress.en
+    assert "regm 7" in cites(royalty)
+
+
+def test_royalty_without_first_base_date_has_no_last_day(proc: Procedure) -> None:
+    c = build_checklist(
+        _free(), deal(stage="signed", contract={"effective": "2026-01-10", "payment": "royalty"}), proc, TODAY
+    )
+    reg = item(c, "free.register")
+    assert reg.deadline_date is None and reg.status is ItemStatus.NEXT and not c.problems
+    assert "add contract.first_royalty_base_date" in reg.progress.en
+
+
+def test_mixed_payment_follows_the_royalty_rule_with_a_caveat(proc: Procedure) -> None:
+    contract = {"effective": "2026-01-10", "payment": "mixed", "first_royalty_base_date": "2026-05-15"}
+    c = build_checklist(_free(), deal(stage="signed", contract=contract), proc, TODAY)
+    reg = item(c, "free.register")
+    assert reg.deadline_date == dt.date(2026, 7, 14)
+    assert "mixed payment" in reg.progress.en and "check current rules" in reg.progress.en
+
+
+def test_registration_recorded_marks_the_step_done(proc: Procedure) -> None:
+    contract = {
+        "effective": "2026-03-01",
+        "payment": "royalty",
+        "first_royalty_base_date": "2026-04-01",
+        "registration_number": "REG-2026-0042",
+        "registration_date": "2026-05-20",
+    }
+    c = build_checklist(_free(), deal(stage="performed", contract=contract), proc, TODAY)
+    reg = item(c, "free.register")
+    assert reg.status is ItemStatus.DONE and reg.deadline_date is None
+    assert "REG-2026-0042" in reg.progress.en and "2026-05-20" in reg.progress.en
+    assert status(c, "free.certificate") is ItemStatus.DONE
+    assert status(c, "free.use_certificate") is ItemStatus.NEXT
+    royalty = item(c, "free.royalty")  # registration done, change filings continue
+    assert royalty.status is ItemStatus.TODO and royalty.progress.en.startswith("registered;")
+    assert not c.problems and not items(c, kind="alert")
+    # a date alone counts too; a number alone counts too
+    only_date = build_checklist(
+        _free(), deal(stage="signed", contract={"registration_date": "2026-05-20"}), proc, TODAY
+    )
+    assert status(only_date, "free.register") is ItemStatus.DONE
+    only_number = build_checklist(
+        _free(), deal(contract={"registration_number": "REG-2026-0042"}), proc, TODAY
+    )
+    assert status(only_number, "free.register") is ItemStatus.DONE
+    assert status(only_number, "free.contract") is ItemStatus.DONE  # registered implies signed
+
+
+def test_registration_dated_after_reference_date_is_not_counted(proc: Procedure) -> None:
+    contract = {"effective": "2026-05-01", "registration_date": "2026-06-15"}
+    c = build_checklist(_free(), deal(stage="signed", contract=contract), proc, TODAY)
+    assert status(c, "free.register") is ItemStatus.NEXT
+    assert [p.code for p in c.problems] == ["record_after_reference_date"]
+    assert "contract.registration_date 2026-06-15" in c.problems[0].text.en
+
+
+def test_late_registration_is_noted(proc: Procedure) -> None:
+    contract = {"effective": "2026-01-05", "registration_date": "2026-04-01"}
+    c = build_checklist(_free(), deal(stage="signed", contract=contract), proc, TODAY)
+    reg = item(c, "free.register")
+    assert reg.status is ItemStatus.DONE and "after the last day 2026-03-06" in reg.progress.en
+    assert not items(c, kind="alert")
+
+
+def test_deadline_passed_without_registration_warns(proc: Procedure) -> None:
+    contract = {"signed": "2026-03-02", "effective": "2026-03-02", "payment": "lump_sum"}
+    c = build_checklist(_free(), deal(stage="signed", contract=contract), proc, TODAY)
+    assert [p.code for p in c.problems] == ["registration_overdue"]
+    assert "2026-05-01" in c.problems[0].text.en and "2026-05-01" in c.problems[0].text.zh
+    top = c.items[0]
+    assert top.id == "registration_overdue" and top.status is ItemStatus.WARNING
+    assert {"regm 6", "regs 37", "ftl2025 17(3)"} <= cites(top)
+    assert "2026-05-01" in top.progress.en
+    # the FTL 2025 art. 72 exposure, as procedure.yaml holds it: unverified, so no amount is printed
+    (exposure,) = top.exposures
+    assert exposure.id == "ftl2025_72" and exposure.text.en == "check current rules"
+    assert {f"{x.instrument} {x.article}" for x in exposure.citations} == {"ftl2025 72"}
+    reg = item(c, "free.register")
+    assert reg.status is ItemStatus.WARNING and reg.progress.en.startswith("OVERDUE")
+    out = render_text(c, "both")
+    assert "50,000" not in out and "五万" not in out and "50000" not in out
+    # on the last day itself the period has not passed
+    last = build_checklist(_free(), deal(stage="signed", contract=contract), proc, dt.date(2026, 5, 1))
+    assert not last.problems and status(last, "free.register") is ItemStatus.NEXT
+
+
+def test_overdue_before_the_2025_law_has_no_art_72_exposure(proc: Procedure) -> None:
+    contract = {"effective": "2025-10-01", "payment": "lump_sum"}
+    c = build_checklist(_free(), deal(stage="signed", contract=contract), proc, dt.date(2026, 2, 1))
+    top = item(c, "registration_overdue")
+    assert top.exposures == [] and "ftl2022 14(3)" in cites(top)
+
+
+def test_no_overdue_warning_outside_the_free_track(proc: Procedure) -> None:
+    contract = {"effective": "2026-01-05"}
+    c = build_checklist(assessment([finding()]), deal(stage="signed", contract=contract), proc, TODAY)
+    assert "registration_overdue" not in _ids(c) and Track.FREE not in c.tracks
+
+
+def test_recorded_signing_strengthens_the_restricted_warnings(proc: Procedure) -> None:
+    contract = {"signed": "2026-04-20", "effective": "2026-04-20"}
+    c = build_checklist(assessment([finding()]), deal(stage="negotiating", contract=contract), proc, TODAY)
+    ids = [i.id for i in items(c, kind="alert")]
+    # the record shows the contract signed: the signing warnings replace the negotiation ones
+    assert "contract_not_effective" in ids and "signed_before_letter" in ids
+    assert "pause_negotiation" not in ids
+    alert = item(c, "contract_not_effective")
+    assert "signing on 2026-04-20" in alert.progress.en and "Regs art. 35" in alert.progress.en
+    assert "2026-04-20" in item(c, "signed_before_letter").progress.en
+    assert [p.code for p in c.problems] == ["stage_before_signing"]
+    assert c.stage == "negotiating"  # the header still shows what the deal file says
+    # the licence step explains that the effective date in the contract does not govern
+    assert (
+        "takes effect on the date the licence is issued" in item(c, "restricted.licence_issued").progress.en
+    )
+
+
+def test_signed_date_replaces_the_stage_when_none_is_given(proc: Procedure) -> None:
+    c = build_checklist(
+        assessment([finding()]), deal(stage=None, contract={"signed": "2026-04-20"}), proc, TODAY
+    )
+    ids = [i.id for i in items(c, kind="alert")]
+    assert "contract_not_effective" in ids and "stage_unknown" not in ids and not c.problems
+    future = build_checklist(
+        assessment([finding()]), deal(stage="planning", contract={"signed": "2026-07-01"}), proc, TODAY
+    )
+    assert "contract_not_effective" not in [i.id for i in future.items]
+    assert [p.code for p in future.problems] == ["record_after_reference_date"]
+
+
+def test_signed_before_a_letter_of_intent_obtained_later(proc: Procedure) -> None:
+    contract = {"signed": "2026-04-01"}
+    c = build_checklist(
+        assessment([finding()]), deal(stage="signed", licences=[LETTER], contract=contract), proc, TODAY
+    )
+    # the letter of intent (2026-04-10) is held now, but the contract was signed before it
+    alert = item(c, "signed_before_letter")
+    assert "before the letter of intent of 2026-04-10" in alert.progress.en
+    after = build_checklist(
+        assessment([finding()]),
+        deal(stage="signed", licences=[LETTER], contract={"signed": "2026-04-15"}),
+        proc,
+        TODAY,
+    )
+    assert "signed_before_letter" not in [i.id for i in after.items]
+
+
+def test_licensed_contract_takes_effect_on_the_licence_date(proc: Procedure) -> None:
+    contract = {"signed": "2026-05-01", "effective": "2026-05-01"}
+    c = build_checklist(
+        assessment([finding()]), deal(stage="performed", licences=[LICENSED], contract=contract), proc, TODAY
+    )
+    issued = item(c, "restricted.licence_issued")
+    assert issued.status is ItemStatus.DONE
+    assert "TEL-2026-007" in issued.progress.en and "(2026-05-20), Regs art. 35" in issued.progress.en
+    same = build_checklist(
+        assessment([finding()]),
+        deal(stage="performed", licences=[LICENSED], contract={"effective": "2026-05-20"}),
+        proc,
+        TODAY,
+    )
+    assert "art. 35" not in item(same, "restricted.licence_issued").progress.en

@@ -27,7 +27,16 @@ def test_shipped_procedure_has_the_statutory_steps() -> None:
     proc = shipped_procedure()
     steps = {s.id: s for s in proc.steps}
     # ids the checklist builder relies on
-    assert {"screen.state_secret", "free.register", "restricted.application"} <= set(steps)
+    assert {
+        "screen.state_secret",
+        "free.contract",
+        "free.register",
+        "free.royalty",
+        "free.certificate",
+        "restricted.application",
+        "restricted.licence_issued",
+    } <= set(steps)
+    assert "ftl2025_72" in proc.alerts[AlertKey.REGISTRATION_OVERDUE].exposures
 
     def basis(step_id: str) -> set[str]:
         return {f"{b.instrument} {b.article}" for b in steps[step_id].basis}

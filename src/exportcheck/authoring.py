@@ -37,6 +37,12 @@ technologies:
       # does. A thin description gives 'review', never 'free'.
     keywords: []
     parameters: {{}}    # e.g. {{"compaction density at 220 MPa": "2.62 g/cm3"}}
+# contract:          # once signed: dates drive the registration deadline (60 days after effect)
+#   signed: 2026-01-20
+#   effective: 2026-01-20
+#   payment: lump_sum    # lump_sum | royalty | mixed
+#   registration_number: "..."
+#   registration_date: 2026-02-10
 # licences:          # record licence progress here once you apply
 #   - application_date: 2026-01-10
 #     letter_of_intent_number: ...

@@ -33,11 +33,14 @@ LABELS: dict[str, BiText] = {
     "catalogue": BiText(en="Catalogue", zh="目录版本"),
     "coverage": BiText(en="Coverage", zh="收录情况"),
     "procedure": BiText(en="Procedure data", zh="程序数据"),
-    "problems": BiText(en="Problems in the deal's licence records", zh="交易许可记录中的问题"),
+    "problems": BiText(
+        en="Problems in the deal's licence and contract records", zh="交易许可记录及合同记录中的问题"
+    ),
     "alerts": BiText(en="Warnings and notes", zh="警示与提示"),
     "actor": BiText(en="Who", zh="办理主体"),
     "documents": BiText(en="Documents", zh="所需文件"),
     "deadline": BiText(en="Deadline", zh="时限"),
+    "last_day": BiText(en="last day", zh="最后一日"),
     "basis": BiText(en="Legal basis", zh="法律依据"),
     "triggered": BiText(en="Triggered by", zh="触发条目"),
     "progress": BiText(en="Progress", zh="进展"),
@@ -200,7 +203,15 @@ def _item_fields(
     if item.documents:
         out.append((_label("documents", lang), [_t(d, lang) for d in item.documents]))
     if item.deadline:
-        out.append((_label("deadline", lang), [_t(item.deadline, lang)]))
+        deadline = _t(item.deadline, lang)
+        if item.deadline_date:  # the deal file gave the date that starts the clock
+            day = item.deadline_date.isoformat()
+            deadline += (
+                f"（{_label('last_day', lang)}：{day}）"
+                if lang == "zh"
+                else f" — {_label('last_day', lang)} {day}"
+            )
+        out.append((_label("deadline", lang), [deadline]))
     if item.stage_gate and item.deadline_days is not None:  # a deadline note already states the timing
         out.append((_label("gate", lang), [_t(GATES[item.stage_gate], lang)]))
     if item.citations:

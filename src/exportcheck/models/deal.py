@@ -186,6 +186,57 @@ class LicenceRecord(Strict):
         return self
 
 
+class Payment(StrEnum):
+    """How the contract pays for the technology; royalty contracts register on their own clock (登记管理办法
+    arts. 6–7)."""
+
+    LUMP_SUM = "lump_sum"
+    ROYALTY = "royalty"
+    MIXED = "mixed"
+
+
+def _quoted_number(value: object) -> object:
+    """An unquoted certificate number is read by YAML as a number (leading zeros lost); ask for quotes."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"got the number {value!r}; write the certificate number in quotes, e.g. '{value}'")
+    return value
+
+
+class ContractRecord(Strict):
+    """The technology export contract and its registration, as recorded by the exporter."""
+
+    signed: dt.date | None = Field(default=None, description="The date both parties signed the contract.")
+    effective: dt.date | None = Field(
+        default=None,
+        description="The date the contract took (or takes) effect. Free technology: when lawfully formed, "
+        "usually on signing (Regs art. 36); restricted technology: the licence date (Regs art. 35).",
+    )
+    payment: Payment | None = Field(
+        default=None,
+        description="lump_sum | royalty (提成) | mixed. Royalty contracts register within 60 days of the "
+        "first royalty base amount, not of the contract's effect (登记管理办法 art. 7).",
+    )
+    registration_number: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Number of the 技术出口合同登记证 (contract registration certificate); quote it.",
+    )
+    registration_date: dt.date | None = Field(
+        default=None, description="The date the contract was registered (the date on the certificate)."
+    )
+    first_royalty_base_date: dt.date | None = Field(
+        default=None,
+        description="When the first royalty base amount (首次提成基准金额) arose; starts the 60 days for "
+        "royalty and mixed contracts.",
+    )
+
+    _dates = field_validator(
+        "signed", "effective", "registration_date", "first_royalty_base_date", mode="before"
+    )(_no_number_dates)
+    _number = field_validator("registration_number", mode="before")(_quoted_number)
+
+
 class Deal(Strict):
     """A planned technology transfer out of mainland China."""
 
@@ -206,4 +257,7 @@ class Deal(Strict):
 
     _date = field_validator("date", mode="before")(_no_number_dates)
     licences: list[LicenceRecord] = Field(default_factory=list, description="Licence progress, if any.")
+    contract: ContractRecord | None = Field(
+        default=None, description="The contract's dates, payment method and registration, if known."
+    )
     notes: str | None = Field(default=None, max_length=50_000)

@@ -72,7 +72,7 @@ class Condition(StrEnum):
     ALWAYS = "always"
     STATE_SECRET = "state_secret"  # the deal's state_secret is true (or not yet answered)
     CLASSIFICATION_UNCERTAIN = "classification_uncertain"  # a finding needs review
-    ROYALTY_PAYMENT = "royalty_payment"  # royalties (提成) are the payment method
+    ROYALTY_PAYMENT = "royalty_payment"  # royalties (提成) are the payment method (or not yet answered)
     MAIN_TERMS_CHANGE = "main_terms_change"  # the contract's main terms change
     TERMINATION = "termination"  # the contract ends
 
@@ -99,6 +99,7 @@ class AlertKey(StrEnum):
     EXPORTED_WITHOUT_LICENCE = "exported_without_licence"
     LICENCE_EXPIRED = "licence_expired"
     LETTER_OF_INTENT_EXPIRED = "letter_of_intent_expired"
+    REGISTRATION_OVERDUE = "registration_overdue"
     DUAL_USE_TRACK = "dual_use_track"
     MIXED_FREE_AND_RESTRICTED = "mixed_free_and_restricted"
     STAGE_UNKNOWN = "stage_unknown"
@@ -355,6 +356,9 @@ class ChecklistItem(Strict):
     )
     deadline_days: int | None = None
     deadline_unit: DeadlineUnit | None = None
+    deadline_date: dt.date | None = Field(
+        default=None, description="The last day, where the deal file gives the date that starts the clock."
+    )
     condition: BiText | None = Field(default=None, description="When the item applies, if not always.")
     stage_gate: Gate | None = None
     progress: BiText | None = Field(default=None, description="What the deal's records show.")
@@ -367,7 +371,7 @@ class ChecklistItem(Strict):
 
 
 class ChecklistProblem(Strict):
-    """Something wrong in the deal's records, e.g. an expired licence."""
+    """Something wrong in the deal's records, e.g. an expired licence or an overdue registration."""
 
     code: str
     text: BiText
