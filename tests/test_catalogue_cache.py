@@ -48,3 +48,12 @@ def test_corrupt_cache_is_ignored_and_switch_off_works(
         p.unlink()
     cached_catalogue(mini_copy)
     assert not list(cache.glob("*.pickle"))
+
+
+def test_key_covers_the_code(mini_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import exportcheck.catalogue_cache as cc
+
+    cached_catalogue(mini_copy)
+    monkeypatch.setattr(cc, "code_digest", lambda: "0" * 64)
+    cached_catalogue(mini_copy)
+    assert len(list(cache.glob("*.pickle"))) == 2

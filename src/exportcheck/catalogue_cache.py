@@ -1,14 +1,15 @@
 """A per-user cache of the loaded, validated and compiled catalogue, keyed by the catalogue's sha256.
 
 Loading the YAML, validating it and compiling the matcher takes most of a run's time; the result depends
-only on the catalogue files and the tool version, so it is kept as a pickle under the user's cache folder
+only on the catalogue files and the code, so it is kept as a pickle under the user's cache folder
 (EXPORTCHECK_CACHE_DIR, else $XDG_CACHE_HOME/exportcheck, else ~/.cache/exportcheck). Any change to the
-files changes the key. EXPORTCHECK_NO_CACHE=1 turns it off; a cache that cannot be read or written is
+catalogue files or to the package's code changes the key. EXPORTCHECK_NO_CACHE=1 turns it off; a cache that cannot be read or written is
 ignored, never an error. Only files owned by the current user are read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -26,6 +27,17 @@ def cache_dir() -> Path:
     return Path(base) / "exportcheck"
 
 
+def code_digest() -> str:
+    """sha256 of the package's own source: a cached catalogue holds its classes and compiled matcher, so
+    any code change (even without a version bump) must miss the cache."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def _owned(path: Path) -> bool:
     getuid = getattr(os, "getuid", None)
     return getuid is None or path.stat().st_uid == getuid()
@@ -37,7 +49,7 @@ def cached_catalogue(root: Path | None = None) -> Catalogue:
     if os.environ.get("EXPORTCHECK_NO_CACHE") == "1" or not root.is_dir():
         return load_catalogue(root)
     digest = catalogue_digest(root)
-    path = cache_dir() / f"catalogue-{__version__}-{digest[:40]}.pickle"
+    path = cache_dir() / f"catalogue-{__version__}-{digest[:24]}-{code_digest()[:16]}.pickle"
     try:
         if path.is_file() and _owned(path):
             with path.open("rb") as handle:
