@@ -90,10 +90,26 @@ def _limit_options(func: F) -> F:
     return func
 
 
-def _limits(kwargs: dict[str, Any]) -> Any:
+def _options(
+    as_of: dt.datetime | None,
+    pinned: str | None,
+    encoding: str | None,
+    limits: dict[str, Any],
+    strict: bool = False,
+) -> Any:
+    """The run options shared by assess, checklist and scan."""
+    from .runner import Options
     from .yamlsafe import Limits
 
-    return Limits(**{k: kwargs.pop(k) for k in ("max_bytes", "max_nodes", "max_depth", "max_technologies")})
+    return Options(
+        as_of=as_of.date() if as_of else None,
+        pinned=pinned,
+        strict=strict,
+        encoding=encoding,
+        limits=Limits(
+            **{k: limits.pop(k) for k in ("max_bytes", "max_nodes", "max_depth", "max_technologies")}
+        ),
+    )
 
 
 def _load_catalogue(path: Path | None) -> Any:
@@ -150,15 +166,9 @@ def assess(
     **limits: int,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
-    from .runner import Options, assess_deal_file
+    from .runner import assess_deal_file
 
-    options = Options(
-        as_of=as_of.date() if as_of else None,
-        pinned=pinned,
-        strict=strict,
-        encoding=encoding,
-        limits=_limits(limits),
-    )
+    options = _options(as_of, pinned, encoding, limits, strict=strict)
     deal, result = assess_deal_file(
         deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
     )
@@ -233,13 +243,11 @@ def checklist(
 ) -> None:
     """The licensing checklist for DEAL_FILE: what must happen, in what order, by whom, under which article."""
     from .formats.checklist import render
-    from .runner import Options, assess_deal_file
+    from .runner import assess_deal_file, display_path
 
-    options = Options(
-        as_of=as_of.date() if as_of else None, pinned=pinned, encoding=encoding, limits=_limits(limits)
-    )
+    options = _options(as_of, pinned, encoding, limits)
     deal, result = assess_deal_file(
-        deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
+        deal_file, display_path(deal_file), lambda: _load_catalogue(catalogue_path), options
     )
     _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output)
 
@@ -438,17 +446,11 @@ def scan(
 
     from .formats import scan as out
     from .models.assessment import reaches
-    from .runner import DEFAULT_INCLUDE, FileResult, Options, discover, display_path, try_assess
+    from .runner import DEFAULT_INCLUDE, FileResult, discover, display_path, try_assess
 
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
-    options = Options(
-        as_of=as_of.date() if as_of else None,
-        pinned=pinned,
-        strict=strict,
-        encoding=encoding,
-        limits=_limits(limits),
-    )
+    options = _options(as_of, pinned, encoding, limits, strict=strict)
     results: list[FileResult] = [FileResult(p.file, None, [p]) for p in problems]
     progress = len(files) > 50 and sys.stderr.isatty()
     if progress:
