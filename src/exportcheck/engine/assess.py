@@ -676,18 +676,17 @@ def assess(
     """
     version = selection.version
     line = line_of or (lambda _path: None)
-    day = today
+    single = len(deal.technologies) == 1
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     techs: list[TechnologyResult] = []
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
-        single = len(deal.technologies) == 1
         f, m = _match_technology(i, tech, version, line, deal.title, single)
         extra, other_misses = _other_versions(
             i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title, single
         )
-        f = _with_licences(f + extra, deal, day)
+        f = _with_licences(f + extra, deal, today)
         m += other_misses
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)
