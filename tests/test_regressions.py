@@ -112,3 +112,34 @@ def test_contract_wording_is_not_a_negation(description: str) -> None:
 def test_only_unambiguous_values_take_a_point_out(params: dict[str, object], expected: Verdict) -> None:
     desc = "Lithium iron phosphate cathode material preparation process package and know-how."
     assert verdict(desc, params) is expected
+
+
+def _deal_verdict(description: str, date: str = "2024-09-01") -> Verdict:
+    deal = Deal.model_validate(
+        {
+            "title": "Licence",
+            "date": date,
+            "exporter": {"name": "E", "country": "CN"},
+            "recipient": {"name": "R", "country": "DE"},
+            "technologies": [{"name": "Technology", "description": description}],
+        }
+    )
+    sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=dt.date(2026, 11, 23))
+    return assess(deal, CAT, sel, deal_file="r.yaml", today=dt.date(2026, 11, 23)).verdict
+
+
+def test_a_motor_that_uses_ndfeb_magnets_is_not_magnet_making() -> None:
+    motor = (
+        "Design of a washing-machine motor that uses bought-in NdFeB magnets; stator winding and firmware."
+    )
+    assert _deal_verdict(motor) is Verdict.REVIEW  # a bare mention suggests, it does not decide
+    making = "Sintered NdFeB magnet manufacturing know-how: strip casting, jet milling, sintering and ageing."
+    assert _deal_verdict(making) is Verdict.PROHIBITED
+
+
+def test_negation_reaches_into_a_parenthesis() -> None:
+    ncm = (
+        "Co-precipitation and calcination know-how for NCM811 layered-oxide cathode material; it contains no "
+        "phosphate (LFP/LMFP) chemistry."
+    )
+    assert _deal_verdict(ncm, "2025-09-30") is Verdict.FREE

@@ -21,11 +21,12 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1
 _TOKEN = re.compile(
     r"(?P<word>[a-z0-9]+(?:[.'][a-z0-9]+)*)"
     r"|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+)"
-    r"|(?P<weak>[,、])"
-    r"|(?P<stop>[;:!?()\[\]{}|\n，。；：！？（）【】]|\.(?=\s|$))"
+    r"|(?P<weak>[,、()（）])"
+    r"|(?P<stop>[;:!?\[\]{}|\n，。；：！？【】]|\.(?=\s|$))"
 )
 # Boundaries in normalised text: no term matches across either. A negation reaches across list commas
-# ("no recommendation, push or profiling features"; 、 in Chinese) but never past a clause boundary
+# ("no recommendation, push or profiling features"; 、 in Chinese; a parenthesis, "no phosphate (LFP)")
+# but never past a clause boundary
 # (in Chinese the full-width comma ， ends a clause).
 BOUNDARY = "|"
 LIST_COMMA = ","

@@ -40,6 +40,7 @@ class Hit:
     quote: str
     negated: bool = False
     clause: int = 0  # index of the clause within the field (clauses end at BOUNDARY)
+    start: int = 0  # offset in the field's normalised text
 
 
 # Negation is read narrowly, because a term wrongly read as negated can turn a controlled technology into
@@ -175,7 +176,7 @@ class CompiledVersion:
                         continue  # one hit per clause, preferring an affirmative one
                     if same:
                         hits.remove(same[0])
-                    hits.append(Hit(pidx, part_idx, fname, norm.quote(start, end), neg, clause))
+                    hits.append(Hit(pidx, part_idx, fname, norm.quote(start, end), neg, clause, start))
         out: dict[int, list[Hit]] = {}
         for pidx, by_part in found.items():
             if len(by_part) != len(self.patterns[pidx].parts):
@@ -184,10 +185,45 @@ class CompiledVersion:
             # deal title: not A in the title and B in the description
             own = _OWN_FIELDS | {"title"} if title_is_own else _OWN_FIELDS
             for scope in (own, {"title"}):
-                if all(any(h.field in scope for h in hits) for hits in by_part.values()):
-                    out[pidx] = [h for part in sorted(by_part) for h in by_part[part] if h.field in scope]
+                scoped = {p: [h for h in hits if h.field in scope] for p, hits in by_part.items()}
+                if not all(scoped.values()):
+                    continue
+                if len(scoped) == 1:
+                    out[pidx] = next(iter(scoped.values()))
                     break
+                # 'A & B': the parts must stand near each other, affirmatively if possible
+                plain = {p: [h for h in hits if not h.negated] for p, hits in scoped.items()}
+                combo = _near_combo(plain) if all(plain.values()) else None
+                combo = combo or _near_combo(scoped)
+                if combo:
+                    out[pidx] = combo
+                break
         return out
+
+
+NEAR = 100  # normalised characters within which the parts of an 'A & B' term must stand
+_SUMMARY_FIELDS = {"name", "title", "keywords"}  # short fields that describe the whole technology
+
+
+def _close(a: Hit, b: Hit) -> bool:
+    if a.field == b.field:
+        return abs(a.start - b.start) <= NEAR
+    return a.field in _SUMMARY_FIELDS or b.field in _SUMMARY_FIELDS
+
+
+def _near_combo(by_part: dict[int, list[Hit]]) -> list[Hit] | None:
+    """One hit per part, all close to the first part's hit; None when no such combination exists."""
+    first, *rest = sorted(by_part)
+    for anchor in by_part[first]:
+        chosen = [anchor]
+        for part in rest:
+            near = [h for h in by_part[part] if _close(anchor, h)]
+            if not near:
+                break
+            chosen.append(near[0])
+        else:
+            return chosen
+    return None
 
 
 def _split(term: str) -> tuple[str, ...]:
