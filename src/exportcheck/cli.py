@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,10 +21,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
 
-def _emit(text: str, output: Path | None = None) -> None:
+def _emit(text: str | Iterable[str], output: Path | None = None) -> None:
+    """Write the report (a string, or its pieces) to the output file or standard output."""
+    chunks = [text] if isinstance(text, str) else text
     if output:
         try:
-            output.write_text(text, encoding="utf-8")
+            with output.open("w", encoding="utf-8") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
         except OSError as exc:
             from .errors import InputError, Problem
 
@@ -32,7 +36,8 @@ def _emit(text: str, output: Path | None = None) -> None:
                 [Problem(str(output), None, "", f"cannot write the output: {exc.strerror or exc}")]
             ) from None
     else:
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
 
 
 def handles_errors(func: F) -> F:
@@ -445,13 +450,20 @@ def scan(
     import os
 
     from .formats import scan as out
-    from .models.assessment import reaches
     from .runner import DEFAULT_INCLUDE, FileResult, discover, display_path, try_assess
 
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
     options = _options(as_of, pinned, encoding, limits, strict=strict)
-    results: list[FileResult] = [FileResult(p.file, None, [p]) for p in problems]
+    report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
+    bad: list[str] = []
+
+    def add(result: FileResult) -> None:
+        report.add(result)  # keeps only what the format prints, so memory stays bounded
+        bad.extend(p.render() for p in result.problems)
+
+    for p in problems:
+        add(FileResult(p.file, None, [p]))
     progress = len(files) > 50 and sys.stderr.isatty()
     if progress:
         from rich.progress import track
@@ -460,35 +472,22 @@ def scan(
     else:
         iterator = files
     for path in iterator:
-        display = display_path(path)
-        results.append(try_assess(path, display, cat, options))
-    results.sort(key=lambda r: r.file)
-    if fmt == "json":
-        text = out.render_json(results, cat.sha256)
-    elif fmt == "sarif":
-        text = out.render_sarif(results, cat.sha256)
-    elif fmt == "junit":
-        text = out.render_junit(results, fail_on)
-    elif fmt == "github":
-        text = out.render_github(results, fail_on)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(out.render_summary(results))
-    else:
-        text = out.render_text(results, color=output is None and sys.stdout.isatty())
-    _emit(text, output)
-    if not results:
+        add(try_assess(path, display_path(path), cat, options))
+    _emit(report.chunks(), output)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(report.summary())
+    if not report.gates:
         click.echo(
             "error: no deal files found (patterns: " + ", ".join(include or DEFAULT_INCLUDE) + ")", err=True
         )
         sys.exit(2)
-    if any(r.problems for r in results):
-        for r in results:
-            for p in r.problems:
-                click.echo(f"error: {p.render()}", err=True)
+    if bad:
+        for line in sorted(bad):
+            click.echo(f"error: {line}", err=True)
         sys.exit(2)
-    if any(reaches(v, fail_on) for r in results if (v := out.gate(r)) is not None):
+    if report.fails():
         sys.exit(1)
 
 

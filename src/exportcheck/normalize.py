@@ -115,8 +115,8 @@ def normalise(original: str) -> Normalised:
                 put(ch, (start, end))
         elif m.group("stop") or m.group("weak"):
             mark = BOUNDARY if m.group("stop") else LIST_COMMA
-            if mark == LIST_COMMA and m.group("weak") == "," and _CJK.match(out[-2] if len(out) > 1 else ""):
-                mark = BOUNDARY  # a comma after Chinese text (， folded by NFKC) ends a clause
+            if mark == LIST_COMMA and original[start] == "\uff0c":
+                mark = BOUNDARY  # the full-width comma ， ends a clause in Chinese (NFKC folds it to ",")
             if len(out) == 1:  # no boundary before the first token
                 continue
             if out[-2] in (BOUNDARY, LIST_COMMA):  # a run of punctuation: keep one mark, the stronger

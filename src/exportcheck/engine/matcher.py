@@ -323,7 +323,7 @@ def compile_version(version: ResolvedVersion) -> CompiledVersion:
     return compiled
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=64)  # reused across the versions of one deal; a larger cache only costs memory
 def _normalised(text: str) -> Normalised:
     return normalise(text)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -32,54 +33,135 @@ def gate(result: FileResult) -> Verdict | None:
     return (a.gate_verdict or a.verdict) if a else None
 
 
-def totals(results: list[FileResult]) -> dict[str, int]:
-    counts = Counter(v.value for r in results if (v := gate(r)) is not None)
-    out = {v.value: counts.get(v.value, 0) for v in sorted(Verdict, key=lambda v: -v.rank)}
-    out["errors"] = sum(1 for r in results if r.problems)
-    out["files"] = len(results)
-    return out
+class ScanReport:
+    """Collects a scan one file at a time, keeping only what the chosen format prints, so memory stays
+    bounded however many deals a repository holds. `render()` returns the whole report as a string."""
 
+    def __init__(self, fmt: str, fail_on: str, sha256: str, color: bool = False):
+        self.fmt, self.fail_on, self.sha256, self.color = fmt, fail_on, sha256, color
+        self.pieces: list[tuple[str, Any]] = []  # (file, what the format needs of it)
+        self.gates: list[Verdict | None] = []
+        self.errors = 0
+        self.summary_rows: list[tuple[str, str]] = []
+        self.rules: dict[str, dict[str, Any]] = {}
 
-def render_json(results: list[FileResult], sha256: str) -> str:
-    deals: list[dict[str, Any]] = []
-    for r in results:
-        if r.assessment:
-            deals.append({"file": r.file, "assessment": r.assessment.model_dump(mode="json")})
+    def add(self, r: FileResult) -> None:
+        self.gates.append(gate(r))
+        self.errors += bool(r.problems)
+        piece: Any
+        if self.fmt == "json":
+            piece = _json_deal(r)
+        elif self.fmt == "sarif":
+            piece = _sarif_results(r, self.rules)
+        elif self.fmt == "junit":
+            piece = _junit_case(r, self.fail_on)
+        elif self.fmt == "github":
+            piece = _github_lines(r, self.fail_on)
+            self.summary_rows.append((r.file, _summary_row(r)))
         else:
-            deals.append({"file": r.file, "errors": [p.render() for p in r.problems]})
-    data = {
-        "format_version": 1,
-        "tool_version": __version__,
-        "catalogue_sha256": sha256,
-        "deals": deals,
-        "totals": totals(results),
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            piece = _text_row(r)
+        self.pieces.append((r.file, piece))
+
+    def ordered(self) -> list[Any]:
+        return [piece for _, piece in sorted(self.pieces, key=lambda fp: fp[0])]
+
+    def totals(self) -> dict[str, int]:
+        counts = Counter(v.value for v in self.gates if v is not None)
+        out = {v.value: counts.get(v.value, 0) for v in sorted(Verdict, key=lambda v: -v.rank)}
+        out["errors"] = self.errors
+        out["files"] = len(self.gates)
+        return out
+
+    def fails(self) -> bool:
+        return any(v is not None and fails(v, self.fail_on) for v in self.gates)
+
+    def render(self) -> str:
+        return "".join(self.chunks())
+
+    def chunks(self) -> Iterator[str]:
+        """The report in pieces, so a large JSON report is written without one giant string."""
+        if self.fmt == "json":
+            yield from _json_chunks(self.ordered(), self.sha256, self.totals())
+            return
+        yield self._render_whole()
+
+    def _render_whole(self) -> str:
+        if self.fmt == "sarif":
+            return _render_sarif(self.ordered(), self.rules, self.sha256)
+        if self.fmt == "junit":
+            return _render_junit(self.ordered())
+        if self.fmt == "github":
+            return "".join(self.ordered())
+        return _render_text(self.ordered(), self.totals(), self.color)
+
+    def summary(self) -> str:
+        """Markdown for $GITHUB_STEP_SUMMARY."""
+        out = [
+            "## exportcheck scan",
+            "",
+            "| file | verdict | gate | catalogue | findings |",
+            "|---|---|---|---|---|",
+        ]
+        out += [row for _, row in sorted(self.summary_rows)]
+        out += ["", ", ".join(f"**{k}**: {v}" for k, v in self.totals().items()), ""]
+        out.append("> exportcheck is a screening aid, not legal advice.")
+        return "\n".join(out) + "\n"
 
 
-def render_text(results: list[FileResult], color: bool = False, width: int = 120) -> str:
+def _json_deal(r: FileResult) -> str:
+    if r.assessment:
+        item: dict[str, Any] = {"file": r.file, "assessment": r.assessment.model_dump(mode="json")}
+    else:
+        item = {"file": r.file, "errors": [p.render() for p in r.problems]}
+    return json.dumps(item, ensure_ascii=False, indent=2)
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line for line in text.splitlines())
+
+
+def _json_chunks(deals: list[str], sha256: str, totals: dict[str, int]) -> Iterator[str]:
+    """The same document json.dumps(indent=2) would give, assembled from per-deal pieces."""
+    head = json.dumps(
+        {"format_version": 1, "tool_version": __version__, "catalogue_sha256": sha256}, indent=2
+    )
+    yield head[:-2] + ",\n"
+    if not deals:
+        yield '  "deals": [],\n'
+    else:
+        yield '  "deals": [\n'
+        for i, deal in enumerate(deals):
+            yield _indent(deal, 4) + (",\n" if i < len(deals) - 1 else "\n")
+        yield "  ],\n"
+    yield '  "totals": ' + _indent(json.dumps(totals, indent=2), 2).lstrip() + "\n}\n"
+
+
+def _text_row(r: FileResult) -> tuple[str, ...]:
+    a = r.assessment
+    if a is None:
+        return (r.file, "ERROR", "—", "—", "\n".join(p.render() for p in r.problems))
+    codes = sorted({_finding_id(f) + ("" if not f.waived else " (licensed)") for f in a.findings})
+    return (
+        r.file,
+        a.verdict.value,
+        (a.gate_verdict or a.verdict).value,
+        a.catalogue.version,
+        ", ".join(codes) or "—",
+    )
+
+
+def _render_text(rows: list[tuple[str, ...]], totals: dict[str, int], color: bool, width: int = 120) -> str:
     from rich.table import Table
 
     console, buf = string_console(width, color)
     table = Table(title="exportcheck scan", expand=True)
     for col in ("file", "verdict", "gate", "catalogue", "findings / problems"):
         table.add_column(col)
-    for r in results:
-        a = r.assessment
-        if a is None:
-            table.add_row(r.file, "ERROR", "—", "—", "\n".join(p.render() for p in r.problems))
-            continue
-        codes = sorted({_finding_id(f) + ("" if not f.waived else " (licensed)") for f in a.findings})
-        table.add_row(
-            r.file,
-            a.verdict.value,
-            (a.gate_verdict or a.verdict).value,
-            a.catalogue.version,
-            ", ".join(codes) or "—",
-        )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
-    t = totals(results)
-    console.print(", ".join(f"{k}: {v}" for k, v in t.items()))
+    console.print(", ".join(f"{k}: {v}" for k, v in totals.items()))
     return buf.getvalue()
 
 
@@ -100,80 +182,82 @@ def _rule_id(f: Finding) -> str:
     return f.code or f.entry_id
 
 
-def render_sarif(results: list[FileResult], sha256: str) -> str:
-    rules: dict[str, dict[str, Any]] = {}
+def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The SARIF results for one file; rules it needs are added to `rules`."""
     sarif_results: list[dict[str, Any]] = []
-    for r in results:
-        if r.assessment is None:
-            rules.setdefault(
-                INPUT_ERROR_RULE,
+    if r.assessment is None:
+        rules.setdefault(
+            INPUT_ERROR_RULE,
+            {
+                "id": INPUT_ERROR_RULE,
+                "name": "InputError",
+                "shortDescription": {"text": "The deal file could not be read or validated"},
+                "help": {
+                    "text": "Fix the file as the message says; exportcheck never judges a file it cannot read."
+                },
+                "defaultConfiguration": {"level": "error"},
+            },
+        )
+        for p in r.problems:
+            sarif_results.append(
                 {
-                    "id": INPUT_ERROR_RULE,
-                    "name": "InputError",
-                    "shortDescription": {"text": "The deal file could not be read or validated"},
-                    "help": {
-                        "text": "Fix the file as the message says; exportcheck never judges a file it cannot read."
-                    },
-                    "defaultConfiguration": {"level": "error"},
+                    "ruleId": INPUT_ERROR_RULE,
+                    "level": "error",
+                    "message": {"text": f"{p.key + ': ' if p.key else ''}{p.message}"},
+                    "locations": [_location(r.file, p.line or 1)],
+                    "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, p.key, p.message)},
+                }
+            )
+        return sarif_results
+    a = r.assessment
+    for f in a.findings:
+        rid = _rule_id(f)
+        if rid not in rules:
+            rules[rid] = _rule(f, a.catalogue.version)
+        entry: dict[str, Any] = {
+            "ruleId": rid,
+            "level": LEVEL[f.outcome],
+            "message": {"text": _message(f)},
+            "locations": [_location(r.file, _line(f))],
+            "partialFingerprints": {
+                "exportcheck/v1": _fingerprint(r.file, f.technology_name, rid, f.control_point or "")
+            },
+            "properties": {
+                "verdict": f.outcome.value,
+                "strength": f.strength.value,
+                "controlPoint": f.control_point,
+                "catalogueVersion": a.catalogue.version,
+            },
+        }
+        if f.waived and f.licence:
+            entry["suppressions"] = [{"kind": "external", "justification": f.licence.detail}]
+        sarif_results.append(entry)
+    for t in a.technologies:
+        if t.verdict is Verdict.REVIEW and not any(f.technology == t.index for f in a.findings):
+            rules.setdefault(
+                THIN_RULE,
+                {
+                    "id": THIN_RULE,
+                    "name": "InsufficientDescription",
+                    "shortDescription": {"text": "Technology described too thinly to judge"},
+                    "help": {"text": "Describe what the recipient receives and what the technology does."},
+                    "defaultConfiguration": {"level": "warning"},
                 },
             )
-            for p in r.problems:
-                sarif_results.append(
-                    {
-                        "ruleId": INPUT_ERROR_RULE,
-                        "level": "error",
-                        "message": {"text": f"{p.key + ': ' if p.key else ''}{p.message}"},
-                        "locations": [_location(r.file, p.line or 1)],
-                        "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, p.key, p.message)},
-                    }
-                )
-            continue
-        a = r.assessment
-        for f in a.findings:
-            rid = _rule_id(f)
-            if rid not in rules:
-                rules[rid] = _rule(f, a.catalogue.version)
-            entry: dict[str, Any] = {
-                "ruleId": rid,
-                "level": LEVEL[f.outcome],
-                "message": {"text": _message(f)},
-                "locations": [_location(r.file, _line(f))],
-                "partialFingerprints": {
-                    "exportcheck/v1": _fingerprint(r.file, f.technology_name, rid, f.control_point or "")
-                },
-                "properties": {
-                    "verdict": f.outcome.value,
-                    "strength": f.strength.value,
-                    "controlPoint": f.control_point,
-                    "catalogueVersion": a.catalogue.version,
-                },
-            }
-            if f.waived and f.licence:
-                entry["suppressions"] = [{"kind": "external", "justification": f.licence.detail}]
-            sarif_results.append(entry)
-        for t in a.technologies:
-            if t.verdict is Verdict.REVIEW and not any(f.technology == t.index for f in a.findings):
-                rules.setdefault(
-                    THIN_RULE,
-                    {
-                        "id": THIN_RULE,
-                        "name": "InsufficientDescription",
-                        "shortDescription": {"text": "Technology described too thinly to judge"},
-                        "help": {
-                            "text": "Describe what the recipient receives and what the technology does."
-                        },
-                        "defaultConfiguration": {"level": "warning"},
-                    },
-                )
-                sarif_results.append(
-                    {
-                        "ruleId": THIN_RULE,
-                        "level": "warning",
-                        "message": {"text": f"{t.name}: {'; '.join(t.reasons)}"},
-                        "locations": [_location(r.file, t.line or 1)],
-                        "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, t.name, THIN_RULE)},
-                    }
-                )
+            sarif_results.append(
+                {
+                    "ruleId": THIN_RULE,
+                    "level": "warning",
+                    "message": {"text": f"{t.name}: {'; '.join(t.reasons)}"},
+                    "locations": [_location(r.file, t.line or 1)],
+                    "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, t.name, THIN_RULE)},
+                }
+            )
+    return sarif_results
+
+
+def _render_sarif(results: list[list[dict[str, Any]]], rules: dict[str, dict[str, Any]], sha256: str) -> str:
+    sarif_results = [item for per_file in results for item in per_file]
     sarif = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -231,34 +315,36 @@ def _rule(f: Finding, version: str) -> dict[str, Any]:
     }
 
 
-def render_junit(results: list[FileResult], fail_on: str) -> str:
-    suite = ET.Element("testsuite", name="exportcheck", tests=str(len(results)))
-    failures = errors = 0
-    for r in results:
-        case = ET.SubElement(suite, "testcase", classname="exportcheck", name=r.file)
-        if r.assessment is None:
-            errors += 1
-            err = ET.SubElement(case, "error", message="invalid deal file", type="InputError")
-            err.text = "\n".join(p.render() for p in r.problems)
-            continue
-        a = r.assessment
-        verdict = a.gate_verdict or a.verdict
-        if fails(verdict, fail_on):
-            failures += 1
-            fail = ET.SubElement(
-                case, "failure", message=f"{verdict.value}: {a.deal_title}", type=verdict.value
-            )
-            fail.text = "\n".join(
-                f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}" for f in a.findings
-            ) or ("; ".join(a.verdict_reasons))
-        else:
-            out = ET.SubElement(case, "system-out")
-            out.text = f"{verdict.value} (catalogue {a.catalogue.version})"
-    suite.set("failures", str(failures))
-    suite.set("errors", str(errors))
-    root = ET.Element("testsuites", name="exportcheck", tests=str(len(results)))
-    root.set("failures", str(failures))
-    root.set("errors", str(errors))
+def _junit_case(r: FileResult, fail_on: str) -> ET.Element:
+    case = ET.Element("testcase", classname="exportcheck", name=r.file)
+    if r.assessment is None:
+        err = ET.SubElement(case, "error", message="invalid deal file", type="InputError")
+        err.text = "\n".join(p.render() for p in r.problems)
+        return case
+    a = r.assessment
+    verdict = a.gate_verdict or a.verdict
+    if fails(verdict, fail_on):
+        fail = ET.SubElement(case, "failure", message=f"{verdict.value}: {a.deal_title}", type=verdict.value)
+        lines = [f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}" for f in a.findings]
+        fail.text = "\n".join(lines) or "; ".join(a.verdict_reasons)
+    else:
+        out = ET.SubElement(case, "system-out")
+        out.text = f"{verdict.value} (catalogue {a.catalogue.version})"
+    return case
+
+
+def _render_junit(cases: list[ET.Element]) -> str:
+    failures = sum(c.find("failure") is not None for c in cases)
+    errors = sum(c.find("error") is not None for c in cases)
+    counts = {
+        "name": "exportcheck",
+        "tests": str(len(cases)),
+        "failures": str(failures),
+        "errors": str(errors),
+    }
+    suite = ET.Element("testsuite", counts)
+    suite.extend(cases)
+    root = ET.Element("testsuites", counts)
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -271,45 +357,30 @@ def _escape(value: str, prop: bool = False) -> str:
     return value
 
 
-def render_github(results: list[FileResult], fail_on: str) -> str:
+def _github_lines(r: FileResult, fail_on: str) -> str:
     lines = []
-    for r in results:
-        if r.assessment is None:
-            for p in r.problems:
-                lines.append(
-                    f"::error file={_escape(r.file, True)},line={p.line or 1},title={_escape('exportcheck: invalid deal file', True)}::"
-                    + _escape(p.render())
-                )
-            continue
-        for f in r.assessment.findings:
-            level = "error" if fails(f.outcome, fail_on) and not f.waived else "warning"
-            if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (f.waived and level == "warning"):
-                level = "notice"
-            title = _escape(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
+    if r.assessment is None:
+        for p in r.problems:
             lines.append(
-                f"::{level} file={_escape(r.file, True)},line={_line(f)},title={title}::{_escape(_message(f))}"
+                f"::error file={_escape(r.file, True)},line={p.line or 1},title={_escape('exportcheck: invalid deal file', True)}::"
+                + _escape(p.render())
             )
+        return "\n".join(lines) + ("\n" if lines else "")
+    for f in r.assessment.findings:
+        level = "error" if fails(f.outcome, fail_on) and not f.waived else "warning"
+        if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (f.waived and level == "warning"):
+            level = "notice"
+        title = _escape(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
+        lines.append(
+            f"::{level} file={_escape(r.file, True)},line={_line(f)},title={title}::{_escape(_message(f))}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_summary(results: list[FileResult]) -> str:
-    """Markdown for $GITHUB_STEP_SUMMARY."""
-    out = [
-        "## exportcheck scan",
-        "",
-        "| file | verdict | gate | catalogue | findings |",
-        "|---|---|---|---|---|",
-    ]
-    for r in results:
-        if r.assessment is None:
-            out.append(f"| `{r.file}` | **error** | — | — | {'; '.join(p.render() for p in r.problems)} |")
-            continue
-        a = r.assessment
-        codes = ", ".join(sorted({_finding_id(f) for f in a.findings})) or "—"
-        out.append(
-            f"| `{r.file}` | {a.verdict.value} | {(a.gate_verdict or a.verdict).value} | {a.catalogue.version} | {codes} |"
-        )
-    t = totals(results)
-    out += ["", ", ".join(f"**{k}**: {v}" for k, v in t.items()), ""]
-    out.append("> exportcheck is a screening aid, not legal advice.")
-    return "\n".join(out) + "\n"
+def _summary_row(r: FileResult) -> str:
+    if r.assessment is None:
+        return f"| `{r.file}` | **error** | — | — | {'; '.join(p.render() for p in r.problems)} |"
+    a = r.assessment
+    codes = ", ".join(sorted({_finding_id(f) for f in a.findings})) or "—"
+    gate_v = (a.gate_verdict or a.verdict).value
+    return f"| `{r.file}` | {a.verdict.value} | {gate_v} | {a.catalogue.version} | {codes} |"
