@@ -1,0 +1,35 @@
+"""Regression over the labelled deal sets (tests/data/labelled): never 'free' for a controlled deal, and
+verdict accuracy not below the floor reached when they were adopted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from exportcheck.catalogue import shipped_catalogue
+from exportcheck.runner import Options, try_assess
+
+LABELLED = Path(__file__).parent / "data" / "labelled"
+SETS = sorted(p for p in LABELLED.iterdir() if p.is_dir())
+FLOOR = 0.85  # accuracy each set reached (88.9-95.0 %) less a margin for honest disagreements
+CONTROLLED = {"prohibited", "licence_required"}
+
+
+@pytest.mark.parametrize("folder", SETS, ids=lambda p: p.name)
+def test_labelled_set(folder: Path) -> None:
+    expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    assert sorted(expected) == sorted(p.name.removesuffix(".deal.yaml") for p in (folder / "deals").iterdir())
+    cat = shipped_catalogue()
+    right, controlled_free = 0, []
+    for slug, exp in sorted(expected.items()):
+        path = folder / "deals" / f"{slug}.deal.yaml"
+        result = try_assess(path, path.name, cat, Options())
+        assert result.assessment is not None, result.problems
+        got = result.assessment.verdict.value
+        right += got == exp["verdict"]
+        if exp["verdict"] in CONTROLLED and got == "free":
+            controlled_free.append(slug)
+    assert controlled_free == []
+    assert right / len(expected) >= FLOOR, f"{right}/{len(expected)}"
