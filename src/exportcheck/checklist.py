@@ -933,7 +933,7 @@ def _step_status(ctx: _Context, step: Step) -> ItemStatus | None:
         and milestone.rank >= prog.done_when.rank
     ):
         return ItemStatus.DONE
-    if requires_met and ctx.stage is not None and ctx.stage.value in {s.value for s in prog.done_at_stages}:
+    if requires_met and ctx.stage is not None and ctx.stage in prog.done_at_stages:
         return ItemStatus.DONE
     if not requires_met:
         return ItemStatus.BLOCKED

@@ -45,13 +45,6 @@ class FileResult:
     problems: list[Problem]
 
 
-def assess_file(
-    path: Path, display: str, catalogue: Catalogue | Callable[[], Catalogue], options: Options
-) -> Assessment:
-    """Raise InputError for anything that is not a valid deal; otherwise the assessment."""
-    return assess_deal_file(path, display, catalogue, options)[1]
-
-
 def assess_deal_file(
     path: Path, display: str, catalogue: Catalogue | Callable[[], Catalogue], options: Options
 ) -> tuple[Deal, Assessment]:
@@ -88,7 +81,7 @@ def assess_deal_file(
 
 def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options) -> FileResult:
     try:
-        return FileResult(display, assess_file(path, display, catalogue, options), [])
+        return FileResult(display, assess_deal_file(path, display, catalogue, options)[1], [])
     except ExportcheckError as exc:
         return FileResult(display, None, exc.problems)
     except (OSError, RuntimeError, MemoryError) as exc:

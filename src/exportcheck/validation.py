@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -83,7 +82,3 @@ def validate(model: type[M], data: Any, doc: Document, prefix: Path_ = ()) -> tu
         return model.model_validate(data), []
     except ValidationError as exc:
         return None, problems_from(exc, doc, model, prefix)
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    return sorted(set(items))

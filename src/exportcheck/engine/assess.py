@@ -382,11 +382,21 @@ def _miss(entry: Entry, cp: str | None, index: int, evidence: list[Evidence], re
     )
 
 
+@dataclass(frozen=True)
+class _Screened:
+    """What survives negation and exclusion: the evidence, notes, and which kinds of hit remain."""
+
+    evidence: list[Evidence]
+    notes: list[str]
+    term: bool  # a decisive aid or legal term remains
+    name: bool  # a legal heading remains
+
+
 def _screen(
     entry: Entry, cp: str | None, g: _Group, compiled: CompiledVersion, index: int, line_of: LineOf
-) -> tuple[list[Evidence], list[str]] | NearMiss | None:
-    """Evidence and notes for a group that may become a finding; a near miss when only negated or
-    excluded mentions remain; None when nothing positive matched."""
+) -> _Screened | NearMiss | None:
+    """What may become a finding; a near miss when only negated or excluded mentions remain; None when
+    nothing positive matched."""
     positive = g.term + g.name + g.related
     if not positive:
         return _negation_miss(entry, cp, index, g, compiled, line_of) if g.negated else None
@@ -404,9 +414,12 @@ def _screen(
             )
         notes.append(f"exclusion not applied to the rest of the text ({pairs} concerns another clause)")
         positive = kept
-        g.term[:] = [h for h in g.term if h in kept]
-        g.name[:] = [h for h in g.name if h in kept]
-    return _evidence(positive, compiled, index, line_of), notes
+    return _Screened(
+        evidence=_evidence(positive, compiled, index, line_of),
+        notes=notes,
+        term=any(h in positive for h in g.term),
+        name=any(h in positive for h in g.name),
+    )
 
 
 def _negation_miss(
@@ -513,11 +526,11 @@ def _match_technology(
         entry = version.entries[entry_id]
         cp = next(c for c in entry.control_points if c.number == cp_number)
         screened = _screen(entry, cp_number, g, compiled, index, line_of)
-        if not isinstance(screened, tuple):
+        if not isinstance(screened, _Screened):
             misses += [screened] if screened else []
             continue
-        evidence, overridden = screened
-        strength = Strength.MATCH if (g.term or g.name) else Strength.POSSIBLE
+        evidence, overridden = screened.evidence, screened.notes
+        strength = Strength.MATCH if (screened.term or screened.name) else Strength.POSSIBLE
         reasons = [] if strength is Strength.MATCH else ["only related terms matched, not the point itself"]
         reasons += overridden
         checks = [params.check(p, tech.parameters) for p in cp.parameters]
@@ -543,11 +556,11 @@ def _match_technology(
             continue
         entry = version.entries[entry_id]
         screened = _screen(entry, None, g, compiled, index, line_of)
-        if not isinstance(screened, tuple):
+        if not isinstance(screened, _Screened):
             misses += [screened] if screened else []
             continue
-        evidence, overridden = screened
-        strength = Strength.MATCH if g.term else Strength.POSSIBLE
+        evidence, overridden = screened.evidence, screened.notes
+        strength = Strength.MATCH if screened.term else Strength.POSSIBLE
         reasons = list(overridden)
         if strength is Strength.POSSIBLE:
             reasons.append(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -239,10 +238,6 @@ def status_text(rows: list[StatusRow], sha256: str) -> str:
     console.print("No version is fully encoded: a 'free' verdict means no encoded entry matched.")
     console.print(f"catalogue sha256: {sha256}")
     return console.file.getvalue()
-
-
-def as_dict(obj: Any) -> Any:
-    return dataclasses.asdict(obj)
 
 
 def diff_json(old: str, new: str, changes: list[Change]) -> str:

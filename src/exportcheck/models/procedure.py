@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from .assessment import CoverageOut
 from .common import Strict, Text
+from .deal import Stage  # the procedure file names the deal's own stages
 
 CHECKLIST_FORMAT_VERSION = 1
 
@@ -75,15 +76,6 @@ class Condition(StrEnum):
     ROYALTY_PAYMENT = "royalty_payment"  # royalties (提成) are the payment method (or not yet answered)
     MAIN_TERMS_CHANGE = "main_terms_change"  # the contract's main terms change
     TERMINATION = "termination"  # the contract ends
-
-
-class Stage(StrEnum):
-    """Mirror of models.deal.Stage, so the procedure file can name stages."""
-
-    PLANNING = "planning"
-    NEGOTIATING = "negotiating"
-    SIGNED = "signed"
-    PERFORMED = "performed"
 
 
 class AlertKey(StrEnum):
