@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +147,31 @@ def test_negation_reaches_into_a_parenthesis() -> None:
         "phosphate (LFP/LMFP) chemistry."
     )
     assert _deal_verdict(ncm, "2025-09-30") is Verdict.FREE
+
+
+def test_output_does_not_depend_on_string_hashing() -> None:
+    """Evidence with the same words matched both as an aid and as a legal heading (斗拱) was ordered by
+    set iteration, so the JSON changed with PYTHONHASHSEED from one run to the next."""
+    deal = Path(__file__).parent / "data/labelled/set4/deals/suzhou-garden-pavilion-fr-2025.deal.yaml"
+    outputs = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "exportcheck",
+                "assess",
+                str(deal),
+                "--format",
+                "json",
+                "--as-of",
+                "2026-11-23",
+            ],
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+        assert run.returncode in (0, 1), run.stderr
+        outputs.add(run.stdout)
+    assert len(outputs) == 1

@@ -99,22 +99,28 @@ def normalise(original: str) -> Normalised:
     lowered = folded.lower()
     if len(lowered) != len(folded):
         lowered = "".join(c.lower()[:1] for c in folded)
-    out: list[str] = [" "]
+    out: list[str] = [" "]  # one character per item, so the checks below can look back a character
     spans: list[tuple[int, int]] = [(0, 0)]
-
-    def put(ch: str, span: tuple[int, int]) -> None:
-        out.append(ch)
-        spans.append(span)
-
     for m in _TOKEN.finditer(lowered):
         start, end = m.span()
         if out[-1] != " ":
-            put(" ", (start, start))
-        if m.group("word"):
-            for ch in stem(m.group("word")):
-                put(ch, (start, end))
-        elif m.group("stop") or m.group("weak"):
-            mark = BOUNDARY if m.group("stop") else LIST_COMMA
+            out.append(" ")
+            spans.append((start, start))
+        kind = m.lastgroup
+        if kind == "word":
+            stemmed = stem(m.group())
+            out.extend(stemmed)
+            spans.extend([(start, end)] * len(stemmed))
+        elif kind == "cjk":
+            run = m.group()
+            simple = to_simplified(run)
+            out.extend(simple)
+            if len(simple) == len(run):
+                spans.extend(zip(range(start, end), range(start + 1, end + 1), strict=True))
+            else:  # a phrase conversion that changed the length maps every char to the whole run
+                spans.extend([(start, end)] * len(simple))
+        else:
+            mark = BOUNDARY if kind == "stop" else LIST_COMMA
             if mark == LIST_COMMA and original[start] == "\uff0c":
                 mark = BOUNDARY  # the full-width comma ， ends a clause in Chinese (NFKC folds it to ",")
             if len(out) == 1:  # no boundary before the first token
@@ -125,16 +131,11 @@ def normalise(original: str) -> Normalised:
                 if out[-1] == LIST_COMMA and mark == BOUNDARY:
                     out[-1] = BOUNDARY
                 continue
-            put(mark, (start, end))
-        else:
-            run = m.group("cjk")
-            simple = to_simplified(run)
-            same = len(simple) == len(run)
-            for i, ch in enumerate(simple):
-                # a phrase conversion that changed the length maps every char to the whole run
-                put(ch, (start + i, start + i + 1) if same else (start, end))
+            out.append(mark)
+            spans.append((start, end))
     if out[-1] != " ":
-        put(" ", (len(original), len(original)))
+        out.append(" ")
+        spans.append((len(original), len(original)))
     return Normalised(text="".join(out), spans=tuple(spans), original=original)
 
 

@@ -330,7 +330,8 @@ def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: Li
                 kind=pat.kind,
             )
         )
-    return sorted(set(out), key=lambda e: (e.field, e.deal_text, e.term))
+    # the full key: a set's order depends on string hashing, so ties must not be left to it
+    return sorted(set(out), key=lambda e: (e.field, e.deal_text, e.term, e.kind, e.origin, e.line or 0))
 
 
 @dataclass
