@@ -82,6 +82,7 @@ class ResolvedVersion:
     origin: dict[str, str] = field(default_factory=dict)  # id -> "listed" | "carried from 2020"
     superseded: dt.date | None = None
     compiled: Any = field(default=None, repr=False, compare=False)  # the engine's matcher, built once
+    _coverage: Coverage | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -100,6 +101,12 @@ class ResolvedVersion:
         return None
 
     def coverage(self) -> Coverage:
+        """Counted once: every assessment reports it."""
+        if self._coverage is None:
+            self._coverage = self._count()
+        return self._coverage
+
+    def _count(self) -> Coverage:
         entries = list(self.entries.values())
         cps = [cp for e in entries for cp in e.control_points]
         counts = self.meta.official_counts

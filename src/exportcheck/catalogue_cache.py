@@ -49,7 +49,10 @@ def cached_catalogue(root: Path | None = None) -> Catalogue:
     if os.environ.get("EXPORTCHECK_NO_CACHE") == "1" or not root.is_dir():
         return load_catalogue(root)
     digest = catalogue_digest(root)
-    path = cache_dir() / f"catalogue-{__version__}-{digest[:24]}-{code_digest()[:16]}.pickle"
+    from .normalize import LIBRARIES
+
+    code = hashlib.sha256(f"{code_digest()}-{LIBRARIES}".encode()).hexdigest()
+    path = cache_dir() / f"catalogue-{__version__}-{digest[:24]}-{code[:16]}.pickle"
     try:
         if path.is_file() and _owned(path):
             with path.open("rb") as handle:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import opencc
-import snowballstemmer
+import Stemmer
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
@@ -48,8 +48,12 @@ def _converter() -> opencc.OpenCC:
 
 
 @cache
-def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+# What normalised terms depend on besides this code: a cached compiled catalogue is keyed by it.
+LIBRARIES = f"opencc-{opencc.__version__}-pystemmer-{Stemmer.version()}"
 
 
 @lru_cache(maxsize=65536)
@@ -81,6 +85,11 @@ class Normalised:
     text: str
     spans: tuple[tuple[int, int], ...]
     original: str
+
+    @cached_property
+    def stops(self) -> list[int]:
+        """Offsets of the clause boundaries, for telling which clause a hit stands in."""
+        return [i for i, c in enumerate(self.text) if c == BOUNDARY]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         return self.spans[start][0], self.spans[end - 1][1]
@@ -137,6 +146,11 @@ def normalise(original: str) -> Normalised:
         out.append(" ")
         spans.append((len(original), len(original)))
     return Normalised(text="".join(out), spans=tuple(spans), original=original)
+
+
+@lru_cache(maxsize=64)  # reused across the versions of one deal; a larger cache only costs memory
+def normalised(text: str) -> Normalised:
+    return normalise(text)
 
 
 @lru_cache(maxsize=65536)

@@ -24,7 +24,7 @@ from ..models.assessment import (
 )
 from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
 from ..models.deal import Deal, Technology
-from ..normalize import normalise, stem, to_simplified
+from ..normalize import normalised, stem, to_simplified
 from . import params
 from .licences import check_licence
 from .matcher import EXCLUDE, NAME, OVERRIDE, RELATED, TERM, CompiledVersion, Hit, compile_version, fields_of
@@ -285,7 +285,7 @@ _VAGUE_EN = {
 
 
 def _content_units(text: str) -> float:
-    norm = normalise(text).text
+    norm = normalised(text).text
     words = [
         w
         for w in norm.split()

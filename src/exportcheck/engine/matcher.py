@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -13,7 +14,7 @@ from ..catalogue import ResolvedVersion
 from ..models.assessment import TermOrigin
 from ..models.catalogue import Entry, MatchingAids
 from ..models.common import Fidelity, Provenance
-from ..normalize import BOUNDARY, LIST_COMMA, Normalised, normalise, normalise_term, stem
+from ..normalize import BOUNDARY, LIST_COMMA, Normalised, normalise_term, normalised, stem
 
 # Kinds of pattern: 'term' and 'name' of a point are decisive, 'related' only suggests, 'exclude' discards.
 TERM, RELATED, EXCLUDE, NAME, OVERRIDE = "term", "related", "exclude", "name", "override"
@@ -32,8 +33,7 @@ class Pattern:
     origin: TermOrigin
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: made many times per deal, and cheap to make
     pattern: int
     part: int
     field: str
@@ -117,18 +117,31 @@ def _negated_en(tokens: list[str]) -> bool:
     return False
 
 
+# Every start of every negator, overlapping ones included; at one start the alternation takes the
+# greatest string first, so the last match is max((position, negator)).
+_NEG_ZH_AT = re.compile("(?=(" + "|".join(sorted(_NEG_ZH, reverse=True)) + "))")
+_NEG_ZH_FIRST = frozenset(n[0] for n in _NEG_ZH)
+_LIST_ZH_SPLIT = re.compile(f"[{_LIST_ZH}]")
+
+
 def _negated_zh(window: str) -> bool:
     tail = window.replace(" ", "").replace(LIST_COMMA, "、")[-32:]
-    best = max((tail.rfind(n), n) for n in _NEG_ZH)
-    if best[0] < 0:
+    if _NEG_ZH_FIRST.isdisjoint(tail):
         return False
-    if any(tail.startswith(x, best[0]) for x in _NOT_NEGATING_ZH):
+    last = None
+    for last in _NEG_ZH_AT.finditer(tail):  # noqa: B007 - the last match is the one wanted
+        pass
+    if last is None:
         return False
-    gap = tail[best[0] + len(best[1]) :]
-    items = [x for x in re.split(f"[{_LIST_ZH}]", gap)]
+    at, word = last.start(), last.group(1)
+    if any(tail.startswith(x, at) for x in _NOT_NEGATING_ZH):
+        return False
+    gap = tail[at + len(word) :]
+    items = _LIST_ZH_SPLIT.split(gap)
     return all(len(x) <= LIST_ITEM_CHARS for x in items) and len(gap) <= 3 * LIST_ITEM_CHARS
 
 
+@lru_cache(maxsize=8192)  # the same hit is read once for every catalogue version
 def negated(text: str, start: int, end: int | None = None) -> bool:
     """Whether the term at text[start:end] is negated: a negator right before it or before a short list
     ending in it, in the same clause; or '-free' right after it ("rare-earth-free")."""
@@ -159,24 +172,26 @@ class CompiledVersion:
             return {}
         for fname, norm in fields:
             text = norm.text
-            stops = [i for i, c in enumerate(text) if c == BOUNDARY]
+            stops = norm.stops
             for end_index, refs in self.automaton.iter(text):
+                # every ref of one automaton key is the same word: check its edges and read it once
                 end = end_index + 1
-                for pidx, part_idx, length in refs:
-                    start = end - length
-                    if text[start] != " " and text[start].isascii() and text[start - 1] != " ":
-                        continue
-                    if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
-                        continue
+                start = end - refs[0][2]
+                if text[start] != " " and text[start].isascii() and text[start - 1] != " ":
+                    continue
+                if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
+                    continue
+                neg = negated(text, start, end)
+                clause = bisect_left(stops, start)
+                quote = norm.quote(start, end)
+                for pidx, part_idx, _length in refs:
                     hits = found.setdefault(pidx, {}).setdefault(part_idx, [])
-                    neg = negated(text, start, end)
-                    clause = bisect_left(stops, start)
                     same = [h for h in hits if h.field == fname and h.clause == clause]
                     if same and (neg or not same[0].negated):
                         continue  # one hit per clause, preferring an affirmative one
                     if same:
                         hits.remove(same[0])
-                    hits.append(Hit(pidx, part_idx, fname, norm.quote(start, end), neg, clause, start))
+                    hits.append(Hit(pidx, part_idx, fname, quote, neg, clause, start))
         out: dict[int, list[Hit]] = {}
         for pidx, by_part in found.items():
             if len(by_part) != len(self.patterns[pidx].parts):
@@ -323,20 +338,15 @@ def compile_version(version: ResolvedVersion) -> CompiledVersion:
     return compiled
 
 
-@lru_cache(maxsize=64)  # reused across the versions of one deal; a larger cache only costs memory
-def _normalised(text: str) -> Normalised:
-    return normalise(text)
-
-
 def fields_of(
     name: str, description: str | None, keywords: tuple[str, ...] | list[str], title: str | None = None
 ) -> list[tuple[str, Normalised]]:
     """The technology's texts, normalised once and reused for every catalogue version."""
-    out = [("name", _normalised(name))]
+    out = [("name", normalised(name))]
     if title:
-        out.append(("title", _normalised(title)))
+        out.append(("title", normalised(title)))
     if description:
-        out.append(("description", _normalised(description)))
+        out.append(("description", normalised(description)))
     if keywords:
-        out.append(("keywords", _normalised(" ; ".join(keywords))))
+        out.append(("keywords", normalised(" ; ".join(keywords))))
     return out
