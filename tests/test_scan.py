@@ -187,3 +187,20 @@ def test_init_prompts_when_interactive(repo: Path) -> None:
     _, out, _ = scan("prompted.deal.yaml", "--format", "json", "--fail-on", "none")
     deal = json.loads(out)["deals"][0]["assessment"]
     assert deal["deal_title"] == "Licence of the feed" and deal["verdict"] == "licence_required"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "text"])
+def test_parallel_scan_gives_the_same_report(repo: Path, fmt: str) -> None:
+    """Worker processes make each file's piece; the report, the errors and the exit code must not
+    depend on how many there are. Enough files to use a pool, one of them invalid."""
+    from exportcheck.runner import PARALLEL_MIN_FILES
+
+    labelled = Path(__file__).parent / "data" / "labelled"
+    for i, path in enumerate(sorted(labelled.glob("set*/deals/*.deal.yaml"))):
+        shutil.copy(path, repo / "contracts" / f"{i:03d}-{path.name}")
+    (repo / "contracts" / "broken.deal.yaml").write_text("title: x\ntechnologies: 3\n")
+    assert len(list((repo / "contracts").glob("*.deal.yaml"))) > PARALLEL_MIN_FILES
+    args = ("contracts", "--format", fmt, "--as-of", "2026-11-23")
+    one, two = scan(*args, "--jobs", "1"), scan(*args, "--jobs", "2")
+    assert one == two
+    assert one[0] == 2 and "broken.deal.yaml:2: technologies" in one[2]

@@ -63,10 +63,9 @@ def cached_catalogue(root: Path | None = None) -> Catalogue:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass
     cat = load_catalogue(root)
-    from .engine.matcher import compile_version  # compile now so the cache carries the matcher
+    from .engine.matcher import compile_versions  # compile now so the cache carries the matcher
 
-    for version in cat.laws():
-        compile_version(version)
+    compile_versions(cat.ordered())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:

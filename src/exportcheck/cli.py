@@ -429,6 +429,12 @@ def catalogue_validate(path: Path | None) -> None:
 @click.option(
     "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes to assess in [default: the CPUs available; 1 = this process]. The report is the same.",
+)
 @_limit_options
 @handles_errors
 def scan(
@@ -443,14 +449,16 @@ def scan(
     catalogue_path: Path | None,
     encoding: str | None,
     output: Path | None,
+    jobs: int | None,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
     deal reaches --fail-on, else 0."""
     import os
+    from functools import partial
 
     from .formats import scan as out
-    from .runner import DEFAULT_INCLUDE, FileResult, discover, display_path, try_assess
+    from .runner import DEFAULT_INCLUDE, FileResult, assess_files, default_jobs, discover, display_path
 
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
@@ -458,21 +466,25 @@ def scan(
     report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
     bad: list[str] = []
 
-    def add(result: FileResult) -> None:
-        report.add(result)  # keeps only what the format prints, so memory stays bounded
-        bad.extend(p.render() for p in result.problems)
-
     for p in problems:
-        add(FileResult(p.file, None, [p]))
-    progress = len(files) > 50 and sys.stderr.isatty()
-    if progress:
+        report.add(FileResult(p.file, None, [p]))
+        bad.append(p.render())
+    pieces: Iterable[Any] = assess_files(
+        [(path, display_path(path)) for path in files],
+        cat,
+        options,
+        partial(out.piece, fmt=fmt, fail_on=fail_on),
+        jobs or default_jobs(),
+    )
+    if len(files) > 50 and sys.stderr.isatty():
         from rich.progress import track
 
-        iterator = track(files, description="assessing", console=_stderr_console(), transient=True)
-    else:
-        iterator = files
-    for path in iterator:
-        add(try_assess(path, display_path(path), cat, options))
+        pieces = track(
+            pieces, total=len(files), description="assessing", console=_stderr_console(), transient=True
+        )
+    for piece in pieces:
+        report.add(piece)  # keeps only what the format prints, so memory stays bounded
+        bad.extend(piece.errors)
     _emit(report.chunks(), output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .catalogue import Catalogue
 from .errors import ExportcheckError, Problem
@@ -86,6 +87,64 @@ def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options)
         return FileResult(display, None, exc.problems)
     except (OSError, RuntimeError, MemoryError) as exc:
         return FileResult(display, None, [Problem(display, None, "", f"cannot read: {exc}")])
+
+
+T = TypeVar("T")
+# Below this many files a pool's start-up costs more than it saves.
+PARALLEL_MIN_FILES = 64
+_WORKER: tuple[Catalogue, Options, Callable[[FileResult], Any]] | None = None
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on (affinity and cgroup-pinned CI runners included)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_worker(root: Path, options: Options, reduce: Callable[[FileResult], Any]) -> None:
+    global _WORKER
+    if _WORKER is None:  # a spawned worker loads the catalogue; a forked one already has it
+        from .catalogue_cache import cached_catalogue
+
+        _WORKER = (cached_catalogue(root), options, reduce)
+
+
+def _work(item: tuple[Path, str]) -> Any:
+    assert _WORKER is not None
+    catalogue, options, reduce = _WORKER
+    return reduce(try_assess(item[0], item[1], catalogue, options))
+
+
+def assess_files(
+    files: list[tuple[Path, str]],
+    catalogue: Catalogue,
+    options: Options,
+    reduce: Callable[[FileResult], T],
+    jobs: int = 1,
+) -> Iterator[T]:
+    """reduce(result) for every (path, display) in order, in `jobs` processes when that pays.
+
+    Workers return only what `reduce` keeps (a report's piece), never whole assessments, and results come
+    back in file order, so the report is the same whatever the number of jobs.
+    """
+    global _WORKER
+    if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+        for path, display in files:
+            yield reduce(try_assess(path, display, catalogue, options))
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(64, len(files) // (jobs * 8)))
+    _WORKER = (catalogue, options, reduce)  # inherited by forked workers
+    try:
+        with context.Pool(jobs, _init_worker, (catalogue.root, options, reduce)) as pool:
+            yield from pool.imap(_work, files, chunksize=chunk)
+    finally:
+        _WORKER = None
 
 
 @lru_cache(maxsize=64)

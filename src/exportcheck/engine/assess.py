@@ -27,7 +27,18 @@ from ..models.deal import Deal, Technology
 from ..normalize import normalised, stem, to_simplified
 from . import params
 from .licences import check_licence
-from .matcher import EXCLUDE, NAME, OVERRIDE, RELATED, TERM, CompiledVersion, Hit, compile_version, fields_of
+from .matcher import (
+    EXCLUDE,
+    NAME,
+    OVERRIDE,
+    RELATED,
+    TERM,
+    CompiledVersion,
+    Hit,
+    compile_version,
+    compile_versions,
+    fields_of,
+)
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 
@@ -596,9 +607,20 @@ def _other_versions(
     misses: list[NearMiss] = []
     extra: list[Finding] = []
     seen: set[str] = set()
+    title_is_own = title is not None and single
+    fields = fields_of(tech.name, tech.description, tech.keywords, title)
+
+    def could_matter(entry_id: str) -> bool:
+        entry = chosen.entries.get(entry_id)
+        return entry is None or (entry_id not in matched and not entry.control_points_complete)
+
     for other in catalogue.laws():
         if other is chosen:
             continue
+        compiled = compile_version(other)
+        groups = _groups(compiled.find(fields, title_is_own), compiled, title_is_own)
+        if not any((g.term or g.name) and could_matter(eid) for (eid, _), g in groups.items()):
+            continue  # only a term or heading that matched can make a finding that counts below
         findings, _ = _match_technology(index, tech, other, line_of, title, single)
         for f in findings:
             if f.entry_id in seen or f.strength is not Strength.MATCH:
@@ -689,6 +711,7 @@ def assess(
     `today` is the day recorded licences are checked against (the caller's clock, never read here).
     """
     version = selection.version
+    compile_versions(catalogue.ordered())
     line = line_of or (lambda _path: None)
     single = len(deal.technologies) == 1
     findings: list[Finding] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -159,13 +159,52 @@ def negated(text: str, start: int, end: int | None = None) -> bool:
 _OWN_FIELDS = {"name", "description", "keywords"}
 
 
-@dataclass
-class CompiledVersion:
-    version: str
-    patterns: list[Pattern] = field(default_factory=list)
-    automaton: ahocorasick.Automaton | None = None
+Fields = list[tuple[str, Normalised]]
 
-    def find(self, fields: list[tuple[str, Normalised]], title_is_own: bool = False) -> dict[int, list[Hit]]:
+
+class Matcher:
+    """The terms of every version of a catalogue in one Aho-Corasick automaton: a technology's text is
+    read once, whichever versions it is then judged under. Each version keeps the indices of its own
+    patterns (CompiledVersion)."""
+
+    def __init__(self) -> None:
+        self.patterns: list[Pattern] = []
+        self.automaton: ahocorasick.Automaton | None = None
+        self._index: dict[Pattern, int] = {}
+        self._memo: dict[tuple[tuple[tuple[str, str], ...], bool], dict[int, list[Hit]]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_memo": {}}  # a cached catalogue carries no deal's hits
+
+    def add(self, pattern: Pattern) -> int:
+        if pattern not in self._index:
+            self._index[pattern] = len(self.patterns)
+            self.patterns.append(pattern)
+        return self._index[pattern]
+
+    def build(self) -> None:
+        index: dict[str, list[tuple[int, int, int]]] = {}
+        for pidx, pat in enumerate(self.patterns):
+            for part_idx, part in enumerate(pat.parts):
+                index.setdefault(part, []).append((pidx, part_idx, len(part)))
+        if index:
+            automaton = ahocorasick.Automaton()
+            for word, refs in index.items():
+                automaton.add_word(word, tuple(refs))
+            automaton.make_automaton()
+            self.automaton = automaton
+
+    def find(self, fields: Fields, title_is_own: bool = False) -> dict[int, list[Hit]]:
+        """Every pattern's hits, remembered for the last few technologies (one per version asks)."""
+        # keyed by the original wording: hits quote it, and 推薦 and 推荐 normalise alike
+        key = (tuple((name, norm.original) for name, norm in fields), title_is_own)
+        if key not in self._memo:
+            if len(self._memo) >= 8:
+                self._memo.clear()
+            self._memo[key] = self._find(fields, title_is_own)
+        return self._memo[key]
+
+    def _find(self, fields: Fields, title_is_own: bool) -> dict[int, list[Hit]]:
         """Patterns whose every part occurs in one field; their hits, one per part and field."""
         found: dict[int, dict[int, list[Hit]]] = {}
         if self.automaton is None:
@@ -214,6 +253,23 @@ class CompiledVersion:
                     out[pidx] = combo
                 break
         return out
+
+
+@dataclass
+class CompiledVersion:
+    """One version's view of the shared matcher: which of its patterns belong to the version."""
+
+    version: str
+    matcher: Matcher
+    members: frozenset[int]
+
+    @property
+    def patterns(self) -> list[Pattern]:
+        return self.matcher.patterns
+
+    def find(self, fields: Fields, title_is_own: bool = False) -> dict[int, list[Hit]]:
+        found = self.matcher.find(fields, title_is_own)
+        return {pidx: hits for pidx, hits in found.items() if pidx in self.members}
 
 
 NEAR = 100  # normalised characters within which the parts of an 'A & B' term must stand
@@ -307,33 +363,34 @@ def patterns_for(entry: Entry) -> list[Pattern]:
     return [p for p in pats if p.parts]
 
 
-def compile_entries(version_id: str, entries: list[Entry]) -> CompiledVersion:
-    compiled = CompiledVersion(version=version_id)
+def _members(matcher: Matcher, entries: list[Entry]) -> frozenset[int]:
     seen: set[tuple[str, str | None, str, tuple[str, ...]]] = set()
-    index: dict[str, list[tuple[int, int, int]]] = {}
+    members = set()
     for entry in entries:
         for pat in patterns_for(entry):
             key = (pat.entry_id, pat.control_point, pat.kind, pat.parts)
-            if key in seen:
-                continue
-            seen.add(key)
-            pidx = len(compiled.patterns)
-            compiled.patterns.append(pat)
-            for part_idx, part in enumerate(pat.parts):
-                index.setdefault(part, []).append((pidx, part_idx, len(part)))
-    if index:
-        automaton = ahocorasick.Automaton()
-        for word, refs in index.items():
-            automaton.add_word(word, tuple(refs))
-        automaton.make_automaton()
-        compiled.automaton = automaton
-    return compiled
+            if key not in seen:  # the first wording of a term in a version speaks for it
+                seen.add(key)
+                members.add(matcher.add(pat))
+    return frozenset(members)
+
+
+def compile_versions(versions: list[ResolvedVersion]) -> None:
+    """Compile every version of a catalogue into one shared matcher (kept on the versions, so a cached
+    catalogue carries it). Versions already compiled are left as they are."""
+    if all(v.compiled is not None for v in versions):
+        return
+    matcher = Matcher()
+    members = {v.id: _members(matcher, v.sorted_entries()) for v in versions}
+    matcher.build()
+    for v in versions:
+        v.compiled = CompiledVersion(v.id, matcher, members[v.id])
 
 
 def compile_version(version: ResolvedVersion) -> CompiledVersion:
-    """Compiled once per loaded version (kept on the version, so a cached catalogue carries it)."""
+    """The version's compiled view; a version compiled on its own gets a matcher of its own."""
     if version.compiled is None:
-        version.compiled = compile_entries(version.id, version.sorted_entries())
+        compile_versions([version])
     compiled: CompiledVersion = version.compiled
     return compiled
 
