@@ -57,3 +57,18 @@ def test_key_covers_the_code(mini_copy: Path, cache: Path, monkeypatch: pytest.M
     monkeypatch.setattr(cc, "code_digest", lambda: "0" * 64)
     cached_catalogue(mini_copy)
     assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_procedure_is_cached_and_reloaded_when_it_changes(tmp_path: Path, cache: Path) -> None:
+    from exportcheck.catalogue_cache import cached_procedure
+    from exportcheck.procedure import default_procedure_path
+
+    path = tmp_path / "procedure.yaml"
+    path.write_bytes(default_procedure_path().read_bytes())
+    first = cached_procedure(path)
+    assert len(list(cache.glob("procedure-*.pickle"))) == 1
+    again = cached_procedure(path)
+    assert again is not first and again == first
+    path.write_text(path.read_text(encoding="utf-8") + "\nbogus_key: 1\n", encoding="utf-8")
+    with pytest.raises(Exception, match="bogus_key"):
+        cached_procedure(path)  # a changed file is validated again, not served from the cache

@@ -1,4 +1,5 @@
-"""A per-user cache of the loaded, validated and compiled catalogue, keyed by the catalogue's sha256.
+"""A per-user cache of the loaded, validated and compiled catalogue (and of the procedure file), keyed by
+their sha256.
 
 Loading the YAML, validating it and compiling the matcher takes most of a run's time; the result depends
 only on the catalogue files and the code, so it is kept as a pickle under the user's cache folder
@@ -13,10 +14,17 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from . import __version__
 from .catalogue import Catalogue, catalogue_digest, default_root, load_catalogue
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from .models.procedure import Procedure
 
 
 def cache_dir() -> Path:
@@ -43,34 +51,63 @@ def _owned(path: Path) -> bool:
     return getuid is None or path.stat().st_uid == getuid()
 
 
-def cached_catalogue(root: Path | None = None) -> Catalogue:
-    """The catalogue at `root` (default: the shipped one), from the cache when it is current."""
-    root = (root or default_root()).resolve()
-    if os.environ.get("EXPORTCHECK_NO_CACHE") == "1" or not root.is_dir():
-        return load_catalogue(root)
-    digest = catalogue_digest(root)
+def _cached(name: str, digest: str, load: Callable[[], T], check: Callable[[object], bool]) -> T:
+    """`load()`, or its pickle from an earlier run with the same digest, code and libraries."""
     from .normalize import LIBRARIES
 
     code = hashlib.sha256(f"{code_digest()}-{LIBRARIES}".encode()).hexdigest()
-    path = cache_dir() / f"catalogue-{__version__}-{digest[:24]}-{code[:16]}.pickle"
+    path = cache_dir() / f"{name}-{__version__}-{digest[:24]}-{code[:16]}.pickle"
     try:
         if path.is_file() and _owned(path):
             with path.open("rb") as handle:
-                cat = pickle.load(handle)
-            if isinstance(cat, Catalogue) and cat.sha256 == digest:
-                cat.root = root
-                return cat
+                value = pickle.load(handle)
+            if check(value):
+                return value
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass
-    cat = load_catalogue(root)
-    from .engine.matcher import compile_versions  # compile now so the cache carries the matcher
-
-    compile_versions(cat.ordered())
+    value = load()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            pickle.dump(cat, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp.name, path)
     except OSError:
         pass
+    return value
+
+
+def _off() -> bool:
+    return os.environ.get("EXPORTCHECK_NO_CACHE") == "1"
+
+
+def cached_catalogue(root: Path | None = None) -> Catalogue:
+    """The catalogue at `root` (default: the shipped one), from the cache when it is current."""
+    root = (root or default_root()).resolve()
+    if _off() or not root.is_dir():
+        return load_catalogue(root)
+    digest = catalogue_digest(root)
+
+    def load() -> Catalogue:
+        from .engine.matcher import compile_versions  # compile now so the cache carries the matcher
+
+        cat = load_catalogue(root)
+        compile_versions(cat.ordered())
+        return cat
+
+    cat = _cached("catalogue", digest, load, lambda c: isinstance(c, Catalogue) and c.sha256 == digest)
+    cat.root = root
     return cat
+
+
+def cached_procedure(path: Path) -> Procedure:
+    """The validated procedure file, from the cache when it is current."""
+    from .models.procedure import Procedure
+    from .procedure import load_procedure
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return load_procedure(path)  # which reports the problem
+    if _off():
+        return load_procedure(path)
+    return _cached("procedure", digest, lambda: load_procedure(path), lambda p: isinstance(p, Procedure))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 
 import opencc
 import Stemmer
@@ -85,11 +85,6 @@ class Normalised:
     text: str
     spans: tuple[tuple[int, int], ...]
     original: str
-
-    @cached_property
-    def stops(self) -> list[int]:
-        """Offsets of the clause boundaries, for telling which clause a hit stands in."""
-        return [i for i, c in enumerate(self.text) if c == BOUNDARY]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         return self.spans[start][0], self.spans[end - 1][1]

@@ -39,8 +39,10 @@ def load_procedure(path: Path | None = None, display: str | None = None) -> Proc
 
 @cache
 def shipped_procedure() -> Procedure:
-    """The shipped procedure, loaded once per process."""
-    return load_procedure()
+    """The shipped procedure, loaded once per process (from the per-user cache when current)."""
+    from .catalogue_cache import cached_procedure
+
+    return cached_procedure(default_procedure_path())
 
 
 def procedure_from_document(doc: Document) -> Procedure:

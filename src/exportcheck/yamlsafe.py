@@ -45,6 +45,7 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+_STR = "tag:yaml.org,2002:str"
 
 Path_ = tuple[str | int, ...]
 
@@ -221,6 +222,8 @@ class _Builder:
                 self.doc.lines.setdefault((*path, i), item.start_mark.line + 1)
                 items.append(self.build(item, (*path, i), depth + 1))
             return items
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value  # what the str constructor returns, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -211,7 +210,6 @@ class Matcher:
             return {}
         for fname, norm in fields:
             text = norm.text
-            stops = norm.stops
             for end_index, refs in self.automaton.iter(text):
                 # every ref of one automaton key is the same word: check its edges and read it once
                 end = end_index + 1
@@ -221,7 +219,7 @@ class Matcher:
                 if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
                     continue
                 neg = negated(text, start, end)
-                clause = bisect_left(stops, start)
+                clause = text.count(BOUNDARY, 0, start)  # clauses end at BOUNDARY
                 quote = norm.quote(start, end)
                 for pidx, part_idx, _length in refs:
                     hits = found.setdefault(pidx, {}).setdefault(part_idx, [])

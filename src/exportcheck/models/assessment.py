@@ -13,7 +13,7 @@ FORMAT_VERSION = 1
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Verdict(StrEnum):
