@@ -469,8 +469,9 @@ def scan(
     for p in problems:
         report.add(FileResult(p.file, None, [p]))
         bad.append(p.render())
+    here = os.path.abspath(os.getcwd())
     pieces: Iterable[Any] = assess_files(
-        [(path, display_path(path)) for path in files],
+        [(path, display_path(path, here)) for path in files],
         cat,
         options,
         partial(out.piece, fmt=fmt, fail_on=fail_on),

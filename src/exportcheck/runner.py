@@ -169,12 +169,18 @@ def matches(rel: str, patterns: Iterable[str]) -> bool:
     return any(_glob_regex(p).match(rel) for p in patterns)
 
 
-def display_path(path: Path) -> str:
-    """Relative to the working directory when inside it, POSIX separators: stable across machines."""
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """Relative to the working directory when inside it, POSIX separators: stable across machines.
+    String work, not Path arithmetic: a scan calls this for every file."""
     try:  # abspath, not resolve(): a symlink loop must not raise here
-        return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
-    except (ValueError, OSError):
+        here = cwd or os.path.abspath(os.getcwd())
+        full = os.path.abspath(path)
+    except OSError:
         return path.as_posix()
+    prefix = here.rstrip(os.sep) + os.sep
+    if full.startswith(prefix):
+        return Path(full[len(prefix) :]).as_posix()
+    return path.as_posix()
 
 
 def discover(
@@ -196,14 +202,14 @@ def discover(
                 Problem(str(exc.filename or root), None, "", f"cannot list: {exc.strerror or exc}")
             )
 
+        top = os.path.join(root, "")  # os.walk's folders start with it
         for folder, dirs, files in os.walk(root, followlinks=False, onerror=onerror):
             dirs.sort()
+            rel_dir = folder[len(top) :].replace(os.sep, "/") if folder.startswith(top) else ""
+            prefix = rel_dir + "/" if rel_dir else ""
             for name in files:
-                path = Path(folder) / name
-                rel = path.relative_to(root).as_posix()
+                rel = prefix + name
                 if matches(rel, include) and not matches(rel, exclude):
-                    found.add(path)
-            dirs[:] = [
-                d for d in dirs if not matches((Path(folder) / d).relative_to(root).as_posix() + "/", exclude)
-            ]
+                    found.add(Path(folder, name))
+            dirs[:] = [d for d in dirs if not matches(prefix + d + "/", exclude)]
     return sorted(found, key=lambda p: p.as_posix()), problems
