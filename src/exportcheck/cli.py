@@ -454,6 +454,7 @@ def scan(
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
     deal reaches --fail-on, else 0."""
+    import heapq
     import os
     from functools import partial
 
@@ -464,18 +465,10 @@ def scan(
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
     options = _options(as_of, pinned, encoding, limits, strict=strict)
     report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
-    bad: list[str] = []
-
-    for p in problems:
-        report.add(FileResult(p.file, None, [p]))
-        bad.append(p.render())
     here = os.path.abspath(os.getcwd())
+    work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
     pieces: Iterable[Any] = assess_files(
-        [(path, display_path(path, here)) for path in files],
-        cat,
-        options,
-        partial(out.piece, fmt=fmt, fail_on=fail_on),
-        jobs or default_jobs(),
+        work, cat, options, partial(out.piece, fmt=fmt, fail_on=fail_on), jobs or default_jobs()
     )
     if len(files) > 50 and sys.stderr.isatty():
         from rich.progress import track
@@ -483,10 +476,11 @@ def scan(
         pieces = track(
             pieces, total=len(files), description="assessing", console=_stderr_console(), transient=True
         )
-    for piece in pieces:
-        report.add(piece)  # keeps only what the format prints, so memory stays bounded
-        bad.extend(piece.errors)
+    unreadable = sorted((FileResult(p.file, None, [p]) for p in problems), key=lambda r: r.file)
+    # in file order, so the report can be written while the deals are assessed
+    report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
     _emit(report.chunks(), output)
+    bad = report.error_lines
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
         with open(summary, "a", encoding="utf-8") as handle:

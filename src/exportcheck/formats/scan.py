@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -76,18 +77,30 @@ class ScanReport:
         self.errors = 0
         self.summary_rows: list[tuple[str, str]] = []
         self.rules: dict[str, dict[str, Any]] = {}
+        self.error_lines: list[str] = []
+        self.pending: Iterator[FileResult | Piece] = iter(())
 
     def add(self, item: FileResult | Piece) -> None:
         """Add a file's result, or the piece a worker already made of it (in file order: the first file
         that needs a SARIF rule describes it)."""
+        p = self._take(item)
+        self.pieces.append((p.file, p.body))
+
+    def feed(self, items: Iterable[FileResult | Piece]) -> None:
+        """Results still to come, sorted by file: JSON is written from them as they arrive and keeps none,
+        so its memory does not grow with the number of deals; other formats collect them first."""
+        self.pending = chain(self.pending, items)
+
+    def _take(self, item: FileResult | Piece) -> Piece:
         p = item if isinstance(item, Piece) else piece(item, self.fmt, self.fail_on)
         self.gates.append(p.gate)
         self.errors += bool(p.errors)
+        self.error_lines.extend(p.errors)
         for rid, rule in p.rules.items():
             self.rules.setdefault(rid, rule)
         if p.summary_row is not None:
             self.summary_rows.append((p.file, p.summary_row))
-        self.pieces.append((p.file, p.body))
+        return p
 
     def ordered(self) -> list[Any]:
         return [piece for _, piece in sorted(self.pieces, key=lambda fp: fp[0])]
@@ -106,11 +119,23 @@ class ScanReport:
         return "".join(self.chunks())
 
     def chunks(self) -> Iterator[str]:
-        """The report in pieces, so a large JSON report is written without one giant string."""
-        if self.fmt == "json":
-            yield from _json_chunks(self.ordered(), self.sha256, self.totals())
+        """The report in pieces; JSON is written deal by deal as results arrive (see `feed`)."""
+        if self.fmt != "json":
+            for item in self.pending:
+                self.add(item)
+            yield self._render_whole()
             return
-        yield self._render_whole()
+        head = json.dumps(
+            {"format_version": 1, "tool_version": __version__, "catalogue_sha256": self.sha256}, indent=2
+        )
+        yield head[:-2] + ",\n"
+        bodies = chain(self.ordered(), (self._take(item).body for item in self.pending))
+        count = 0
+        for body in bodies:
+            yield ('  "deals": [\n' if count == 0 else ",\n") + _indent(body, 4)
+            count += 1
+        yield '  "deals": [],\n' if count == 0 else "\n  ],\n"
+        yield '  "totals": ' + _indent(json.dumps(self.totals(), indent=2), 2).lstrip() + "\n}\n"
 
     def _render_whole(self) -> str:
         if self.fmt == "sarif":
@@ -148,22 +173,6 @@ def _json_deal(r: FileResult) -> str:
 def _indent(text: str, spaces: int) -> str:
     pad = " " * spaces
     return "\n".join(pad + line for line in text.splitlines())
-
-
-def _json_chunks(deals: list[str], sha256: str, totals: dict[str, int]) -> Iterator[str]:
-    """The same document json.dumps(indent=2) would give, assembled from per-deal pieces."""
-    head = json.dumps(
-        {"format_version": 1, "tool_version": __version__, "catalogue_sha256": sha256}, indent=2
-    )
-    yield head[:-2] + ",\n"
-    if not deals:
-        yield '  "deals": [],\n'
-    else:
-        yield '  "deals": [\n'
-        for i, deal in enumerate(deals):
-            yield _indent(deal, 4) + (",\n" if i < len(deals) - 1 else "\n")
-        yield "  ],\n"
-    yield '  "totals": ' + _indent(json.dumps(totals, indent=2), 2).lstrip() + "\n}\n"
 
 
 def _text_row(r: FileResult) -> tuple[str, ...]:
