@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -204,3 +205,31 @@ def test_parallel_scan_gives_the_same_report(repo: Path, fmt: str) -> None:
     one, two = scan(*args, "--jobs", "1"), scan(*args, "--jobs", "2")
     assert one == two
     assert one[0] == 2 and "broken.deal.yaml:2: technologies" in one[2]
+
+
+def test_json_report_is_written_while_results_arrive_and_keeps_none() -> None:
+    """A 50,000-deal repository must not hold 50,000 assessments: JSON pieces are written as they come."""
+    from exportcheck.catalogue import shipped_catalogue
+    from exportcheck.formats.scan import ScanReport
+    from exportcheck.runner import Options, try_assess
+
+    cat = shipped_catalogue()
+    files = sorted(EXAMPLES.glob("*.deal.yaml"))[:4]
+    consumed: list[str] = []
+
+    def results():  # type: ignore[no-untyped-def]
+        for path in files:
+            consumed.append(path.name)
+            yield try_assess(path, path.name, cat, Options(today=dt.date(2026, 11, 23)))
+
+    report = ScanReport("json", "review", cat.sha256)
+    report.feed(results())
+    chunks = report.chunks()
+    head = next(chunks)  # the head is written before any deal is assessed
+    assert consumed == []
+    first = next(chunks)
+    assert len(consumed) == 1  # one deal assessed, one written
+    data = json.loads(head + first + "".join(chunks))
+    assert report.pieces == [] and len(report.gates) == len(files) == len(consumed)
+    assert [d["file"] for d in data["deals"]] == [p.name for p in files]
+    assert data["totals"]["files"] == len(files)
