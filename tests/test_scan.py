@@ -233,3 +233,21 @@ def test_json_report_is_written_while_results_arrive_and_keeps_none() -> None:
     assert report.pieces == [] and len(report.gates) == len(files) == len(consumed)
     assert [d["file"] for d in data["deals"]] == [p.name for p in files]
     assert data["totals"]["files"] == len(files)
+
+
+def test_spawned_workers_load_the_catalogue_themselves() -> None:
+    """Where fork is not used (macOS, Windows), workers start fresh and must give the same pieces."""
+    from functools import partial
+
+    from exportcheck.catalogue import shipped_catalogue
+    from exportcheck.formats.scan import piece
+    from exportcheck.runner import PARALLEL_MIN_FILES, Options, assess_files
+
+    cat = shipped_catalogue()
+    files = sorted(EXAMPLES.glob("*.deal.yaml"))
+    work = [(p, p.name) for p in (files * (PARALLEL_MIN_FILES // len(files) + 1))]
+    options = Options(today=dt.date(2026, 11, 23))
+    reduce = partial(piece, fmt="json", fail_on="review")
+    here = list(assess_files(work, cat, options, reduce, jobs=1))
+    spawned = list(assess_files(work, cat, options, reduce, jobs=2, start_method="spawn"))
+    assert spawned == here

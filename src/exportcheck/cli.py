@@ -473,8 +473,13 @@ def scan(
     if len(files) > 50 and sys.stderr.isatty():
         from rich.progress import track
 
-        pieces = track(
-            pieces, total=len(files), description="assessing", console=_stderr_console(), transient=True
+        pieces = track(  # no refresh thread: worker processes are forked from this one
+            pieces,
+            total=len(files),
+            description="assessing",
+            console=_stderr_console(),
+            transient=True,
+            auto_refresh=False,
         )
     unreadable = sorted((FileResult(p.file, None, [p]) for p in problems), key=lambda r: r.file)
     # in file order, so the report can be written while the deals are assessed

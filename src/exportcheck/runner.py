@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -123,6 +124,7 @@ def assess_files(
     options: Options,
     reduce: Callable[[FileResult], T],
     jobs: int = 1,
+    start_method: str | None = None,
 ) -> Iterator[T]:
     """reduce(result) for every (path, display) in order, in `jobs` processes when that pays.
 
@@ -136,8 +138,10 @@ def assess_files(
         return
     import multiprocessing
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # fork on Linux: workers start at once with the catalogue already loaded. Elsewhere the platform's
+    # default (spawn), whose workers load the catalogue from the cache.
+    method = start_method or ("fork" if sys.platform == "linux" else None)
+    context = multiprocessing.get_context(method)
     chunk = max(1, min(64, len(files) // (jobs * 8)))
     _WORKER = (catalogue, options, reduce)  # inherited by forked workers
     try:
