@@ -251,3 +251,27 @@ def test_spawned_workers_load_the_catalogue_themselves() -> None:
     here = list(assess_files(work, cat, options, reduce, jobs=1))
     spawned = list(assess_files(work, cat, options, reduce, jobs=2, start_method="spawn"))
     assert spawned == here
+
+
+def test_reports_stay_well_formed_with_line_separators_and_control_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YAML lets a title hold U+2028, NEL ("\\L", "\\N") and control characters ("\\e"). JSON keeps the
+    first two raw inside strings, so splitting lines there broke the JSON; XML 1.0 cannot hold the last."""
+    (tmp_path / "odd.deal.yaml").write_text(
+        'title: "Deal\\Lwith a line separator\\Nand NEL\\e"\n'
+        "technologies:\n"
+        '  - name: "Engine\\L\\e"\n'
+        '    description: "Source code of a recommendation engine that ranks a personalised feed."\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = scan(".", "--format", "json")
+    assert code == 1
+    deal = json.loads(out)["deals"][0]["assessment"]
+    assert deal["deal_title"] == "Deal\u2028with a line separator\x85and NEL\x1b"
+    code, out, _ = scan(".", "--format", "junit")
+    failure = next(ET.fromstring(out.split("\n", 1)[1]).iter("failure"))
+    assert "\\x1b" in failure.get("message", "")
+    code, out, _ = scan(".", "--format", "sarif")
+    assert json.loads(out)["runs"][0]["results"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -132,7 +133,7 @@ class ScanReport:
         bodies = chain(self.ordered(), (self._take(item).body for item in self.pending))
         count = 0
         for body in bodies:
-            yield ('  "deals": [\n' if count == 0 else ",\n") + _indent(body, 4)
+            yield ('  "deals": [\n' if count == 0 else ",\n") + body
             count += 1
         yield '  "deals": [],\n' if count == 0 else "\n  ],\n"
         yield '  "totals": ' + _indent(json.dumps(self.totals(), indent=2), 2).lstrip() + "\n}\n"
@@ -161,18 +162,22 @@ class ScanReport:
 
 
 def _json_deal(r: FileResult) -> str:
-    """json.dumps(indent=2) of {"file", "assessment"}; the assessment is written by pydantic's compiled
-    serializer (the same text, several times faster than dumping its dict)."""
+    """json.dumps(indent=2) of {"file", "assessment"}, already indented for its place in the report's
+    "deals" list (so workers, not the process writing the report, do it). The assessment is written by
+    pydantic's compiled serializer: the same text, several times faster than dumping its dict."""
     if r.assessment:
-        body = r.assessment.model_dump_json(indent=2).replace("\n", "\n  ")
-        return f'{{\n  "file": {json.dumps(r.file, ensure_ascii=False)},\n  "assessment": {body}\n}}'
+        body = r.assessment.model_dump_json(indent=2).replace("\n", "\n      ")
+        file = json.dumps(r.file, ensure_ascii=False)
+        return f'    {{\n      "file": {file},\n      "assessment": {body}\n    }}'
     item = {"file": r.file, "errors": [p.render() for p in r.problems]}
-    return json.dumps(item, ensure_ascii=False, indent=2)
+    return _indent(json.dumps(item, ensure_ascii=False, indent=2), 4)
 
 
 def _indent(text: str, spaces: int) -> str:
+    """Indent JSON text. Split at "\n" only: str.splitlines() also splits at U+2028 and U+0085, which
+    JSON leaves raw inside strings, and padding them turned a title into invalid JSON."""
     pad = " " * spaces
-    return "\n".join(pad + line for line in text.splitlines())
+    return pad + text.replace("\n", "\n" + pad)
 
 
 def _text_row(r: FileResult) -> tuple[str, ...]:
@@ -371,6 +376,14 @@ def _junit_case(r: FileResult, fail_on: str) -> ET.Element:
     return case
 
 
+# Characters XML 1.0 cannot hold at all, even escaped (YAML allows some: "\e" is ESC).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
 def _render_junit(cases: list[ET.Element]) -> str:
     failures = sum(c.find("failure") is not None for c in cases)
     errors = sum(c.find("error") is not None for c in cases)
@@ -382,6 +395,10 @@ def _render_junit(cases: list[ET.Element]) -> str:
     }
     suite = ET.Element("testsuite", counts)
     suite.extend(cases)
+    for element in suite.iter():  # deal titles and file names may hold control characters
+        element.text = _xml_safe(element.text) if element.text else element.text
+        for key, value in element.attrib.items():
+            element.attrib[key] = _xml_safe(value)
     root = ET.Element("testsuites", counts)
     root.append(suite)
     ET.indent(root)
