@@ -275,3 +275,22 @@ def test_reports_stay_well_formed_with_line_separators_and_control_characters(
     assert "\\x1b" in failure.get("message", "")
     code, out, _ = scan(".", "--format", "sarif")
     assert json.loads(out)["runs"][0]["results"]
+
+
+def _die_on_third(result: object) -> object:
+    if getattr(result, "file", "").startswith("2-"):
+        os._exit(1)  # a worker killed mid-scan (out of memory, a crash in a C extension)
+    return result
+
+
+def test_a_dying_worker_fails_the_scan_instead_of_hanging_it(tmp_path: Path) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from exportcheck.catalogue import shipped_catalogue
+    from exportcheck.runner import PARALLEL_MIN_FILES, Options, assess_files
+
+    files = sorted(EXAMPLES.glob("*.deal.yaml"))
+    work = [(files[i % len(files)], f"{i}-{files[i % len(files)].name}") for i in range(PARALLEL_MIN_FILES)]
+    options = Options(today=dt.date(2026, 11, 23))
+    with pytest.raises(BrokenProcessPool):
+        list(assess_files(work, shipped_catalogue(), options, _die_on_third, jobs=2))

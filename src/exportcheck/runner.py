@@ -137,6 +137,7 @@ def assess_files(
             yield reduce(try_assess(path, display, catalogue, options))
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # fork on Linux: workers start at once with the catalogue already loaded. Elsewhere the platform's
     # default (spawn), whose workers load the catalogue from the cache.
@@ -145,8 +146,10 @@ def assess_files(
     chunk = max(1, min(64, len(files) // (jobs * 8)))
     _WORKER = (catalogue, options, reduce)  # inherited by forked workers
     try:
-        with context.Pool(jobs, _init_worker, (catalogue.root, options, reduce)) as pool:
-            yield from pool.imap(_work, files, chunksize=chunk)
+        # an executor, not a Pool: a worker that dies (killed, out of memory) raises BrokenProcessPool
+        # here instead of leaving the scan waiting forever
+        with ProcessPoolExecutor(jobs, context, _init_worker, (catalogue.root, options, reduce)) as pool:
+            yield from pool.map(_work, files, chunksize=chunk)
     finally:
         _WORKER = None
 
