@@ -294,3 +294,78 @@ def test_a_dying_worker_fails_the_scan_instead_of_hanging_it(tmp_path: Path) -> 
     options = Options(today=dt.date(2026, 11, 23))
     with pytest.raises(BrokenProcessPool):
         list(assess_files(work, shipped_catalogue(), options, _die_on_third, jobs=2))
+
+
+def test_workers_started_before_a_failed_start_are_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second worker cannot be forked (process or file limits): the first must not be left waiting
+    for work forever, keeping the scan (and Python at exit) from ending."""
+    import multiprocessing
+    import multiprocessing.context
+
+    from exportcheck.catalogue import shipped_catalogue
+    from exportcheck.runner import PARALLEL_MIN_FILES, Options, assess_files
+
+    real = multiprocessing.context.ForkProcess._Popen
+    started: list[int] = []
+
+    def popen(process):  # type: ignore[no-untyped-def]
+        if started:
+            raise OSError(24, "Too many open files")
+        started.append(1)
+        return real(process)
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "_Popen", staticmethod(popen))
+    files = sorted(EXAMPLES.glob("*.deal.yaml"))
+    work = [(files[i % len(files)], f"{i:03d}") for i in range(PARALLEL_MIN_FILES)]
+    with pytest.raises(OSError, match="Too many open files"):
+        list(assess_files(work, shipped_catalogue(), Options(), lambda r: r.file, jobs=2))
+    assert started
+    for child in multiprocessing.active_children():
+        child.join(timeout=5)
+    assert not multiprocessing.active_children()
+
+
+def test_a_failed_scan_keeps_the_previous_report_and_names_the_real_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import exportcheck.formats.scan as fmt
+
+    report = repo / "report.json"
+    report.write_text("previous report\n")
+    real, calls = fmt.piece, []
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(5, "Input/output error while assessing")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fmt, "piece", failing)
+    code, _, err = scan("contracts", "--format", "json", "--jobs", "1", "--output", str(report))
+    assert code == 2
+    assert "Input/output error while assessing" in err and "cannot write the output" not in err
+    assert report.read_text() == "previous report\n"
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_scan_from_a_deleted_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    code, out, err = scan(str(EXAMPLES / "erp-software-free-2021.deal.yaml"), "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["deals"][0]["file"] == (EXAMPLES / "erp-software-free-2021.deal.yaml").as_posix()
+
+
+def test_output_to_a_device_or_symlink_is_written_in_place(repo: Path) -> None:
+    """Reports are renamed into place only over regular files: /dev/null must stay a device, and a
+    symlinked report path must stay a symlink."""
+    code, _, err = scan("contracts", "--format", "json", "--output", os.devnull)
+    assert code in (0, 1), err
+    assert not Path(os.devnull).is_file()
+    target = repo / "real.json"
+    target.write_text("old")
+    (repo / "link.json").symlink_to(target)
+    scan("contracts", "--format", "json", "--output", str(repo / "link.json"))
+    assert (repo / "link.json").is_symlink() and json.loads(target.read_text())["deals"]

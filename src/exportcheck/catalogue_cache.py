@@ -53,9 +53,11 @@ def _owned(path: Path) -> bool:
 
 def _cached(name: str, digest: str, load: Callable[[], T], check: Callable[[object], bool]) -> T:
     """`load()`, or its pickle from an earlier run with the same digest, code and libraries."""
+    from pydantic.version import VERSION as PYDANTIC  # the cached objects are pydantic models
+
     from .normalize import LIBRARIES
 
-    code = hashlib.sha256(f"{code_digest()}-{LIBRARIES}".encode()).hexdigest()
+    code = hashlib.sha256(f"{code_digest()}-{LIBRARIES}-pydantic-{PYDANTIC}".encode()).hexdigest()
     path = cache_dir() / f"{name}-{__version__}-{digest[:24]}-{code[:16]}.pickle"
     try:
         if path.is_file() and _owned(path):

@@ -22,22 +22,52 @@ FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
 
 def _emit(text: str | Iterable[str], output: Path | None = None) -> None:
-    """Write the report (a string, or its pieces) to the output file or standard output."""
-    chunks = [text] if isinstance(text, str) else text
-    if output:
-        try:
-            with output.open("w", encoding="utf-8") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-        except OSError as exc:
-            from .errors import InputError, Problem
+    """Write the report (a string, or its pieces) to the output file or standard output.
 
-            raise InputError(
-                [Problem(str(output), None, "", f"cannot write the output: {exc.strerror or exc}")]
-            ) from None
-    else:
+    A file is written under a temporary name and renamed when complete: a scan that fails or is
+    interrupted half-way leaves the previous report in place, never a truncated one. Only errors of
+    writing are reported as such; an error while the pieces are made propagates as itself."""
+    chunks = [text] if isinstance(text, str) else text
+    if not output:
         for chunk in chunks:
             click.echo(chunk, nl=False)
+        return
+    import os
+    import tempfile
+
+    from .errors import InputError, Problem
+
+    def failed(exc: OSError) -> InputError:
+        message = f"cannot write the output: {exc.strerror or exc}"
+        return InputError([Problem(str(output), None, "", message)])
+
+    try:
+        # only a regular file (or a new one) is replaced by renaming: /dev/null, a pipe or a symlink is
+        # written where it is
+        plain = not output.is_symlink() and (output.is_file() or not output.exists())
+        if plain:
+            fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+            handle = os.fdopen(fd, "w", encoding="utf-8")
+        else:
+            tmp, handle = "", output.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise failed(exc) from None
+    try:
+        for chunk in chunks:  # an error while the pieces are made propagates as itself
+            try:
+                handle.write(chunk)
+            except OSError as exc:
+                raise failed(exc) from None
+        try:
+            handle.close()
+            if tmp:
+                os.replace(tmp, output)
+        except OSError as exc:
+            raise failed(exc) from None
+    finally:
+        handle.close()
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def handles_errors(func: F) -> F:
@@ -465,7 +495,10 @@ def scan(
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
     options = _options(as_of, pinned, encoding, limits, strict=strict)
     report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
-    here = os.path.abspath(os.getcwd())
+    try:
+        here: str | None = os.path.abspath(os.getcwd())
+    except OSError:  # the working directory was deleted: show paths as given
+        here = None
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
     pieces: Iterable[Any] = assess_files(
         work, cat, options, partial(out.piece, fmt=fmt, fail_on=fail_on), jobs or default_jobs()

@@ -9,6 +9,7 @@ character keeps a pointer back to the original text so evidence can quote the us
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -52,8 +53,12 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
-# What normalised terms depend on besides this code: a cached compiled catalogue is keyed by it.
-LIBRARIES = f"opencc-{opencc.__version__}-pystemmer-{Stemmer.version()}"
+# What normalised terms depend on besides this code (NFKC and lower-casing follow Python's Unicode
+# tables): a cached compiled catalogue is keyed by it.
+LIBRARIES = (
+    f"python-{sys.version_info[:3]}-unicode-{unicodedata.unidata_version}-opencc-{opencc.__version__}"
+    f"-pystemmer-{Stemmer.version()}"
+)
 
 
 @lru_cache(maxsize=65536)

@@ -104,12 +104,15 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(root: Path, options: Options, reduce: Callable[[FileResult], Any]) -> None:
+def _init_worker(root: Path, sha256: str, options: Options, reduce: Callable[[FileResult], Any]) -> None:
     global _WORKER
     if _WORKER is None:  # a spawned worker loads the catalogue; a forked one already has it
         from .catalogue_cache import cached_catalogue
 
-        _WORKER = (cached_catalogue(root), options, reduce)
+        catalogue = cached_catalogue(root)
+        if catalogue.sha256 != sha256:  # the report names one catalogue: never mix two
+            raise RuntimeError(f"the catalogue at {root} changed during the scan; run it again")
+        _WORKER = (catalogue, options, reduce)
 
 
 def _work(item: tuple[Path, str]) -> Any:
@@ -143,13 +146,26 @@ def assess_files(
     # default (spawn), whose workers load the catalogue from the cache.
     method = start_method or ("fork" if sys.platform == "linux" else None)
     context = multiprocessing.get_context(method)
+    if sys.platform == "win32":
+        jobs = min(jobs, 61)  # the most ProcessPoolExecutor accepts on Windows
     chunk = max(1, min(64, len(files) // (jobs * 8)))
     _WORKER = (catalogue, options, reduce)  # inherited by forked workers
+    # an executor, not a Pool: a worker that dies (killed, out of memory) raises BrokenProcessPool here
+    # instead of leaving the scan waiting forever
+    pool = ProcessPoolExecutor(
+        jobs, context, _init_worker, (catalogue.root, catalogue.sha256, options, reduce)
+    )
     try:
-        # an executor, not a Pool: a worker that dies (killed, out of memory) raises BrokenProcessPool
-        # here instead of leaving the scan waiting forever
-        with ProcessPoolExecutor(jobs, context, _init_worker, (catalogue.root, options, reduce)) as pool:
-            yield from pool.map(_work, files, chunksize=chunk)
+        yield from pool.map(_work, files, chunksize=chunk)
+    except BaseException:
+        # also when starting the workers failed half-way (no processes left, too many open files): the
+        # ones already started would otherwise wait for work forever, and Python for them at exit
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
     finally:
         _WORKER = None
 
@@ -176,9 +192,12 @@ def matches(rel: str, patterns: Iterable[str]) -> bool:
     return any(_glob_regex(p).match(rel) for p in patterns)
 
 
-def display_path(path: Path, cwd: str | None = None) -> str:
+def display_path(path: Path, cwd: str | None = "") -> str:
     """Relative to the working directory when inside it, POSIX separators: stable across machines.
-    String work, not Path arithmetic: a scan calls this for every file."""
+    String work, not Path arithmetic: a scan calls this for every file. `cwd` "" = look it up; None =
+    there is none (deleted), so the path is shown as given."""
+    if cwd is None:
+        return path.as_posix()
     try:  # abspath, not resolve(): a symlink loop must not raise here
         here = cwd or os.path.abspath(os.getcwd())
         full = os.path.abspath(path)
