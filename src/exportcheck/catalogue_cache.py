@@ -15,6 +15,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -35,6 +36,7 @@ def cache_dir() -> Path:
     return Path(base) / "exportcheck"
 
 
+@cache  # read once per process: the catalogue and the procedure caches both ask
 def code_digest() -> str:
     """sha256 of the package's own source: a cached catalogue holds its classes and compiled matcher, so
     any code change (even without a version bump) must miss the cache."""

@@ -489,16 +489,21 @@ def scan(
     from functools import partial
 
     from .formats import scan as out
-    from .runner import DEFAULT_INCLUDE, FileResult, assess_files, default_jobs, discover, display_path
+    from .runner import (
+        DEFAULT_INCLUDE,
+        FileResult,
+        assess_files,
+        default_jobs,
+        discover,
+        display_path,
+        working_dir,
+    )
 
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
     options = _options(as_of, pinned, encoding, limits, strict=strict)
     report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
-    try:
-        here: str | None = os.path.abspath(os.getcwd())
-    except OSError:  # the working directory was deleted: show paths as given
-        here = None
+    here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
     pieces: Iterable[Any] = assess_files(
         work, cat, options, partial(out.piece, fmt=fmt, fail_on=fail_on), jobs or default_jobs()

@@ -192,16 +192,23 @@ def matches(rel: str, patterns: Iterable[str]) -> bool:
     return any(_glob_regex(p).match(rel) for p in patterns)
 
 
-def display_path(path: Path, cwd: str | None = "") -> str:
-    """Relative to the working directory when inside it, POSIX separators: stable across machines.
-    String work, not Path arithmetic: a scan calls this for every file. `cwd` "" = look it up; None =
-    there is none (deleted), so the path is shown as given."""
-    if cwd is None:
+def working_dir() -> str | None:
+    """The absolute working directory; None when it has been deleted."""
+    try:
+        return os.path.abspath(os.getcwd())
+    except OSError:
+        return None
+
+
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """Relative to the working directory (`cwd`, looked up when not given) when inside it, POSIX
+    separators: stable across machines. String work, not Path arithmetic: a scan calls this per file."""
+    here = cwd or working_dir()
+    if here is None:  # no working directory: show the path as given
         return path.as_posix()
     try:  # abspath, not resolve(): a symlink loop must not raise here
-        here = cwd or os.path.abspath(os.getcwd())
         full = os.path.abspath(path)
-    except OSError:
+    except OSError:  # a relative path, and the working directory has gone since
         return path.as_posix()
     prefix = here.rstrip(os.sep) + os.sep
     if full.startswith(prefix):
