@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .catalogue_overlay import OverlayRef
 from .errors import CatalogueError, Problem
 from .models.catalogue import (
     CarryPolicy,
@@ -135,6 +136,7 @@ class Catalogue:
     sources: dict[str, Source]
     versions: dict[str, ResolvedVersion]
     sha256: str
+    overlay: OverlayRef | None = None  # an organisation's imported official text, laid over the data
 
     def ordered(self) -> list[ResolvedVersion]:
         return sorted(self.versions.values(), key=lambda v: (v.meta.effective, v.id))
@@ -219,8 +221,9 @@ def catalogue_digest(root: Path) -> str:
     return _digest(root, catalogue_files(root))
 
 
-def load_catalogue(root: Path | None = None) -> Catalogue:
-    """Load, validate and resolve a catalogue folder; raise CatalogueError with every problem."""
+def load_catalogue(root: Path | None = None, overlay: Path | None = None) -> Catalogue:
+    """Load, validate and resolve a catalogue folder, with an overlay folder laid over it when given;
+    raise CatalogueError with every problem."""
     root = (root or default_root()).resolve()
     problems: list[Problem] = []
     if not root.is_dir():
@@ -275,7 +278,39 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     versions = _resolve(metas, listed, root, problems)
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files))
+    cat = Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files))
+    return _with_overlay(cat, overlay, metas, listed) if overlay is not None else cat
+
+
+def _with_overlay(
+    cat: Catalogue, path: Path, metas: dict[str, CatalogueVersion], listed: dict[str, dict[str, Entry]]
+) -> Catalogue:
+    """The catalogue with an overlay's entries listed in their version, resolved again so that later
+    versions carry them as they carry any listed entry."""
+    from .catalogue_overlay import load_overlay, merge
+
+    ov = load_overlay(path, set(cat.sources))
+    vid = ov.manifest.version
+    if vid not in cat.versions:
+        raise CatalogueError(
+            [Problem(f"{path.name}/overlay.yaml", None, "version", f"the catalogue has no version {vid}")]
+        )
+    merged, touched, problems = merge(ov, cat.versions[vid].entries, listed[vid])
+    versions = _resolve(metas, {**listed, vid: merged}, cat.root, problems)
+    if problems:
+        raise CatalogueError(problems)
+    for eid in touched:
+        versions[vid].origin[eid] = f"overlay {ov.ref.name}"
+    ref = ov.ref
+    sources = dict(cat.sources)
+    sources[ov.manifest.source_key] = Source(
+        title=f"organisation-supplied official text: {ref.imported_file} (sha256 {ref.imported_sha256}), "
+        f"imported {ref.imported_date}; overlay {ref.name} (sha256 {ref.sha256})",
+        kind="official",
+        note=f"overlay folder {ref.path}",
+    )
+    combined = hashlib.sha256(f"{cat.sha256}+overlay:{ref.sha256}".encode()).hexdigest()
+    return Catalogue(root=cat.root, sources=sources, versions=versions, sha256=combined, overlay=ref)
 
 
 def _load_entries(

@@ -84,22 +84,31 @@ def _off() -> bool:
     return os.environ.get("EXPORTCHECK_NO_CACHE") == "1"
 
 
-def cached_catalogue(root: Path | None = None) -> Catalogue:
-    """The catalogue at `root` (default: the shipped one), from the cache when it is current."""
+def cached_catalogue(root: Path | None = None, overlay: Path | None = None) -> Catalogue:
+    """The catalogue at `root` (default: the shipped one), with `overlay` laid over it when given, from
+    the cache when it is current (the key covers the overlay's files too)."""
     root = (root or default_root()).resolve()
-    if _off() or not root.is_dir():
-        return load_catalogue(root)
+    if _off() or not root.is_dir() or (overlay is not None and not overlay.is_dir()):
+        return load_catalogue(root, overlay)
     digest = catalogue_digest(root)
+    if overlay is not None:
+        from .catalogue_overlay import overlay_digest
+
+        digest = hashlib.sha256(f"{digest}+overlay:{overlay_digest(overlay)}".encode()).hexdigest()
 
     def load() -> Catalogue:
         from .engine.matcher import compile_versions  # compile now so the cache carries the matcher
 
-        cat = load_catalogue(root)
+        cat = load_catalogue(root, overlay)
         compile_versions(cat.ordered())
         return cat
 
     cat = _cached("catalogue", digest, load, lambda c: isinstance(c, Catalogue) and c.sha256 == digest)
     cat.root = root
+    if overlay is not None and cat.overlay is not None:
+        from dataclasses import replace
+
+        cat.overlay = replace(cat.overlay, path=str(overlay))
     return cat
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -147,10 +147,57 @@ def _options(
     )
 
 
-def _load_catalogue(path: Path | None) -> Any:
+def _load_catalogue(path: Path | None, overlay: str | Path | None = None) -> Any:
+    """The catalogue, with the overlay laid over it; an overlay in use is named on standard error, so
+    that every report made with it says so whatever its format."""
     from .catalogue_cache import cached_catalogue
 
-    return cached_catalogue(path)
+    cat = cached_catalogue(path, Path(overlay) if overlay else None)
+    if cat.overlay is not None:
+        o = cat.overlay
+        click.echo(
+            f"note: catalogue overlay {o.name} (sha256 {o.sha256}) over version {o.version}: {o.entries} "
+            f"entries of organisation-supplied official text ({o.imported_file}, sha256 {o.imported_sha256}, "
+            f"imported {o.imported_date})",
+            err=True,
+        )
+    return cat
+
+
+@cache
+def _project_config() -> Any:
+    """.exportcheck.yaml, read once per run."""
+    from .config import find_config, load_config
+    from .runner import working_dir
+
+    here = working_dir()
+    return load_config(find_config(Path(here)) if here else None)
+
+
+def _settings(**values: Any) -> dict[str, Any]:
+    """The command's values with .exportcheck.yaml filling those not given on the command line."""
+    from click.core import ParameterSource
+
+    from .config import settle
+
+    ctx = click.get_current_context()
+    given = {
+        k: (
+            v,
+            ctx.get_parameter_source(k) not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None),
+        )
+        for k, v in values.items()
+    }
+    return {k: s.value for k, s in settle(_project_config(), given).items()}
+
+
+def _overlay_option(func: F) -> F:
+    return click.option(
+        "--catalogue-overlay",
+        "catalogue_overlay",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Lay an overlay written by 'catalogue import' over the catalogue (config: catalogue_overlay).",
+    )(func)
 
 
 @main.command()
@@ -172,7 +219,9 @@ def _load_catalogue(path: Path | None) -> Any:
     help="Exit 1 when the verdict reaches this level.",
 )
 @click.option(
-    "--strict", is_flag=True, help="Turn 'free' into 'review' while the catalogue is not fully encoded."
+    "--strict/--no-strict",
+    default=False,
+    help="Turn 'free' into 'review' while the catalogue is not fully encoded.",
 )
 @click.option(
     "--catalogue",
@@ -183,6 +232,7 @@ def _load_catalogue(path: Path | None) -> Any:
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
+@_overlay_option
 @_limit_options
 @handles_errors
 def assess(
@@ -198,14 +248,17 @@ def assess(
     encoding: str | None,
     output: Path | None,
     no_checklist: bool,
+    catalogue_overlay: Path | None,
     **limits: int,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import assess_deal_file
 
+    conf = _settings(fail_on=fail_on, strict=strict, lang=lang, catalogue_overlay=catalogue_overlay)
+    fail_on, strict, lang = conf["fail_on"], conf["strict"], conf["lang"]
     options = _options(as_of, pinned, encoding, limits, strict=strict)
     deal, result = assess_deal_file(
-        deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
+        deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]), options
     )
     checklist = None if no_checklist else _checklist(deal, result, options.reference_day)
     if fmt == "json":
@@ -263,6 +316,7 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
 @click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version, e.g. 2023.")
 @click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
+@_overlay_option
 @_limit_options
 @handles_errors
 def checklist(
@@ -274,15 +328,21 @@ def checklist(
     pinned: str | None,
     catalogue_path: Path | None,
     encoding: str | None,
+    catalogue_overlay: Path | None,
     **limits: int,
 ) -> None:
     """The licensing checklist for DEAL_FILE: what must happen, in what order, by whom, under which article."""
     from .formats.checklist import render
     from .runner import assess_deal_file, display_path
 
+    conf = _settings(lang=lang, catalogue_overlay=catalogue_overlay)
+    lang = conf["lang"]
     options = _options(as_of, pinned, encoding, limits)
     deal, result = assess_deal_file(
-        deal_file, display_path(deal_file), lambda: _load_catalogue(catalogue_path), options
+        deal_file,
+        display_path(deal_file),
+        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
+        options,
     )
     _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output)
 
@@ -308,7 +368,13 @@ def _catalogue_option(func: F) -> F:
         "catalogue_path",
         type=click.Path(path_type=Path, file_okay=False),
         help="Catalogue folder (default: the shipped one).",
-    )(func)
+    )(_overlay_option(func))
+
+
+def _catalogue_with_overlay(catalogue_path: Path | None, catalogue_overlay: Path | None) -> Any:
+    return _load_catalogue(
+        catalogue_path, _settings(catalogue_overlay=catalogue_overlay)["catalogue_overlay"]
+    )
 
 
 def _check_version(cat: Any, version: str | None) -> None:
@@ -327,14 +393,19 @@ def _check_version(cat: Any, version: str | None) -> None:
 @_catalogue_option
 @handles_errors
 def catalogue_list(
-    version: str | None, part: str | None, industry: str | None, fmt: str, catalogue_path: Path | None
+    version: str | None,
+    part: str | None,
+    industry: str | None,
+    fmt: str,
+    catalogue_path: Path | None,
+    catalogue_overlay: Path | None,
 ) -> None:
     """List the entries of a version (default: the version in force today)."""
     from .catalogue_query import list_entries
     from .formats import catalogue as out
     from .models.catalogue import Part
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     _check_version(cat, version)
     vid = version or (cat.in_force(dt.date.today()) or cat.latest()).id
     rows = list_entries(cat, vid, Part(part) if part else None, industry)
@@ -347,12 +418,14 @@ def catalogue_list(
 @_format_option
 @_catalogue_option
 @handles_errors
-def catalogue_show(code: str, version: str | None, fmt: str, catalogue_path: Path | None) -> None:
+def catalogue_show(
+    code: str, version: str | None, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
+) -> None:
     """Show an entry (code such as 086501X, or ID such as M12) in every version that holds it."""
     from .catalogue_query import find
     from .formats import catalogue as out
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     _check_version(cat, version)
     rows = find(cat, code, version)
     if not rows:
@@ -372,12 +445,14 @@ def catalogue_show(code: str, version: str | None, fmt: str, catalogue_path: Pat
 @_format_option
 @_catalogue_option
 @handles_errors
-def catalogue_search(text: str, version: str | None, fmt: str, catalogue_path: Path | None) -> None:
+def catalogue_search(
+    text: str, version: str | None, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
+) -> None:
     """Search names, control points and aids (Simplified, Traditional Chinese or English)."""
     from .catalogue_query import search
     from .formats import catalogue as out
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     _check_version(cat, version)
     hits = search(cat, text, version)
     _emit(out.search_json(hits) if fmt == "json" else out.search_text(hits))
@@ -387,12 +462,12 @@ def catalogue_search(text: str, version: str | None, fmt: str, catalogue_path: P
 @_format_option
 @_catalogue_option
 @handles_errors
-def catalogue_status(fmt: str, catalogue_path: Path | None) -> None:
+def catalogue_status(fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None) -> None:
     """Per version: official counts against what is encoded."""
     from .catalogue_query import status
     from .formats import catalogue as out
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     rows = status(cat)
     _emit(out.status_json(rows, cat.sha256) if fmt == "json" else out.status_text(rows, cat.sha256))
 
@@ -403,12 +478,14 @@ def catalogue_status(fmt: str, catalogue_path: Path | None) -> None:
 @_format_option
 @_catalogue_option
 @handles_errors
-def catalogue_diff(old: str, new: str, fmt: str, catalogue_path: Path | None) -> None:
+def catalogue_diff(
+    old: str, new: str, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
+) -> None:
     """Entries and control points added, removed and changed between versions OLD and NEW."""
     from .catalogue_query import diff
     from .formats import catalogue as out
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     for v, hint in ((old, "OLD"), (new, "NEW")):
         if v not in cat.versions:
             raise click.BadParameter(
@@ -424,13 +501,95 @@ def catalogue_diff(old: str, new: str, fmt: str, catalogue_path: Path | None) ->
 def catalogue_validate(path: Path | None) -> None:
     """Validate a catalogue folder (default: the shipped one); one line per problem, exit 2 if any."""
     from .catalogue import load_catalogue
+    from .catalogue_overlay import is_overlay
 
+    if path is not None and is_overlay(path):
+        layered = load_catalogue(None, path)
+        assert layered.overlay is not None
+        o = layered.overlay
+        click.echo(f"ok: overlay {o.name} (sha256 {o.sha256}): {o.entries} entries of version {o.version}")
+        return
     cat = load_catalogue(path)
     n = sum(len(v.entries) for v in cat.versions.values())
     click.echo(
         f"ok: {cat.root.name}: {len(cat.versions)} versions, {n} entries across versions, "
         f"{len(cat.sources)} sources"
     )
+
+
+@catalogue.command("import")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--version", "version", required=True, metavar="VERSION", help="Version of that text, e.g. 2023."
+)
+@click.option(
+    "--into", required=True, type=click.Path(path_type=Path, file_okay=False), help="Overlay folder to write."
+)
+@click.option("--name", help="The overlay's name (default: the folder's name).")
+@click.option("--encoding", help="Read SOURCE in this encoding (e.g. gb18030) instead of UTF-8.")
+@_format_option
+@_catalogue_option
+@handles_errors
+def catalogue_import(
+    source: Path,
+    version: str,
+    into: Path,
+    name: str | None,
+    encoding: str | None,
+    fmt: str,
+    catalogue_path: Path | None,
+    catalogue_overlay: Path | None,
+) -> None:
+    """Read an organisation's copy of the official text of VERSION (text extracted from the PDF, or a
+    CSV/YAML transcription) into an overlay folder. Exit 1 when anything could not be placed."""
+    from .catalogue_import import run_import
+    from .formats.imports import import_json, import_text
+
+    if catalogue_overlay is not None:
+        raise click.BadParameter(
+            "an import is made over the catalogue alone", param_hint="--catalogue-overlay"
+        )
+    if name is not None and not __import__("re").fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
+        raise click.BadParameter("letters, digits, '.', '_' and '-' only (at most 64)", param_hint="--name")
+    cat = _load_catalogue(catalogue_path)
+    report = run_import(source, version, into, cat, dt.date.today(), name, encoding)
+    _emit(import_json(report) if fmt == "json" else import_text(report))
+    if report.problems:
+        sys.exit(1)
+
+
+@main.command("config")
+@_format_option
+@handles_errors
+def config_command(fmt: str) -> None:
+    """Print the effective configuration (.exportcheck.yaml) and where each value came from."""
+    from .config import KEYS
+
+    loaded = _project_config()
+    defaults: dict[str, Any] = {
+        "fail_on": "review",
+        "strict": False,
+        "lang": "en",
+        "include": list(__import__("exportcheck.runner", fromlist=["DEFAULT_INCLUDE"]).DEFAULT_INCLUDE),
+        "exclude": [],
+        "catalogue_overlay": None,
+        "jobs": None,
+    }
+    from .config import settle
+
+    settings = settle(loaded, {k: (defaults[k], False) for k in KEYS})
+    if fmt == "json":
+        import json
+
+        data = {
+            "file": str(loaded.path) if loaded.path else None,
+            "settings": {k: {"value": s.value, "from": s.origin} for k, s in settings.items()},
+        }
+        _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    lines = [f"configuration file: {loaded.path or 'none found'}"]
+    lines += [f"{k}: {s.value!r}  ({s.origin})" for k, s in settings.items()]
+    _emit("\n".join(lines) + "\n")
 
 
 @main.command()
@@ -448,7 +607,9 @@ def catalogue_validate(path: Path | None) -> None:
 )
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="review", show_default=True)
 @click.option(
-    "--strict", is_flag=True, help="Turn 'free' into 'review' while the catalogue is not fully encoded."
+    "--strict/--no-strict",
+    default=False,
+    help="Turn 'free' into 'review' while the catalogue is not fully encoded.",
 )
 @click.option(
     "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge every deal under this date's law."
@@ -465,6 +626,7 @@ def catalogue_validate(path: Path | None) -> None:
     type=click.IntRange(min=1),
     help="Processes to assess in [default: the CPUs available; 1 = this process]. The report is the same.",
 )
+@_overlay_option
 @_limit_options
 @handles_errors
 def scan(
@@ -480,6 +642,7 @@ def scan(
     encoding: str | None,
     output: Path | None,
     jobs: int | None,
+    catalogue_overlay: Path | None,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
@@ -499,7 +662,17 @@ def scan(
         working_dir,
     )
 
-    cat = _load_catalogue(catalogue_path)
+    conf = _settings(
+        fail_on=fail_on,
+        strict=strict,
+        include=include,
+        exclude=exclude,
+        jobs=jobs,
+        catalogue_overlay=catalogue_overlay,
+    )
+    fail_on, strict, jobs = conf["fail_on"], conf["strict"], conf["jobs"]
+    include, exclude = tuple(conf["include"]), tuple(conf["exclude"])
+    cat = _load_catalogue(catalogue_path, conf["catalogue_overlay"])
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
     options = _options(as_of, pinned, encoding, limits, strict=strict)
     report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
