@@ -69,6 +69,8 @@ def parse_yaml(text: str, display: str, limits: Limits) -> ParseResult:
         if unknown:
             continue
         rows.append((line, {k: _cell(v) for k, v in item.items()}))
+    if problems:  # a transcription's shape is the user's own: wrong keys are errors, as in CSV
+        raise InputError(problems)
     return _entries(rows, display, problems)
 
 

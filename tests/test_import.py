@@ -1,0 +1,324 @@
+"""`catalogue import`, the overlay and `.exportcheck.yaml`, end to end on real files.
+
+The fixture tests/data/import/catalogue-2023-layout.txt is laid out like text extracted from the official
+2023 PDF (part and industry headings, labelled entries and one table row, wrapped lines, running headers,
+page footers, a serial printed on its own line, one broken entry). Its verbatim fragments, as the
+reference gives them: the part headings 一、禁止出口部分 / 二、限制出口部分 (No. 38, 8170pk); 085001J
+中国传统建筑技术 (zhenghe, mondaq); 083915X 计算机应用技术, 206503X 基础软件安全增强技术, 203912X
+无人机技术 (serial 71) and its point 5 (tpa-2023); 086501X 信息处理技术 point 18 (wx-IPT). Every other
+control point in it is INVENTED for the tests and marked 虚构 in its own wording.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exportcheck import cli
+from exportcheck.catalogue import load_catalogue, shipped_catalogue
+from exportcheck.catalogue_import.text import parse_text
+from exportcheck.errors import CatalogueError
+
+DATA = Path(__file__).parent / "data" / "import"
+LAYOUT = DATA / "catalogue-2023-layout.txt"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+UAV_POINT_5 = "无人机飞行控制系统（自主导航、路径及避障规划等相关的算法及软件）"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    cli._project_config.cache_clear()
+    result = CliRunner().invoke(cli.main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def overlay(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    into = tmp_path_factory.mktemp("ov") / "acme-2023"
+    code, _, err = invoke("catalogue", "import", str(LAYOUT), "--version", "2023", "--into", str(into))
+    assert code == 1, err  # problems were found: exit 1, overlay still written
+    return into
+
+
+def test_import_reports_coverage_and_every_problem(tmp_path: Path) -> None:
+    code, out, _ = invoke(
+        "catalogue", "import", str(LAYOUT), "--version", "2023", "--into", str(tmp_path / "ov")
+    )
+    assert code == 1
+    assert out.startswith("5 of 134 entries of version 2023 read (1 of 24 prohibited, 4 of 110 restricted)")
+    # the broken entry is named with its line and not imported; its text went nowhere else
+    assert "catalogue-2023-layout.txt:26: 20391X: no valid code (six digits + J or X) found" in out
+    assert "catalogue-2023-layout.txt:26: 20391X: entry not imported" in out
+    assert "086501X: control points start at 18: points 1–17 not found" in out
+    assert "restricted part: serial numbers 2–70, 73–95, 98–110 not found" in out
+    assert "1 x — 2 —" in out and "3 x 中国禁止出口限制出口技术目录" in out
+    assert sorted(p.name for p in (tmp_path / "ov" / "entries").iterdir()) == [
+        "M12.yaml",
+        "M14.yaml",
+        "M16.yaml",
+        "M19.yaml",
+        "M20.yaml",
+    ]
+    data = json.loads(
+        invoke(
+            "catalogue",
+            "import",
+            str(LAYOUT),
+            "--version",
+            "2023",
+            "--into",
+            str(tmp_path / "ov"),
+            "--format",
+            "json",
+        )[1]
+    )
+    assert data["found"] == {"total": 5, "prohibited": 1, "restricted": 4}
+    assert data["official"] == {"total": 134, "prohibited": 24, "restricted": 110}
+
+
+def test_wrapped_lines_rejoined_and_headers_removed() -> None:
+    result = parse_text(LAYOUT.read_text(encoding="utf-8"), "f")
+    by_code = {e.code: e for e in result.entries}
+    uav = by_code["203912X"]
+    assert (uav.serial, uav.name, uav.industry) == (71, "无人机技术", "计算机、通信和其他电子设备制造业")
+    assert [p.number for p in uav.points] == [1, 2, 3, 4, 5]
+    assert uav.points[4].text == UAV_POINT_5  # wrapped inside 算法, and the table row had no labels
+    # a running header and a page footer fell inside this point: removed, not kept as legal text
+    assert by_code["083915X"].points[1].text == "高可靠工业控制计算机主板设计技术（虚构）"
+    shipped_cp18 = shipped_catalogue().versions["2023"].entries["M12"].control_points[0]
+    assert by_code["086501X"].points[0].text == shipped_cp18.text.zh
+    assert by_code["20391X"].broken and by_code["20391X"].points[0].text == "虚构测试要点（虚构）"
+
+
+def test_overlay_entries_carry_provenance_aids_and_thresholds(overlay: Path) -> None:
+    cat = load_catalogue(None, overlay)
+    assert cat.overlay is not None and cat.overlay.name == "acme-2023"
+    assert cat.sha256 != shipped_catalogue().sha256
+    v2023 = cat.versions["2023"]
+    m12 = v2023.entries["M12"]
+    assert m12.provenance.sources == ["overlay:acme-2023"] and m12.provenance.fidelity == "official"
+    assert (
+        m12.control_points[0].aids
+        == shipped_catalogue().versions["2023"].entries["M12"].control_points[0].aids
+    )
+    assert "056101X" in m12.all_codes  # the shipped entry's other codes are kept
+    assert v2023.origin["M12"] == "overlay acme-2023"
+    src = cat.sources["overlay:acme-2023"]
+    assert cat.overlay.imported_sha256 in src.title and "organisation-supplied official text" in src.title
+    # a threshold in the official wording is kept as a condition exportcheck does not evaluate
+    assert [c.zh for c in v2023.entries["M20"].control_points[0].conditions] == ["粉体压实密度≥2.58g/cm3"]
+    # 2025 amends 2023: it carries the overlay's entries, and still deletes 085001J
+    assert cat.versions["2025"].entries["M19"].provenance.sources == ["overlay:acme-2023"]
+    assert "M16" not in cat.versions["2025"].entries
+
+
+def test_deal_matching_only_an_imported_point(overlay: Path) -> None:
+    deal = str(DATA / "qrng.deal.yaml")
+    code, out, err = invoke(
+        "assess", deal, "--format", "json", "--no-checklist", "--catalogue-overlay", str(overlay)
+    )
+    assert code == 1
+    data = json.loads(out)
+    assert data["verdict"] == "licence_required"
+    (finding,) = data["findings"]
+    assert (finding["code"], finding["control_point"]) == ("083915X", "1")
+    assert finding["sources"] == ["overlay:acme-2023"] and finding["fidelity"] == "official"
+    assert {e["origin"] for e in finding["evidence"]} >= {"legal_text"}
+    assert "catalogue overlay acme-2023 (sha256 " in err
+    # without the overlay: assessed on the shipped data alone, which has no such point
+    code, out, err = invoke("assess", deal, "--format", "json", "--no-checklist")
+    plain = json.loads(out)
+    assert all(f["code"] != "083915X" for f in plain["findings"]) and plain["verdict"] != "licence_required"
+    assert plain["catalogue"]["sha256"] == shipped_catalogue().sha256 != data["catalogue"]["sha256"]
+    assert "overlay" not in err
+
+
+def test_overlay_supersedes_shipped_wording_on_a_shipped_example(overlay: Path) -> None:
+    deal = str(EXAMPLES / "drone-flight-control-2024.deal.yaml")
+    _, out, _ = invoke("assess", deal, "--format", "json", "--no-checklist")
+    _, layered, _ = invoke(
+        "assess", deal, "--format", "json", "--no-checklist", "--catalogue-overlay", str(overlay)
+    )
+    before = [f for f in json.loads(out)["findings"] if f["code"] == "203912X"]
+    after = [f for f in json.loads(layered)["findings"] if f["code"] == "203912X"]
+    assert before and after
+    assert json.loads(layered)["verdict"] == json.loads(out)["verdict"] == "licence_required"
+    assert all(f["sources"] == ["overlay:acme-2023"] for f in after)
+    assert all("overlay:acme-2023" not in f["sources"] for f in before)
+
+
+def test_status_counts_official_wording_with_the_overlay(overlay: Path) -> None:
+    def encoded(*extra: str) -> dict[str, int]:
+        data = json.loads(invoke("catalogue", "status", "--format", "json", *extra)[1])
+        return dict(next(v for v in data["versions"] if v["version"] == "2023")["encoded"])
+
+    plain, layered = encoded(), encoded("--catalogue-overlay", str(overlay))
+    # the five imported entries now carry official wording for every point read, and are confirmed
+    shipped = shipped_catalogue().versions["2023"].entries
+    replaced = [cp for eid in ("M12", "M14", "M16", "M19", "M20") for cp in shipped[eid].control_points]
+    gone = sum(cp.provenance.fidelity == "official" for cp in replaced)
+    assert layered["control_points_official_wording"] == plain["control_points_official_wording"] - gone + 10
+    assert layered["entries_with_all_control_points"] == plain["entries_with_all_control_points"] + 4
+    assert layered["entries"] == plain["entries"]  # all five codes were already encoded
+
+
+def test_validate_checks_an_overlay(overlay: Path, tmp_path: Path) -> None:
+    code, out, _ = invoke("catalogue", "validate", str(overlay))
+    assert code == 0 and out.startswith("ok: overlay acme-2023 (sha256 ")
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(overlay, broken)
+    path = broken / "entries" / "M19.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("serial: 71", "serial: 71\nserail: 71"), encoding="utf-8"
+    )
+    code, _, err = invoke("catalogue", "validate", str(broken))
+    assert code == 2
+    assert "broken/entries/M19.yaml:" in err and "serail: unknown key; did you mean 'serial'?" in err
+    # an entry taking a shipped entry's id under another code is refused, not merged into it
+    path.write_text(path.read_text(encoding="utf-8").replace("\nserail: 71", ""), encoding="utf-8")
+    m20 = broken / "entries" / "M20.yaml"
+    m20.write_text(m20.read_text(encoding="utf-8").replace("206503X", "206599X"), encoding="utf-8")
+    os.rename(m20, broken / "entries" / "M12.yaml")
+    (broken / "entries" / "M12.yaml").write_text(
+        (broken / "entries" / "M12.yaml").read_text(encoding="utf-8").replace("id: M20", "id: M12"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(None, broken)
+    assert any("id M12 is the catalogue's 086501X entry" in line for line in exc.value.lines())
+
+
+def test_into_never_writes_through_a_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    link = tmp_path / "ov"
+    link.symlink_to(target)
+    code, _, err = invoke("catalogue", "import", str(LAYOUT), "--version", "2023", "--into", str(link))
+    assert code == 2 and "is a symbolic link" in err and not any(target.iterdir())
+    other = tmp_path / "docs"
+    other.mkdir()
+    (other / "keep.txt").write_text("x")
+    code, _, err = invoke("catalogue", "import", str(LAYOUT), "--version", "2023", "--into", str(other))
+    assert code == 2 and "holds no overlay" in err and os.listdir(other) == ["keep.txt"]
+
+
+def test_overlay_entry_that_is_a_symlink_is_refused(overlay: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(overlay, copy)
+    (copy / "entries" / "M19.yaml").unlink()
+    (copy / "entries" / "M19.yaml").symlink_to(overlay / "entries" / "M19.yaml")
+    code, _, err = invoke("catalogue", "validate", str(copy))
+    assert code == 2 and "copy/entries/M19.yaml: is a symbolic link" in err
+
+
+def test_csv_transcription_gives_the_same_wording(tmp_path: Path) -> None:
+    code, out, _ = invoke(
+        "catalogue",
+        "import",
+        str(DATA / "catalogue-2023-rows.csv"),
+        "--version",
+        "2023",
+        "--into",
+        str(tmp_path / "ov"),
+    )
+    assert code == 1
+    assert "2 of 134 entries" in out
+    assert "206503J: code 206503J does not fit the restricted part it is printed in" in out
+    assert "203912X: control point 1 is followed by 5" in out
+    cat = load_catalogue(None, tmp_path / "ov")
+    assert cat.versions["2023"].entries["M19"].control_points[1].text.zh == UAV_POINT_5
+
+
+def test_yaml_transcription_rejects_unknown_keys(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.yaml"
+    rows.write_text("rows:\n  - {code: 203912X, point: 1, txt: x}\n", encoding="utf-8")
+    code, _, err = invoke(
+        "catalogue", "import", str(rows), "--version", "2023", "--into", str(tmp_path / "ov")
+    )
+    assert code == 2 and "rows.yaml:2: rows[0].txt: unknown key" in err
+    assert not (tmp_path / "ov").exists()
+
+
+def test_a_pdf_is_sent_to_pdftotext(tmp_path: Path) -> None:
+    pdf = tmp_path / "catalogue.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\n")
+    code, _, err = invoke(
+        "catalogue", "import", str(pdf), "--version", "2023", "--into", str(tmp_path / "ov")
+    )
+    assert code == 2 and "pdftotext -layout" in err
+
+
+# --- .exportcheck.yaml -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path, overlay: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository holding one deal that only the overlay catches, and the overlay itself."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "deals").mkdir()
+    shutil.copy(DATA / "qrng.deal.yaml", repo / "deals" / "qrng.deal.yaml")
+    shutil.copytree(overlay, repo / "acme-2023")
+    monkeypatch.chdir(repo / "deals")  # the file is found in the nearest parent
+    return repo
+
+
+def test_config_changes_scan_as_the_flags_would(project: Path) -> None:
+    base = ("scan", ".", "--format", "json", "--jobs", "1")
+    code, plain, _ = invoke(*base)
+    assert json.loads(plain)["catalogue_sha256"] == shipped_catalogue().sha256
+    assert code == 0  # the shipped data alone: nothing at or above review
+    flags = invoke(*base, "--catalogue-overlay", "../acme-2023")
+    assert flags[0] == 1
+    (project / ".exportcheck.yaml").write_text("catalogue_overlay: acme-2023\n", encoding="utf-8")
+    configured = invoke(*base)
+    assert configured[:2] == flags[:2] and "catalogue overlay acme-2023" in configured[2]
+    (project / ".exportcheck.yaml").write_text(
+        "catalogue_overlay: acme-2023\nfail_on: prohibited\n", encoding="utf-8"
+    )
+    assert (
+        invoke(*base)[:2]
+        == invoke(*base, "--catalogue-overlay", "../acme-2023", "--fail-on", "prohibited")[:2]
+    )
+    assert invoke(*base)[0] == 0
+    # a flag on the command line wins over the file
+    assert invoke(*base, "--fail-on", "review")[0] == 1
+
+
+def test_config_unknown_key_is_an_error_with_its_path(project: Path) -> None:
+    (project / ".exportcheck.yaml").write_text("strict: true\nfail_onn: none\n", encoding="utf-8")
+    code, _, err = invoke("scan", ".")
+    assert code == 2
+    assert (
+        err.strip()
+        == f"error: {project / '.exportcheck.yaml'}:2: fail_onn: unknown key; did you mean 'fail_on'?"
+    )
+    (project / ".exportcheck.yaml").write_text("jobs: 0\n", encoding="utf-8")
+    code, _, err = invoke("config")
+    assert code == 2 and ".exportcheck.yaml:1: jobs: Input should be greater than or equal to 1" in err
+
+
+def test_config_command_says_where_each_value_comes_from(project: Path) -> None:
+    (project / ".exportcheck.yaml").write_text("lang: zh\njobs: 2\n", encoding="utf-8")
+    code, out, _ = invoke("config", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["file"] == str(project / ".exportcheck.yaml")
+    assert data["settings"]["lang"] == {"value": "zh", "from": f"{project / '.exportcheck.yaml'}:1"}
+    assert data["settings"]["jobs"]["from"].endswith(":2")
+    assert data["settings"]["fail_on"] == {"value": "review", "from": "default"}
+
+
+def test_config_is_not_looked_for_above_the_repository_root(project: Path) -> None:
+    (project.parent / ".exportcheck.yaml").write_text("fail_on: none\n", encoding="utf-8")
+    code, out, _ = invoke("config")
+    assert code == 0 and "configuration file: none found" in out
