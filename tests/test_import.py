@@ -246,13 +246,40 @@ def test_yaml_transcription_rejects_unknown_keys(tmp_path: Path) -> None:
     assert not (tmp_path / "ov").exists()
 
 
-def test_a_pdf_is_sent_to_pdftotext(tmp_path: Path) -> None:
+def test_a_damaged_pdf_is_one_error_line(tmp_path: Path) -> None:
     pdf = tmp_path / "catalogue.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\n")
     code, _, err = invoke(
         "catalogue", "import", str(pdf), "--version", "2023", "--into", str(tmp_path / "ov")
     )
-    assert code == 2 and "pdftotext -layout" in err
+    assert code == 2 and len(err.splitlines()) == 1
+    try:
+        import pypdf  # noqa: F401
+    except ImportError:
+        assert "pip install 'exportcheck[pdf]'" in err and "pdftotext -layout" in err
+    else:
+        assert "catalogue.pdf: cannot read the PDF:" in err
+    assert not (tmp_path / "ov").exists()
+
+
+def test_a_pdf_the_suite_generates_imports_like_its_text(tmp_path: Path, overlay: Path) -> None:
+    pytest.importorskip("pypdf", reason="the optional extra exportcheck[pdf] is not installed")
+    from pdfmaker import make_pdf
+
+    pages = [page.strip("\n").split("\n") for page in LAYOUT.read_text(encoding="utf-8").split("\f")]
+    pdf = tmp_path / "catalogue-2023.pdf"
+    pdf.write_bytes(make_pdf(pages))
+    code, out, _ = invoke(
+        "catalogue", "import", str(pdf), "--version", "2023", "--into", str(tmp_path / "ov")
+    )
+    assert code == 1 and out.startswith("5 of 134 entries of version 2023 read") and ", pdf)" in out
+    assert "20391X: entry not imported" in out
+    from_pdf = load_catalogue(None, tmp_path / "ov").versions["2023"].entries
+    from_text = load_catalogue(None, overlay).versions["2023"].entries
+    for eid in ("M12", "M14", "M16", "M19", "M20"):
+        assert [cp.text for cp in from_pdf[eid].control_points] == [
+            cp.text for cp in from_text[eid].control_points
+        ]
 
 
 # --- .exportcheck.yaml -----------------------------------------------------------------------------
@@ -322,3 +349,34 @@ def test_config_is_not_looked_for_above_the_repository_root(project: Path) -> No
     (project.parent / ".exportcheck.yaml").write_text("fail_on: none\n", encoding="utf-8")
     code, out, _ = invoke("config")
     assert code == 0 and "configuration file: none found" in out
+
+
+def test_control_characters_never_reach_the_terminal_or_the_overlay(tmp_path: Path) -> None:
+    text = tmp_path / "evil.txt"
+    text.write_text(
+        "二、限制出口部分\n1．编号：203912X\n技术名称：无人机\x1b[2J技术\n控制要点：1．虚构测试要点（虚构）\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke(
+        "catalogue", "import", str(text), "--version", "2023", "--into", str(tmp_path / "ov")
+    )
+    assert code == 1 and "\x1b" not in out
+    assert "203912X: control or format characters in its text" in out
+    assert not list((tmp_path / "ov" / "entries").iterdir())
+
+
+def test_more_entries_than_the_official_count_writes_nothing(tmp_path: Path) -> None:
+    lines = ["一、禁止出口部分"]
+    for n in range(1, 27):  # 2023 has 24 prohibited entries
+        lines += [
+            f"{n}．编号：0999{n:02d}J",
+            "技术名称：虚构测试条目（虚构）",
+            "控制要点：1．虚构测试要点（虚构）",
+        ]
+    text = tmp_path / "too-many.txt"
+    text.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = invoke(
+        "catalogue", "import", str(text), "--version", "2023", "--into", str(tmp_path / "ov")
+    )
+    assert code == 2 and "more than version 2023's official 24 + 110" in err and "nothing written" in err
+    assert not (tmp_path / "ov").exists()

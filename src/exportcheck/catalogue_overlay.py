@@ -27,13 +27,16 @@ from .yamlsafe import InputError, Limits, load_file
 OVERLAY_FILE = "overlay.yaml"
 OVERLAY_LIMITS = Limits(max_bytes=4 * 1024 * 1024, max_nodes=2_000_000, max_depth=40)
 MAX_ENTRIES = 2_000  # the catalogue has never had 200 entries
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
 
 
 class ImportedFrom(Strict):
-    file: str = Field(description="Name of the file the text was imported from.")
+    file: str = Field(
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]{1,255}$", description="Name of the file the text was imported from."
+    )
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of that file.")
     date: dt.date = Field(description="Day of the import.")
-    reader: Literal["text", "csv", "yaml"] = Field(description="How it was read.")
+    reader: Literal["text", "pdf", "csv", "yaml"] = Field(description="How it was read.")
 
 
 class FoundCounts(Strict):
@@ -85,7 +88,9 @@ def is_overlay(path: Path) -> bool:
 
 def _files(root: Path) -> list[Path]:
     edir = root / "entries"
-    found = sorted(p for p in edir.glob("*.y*ml") if p.is_file()) if edir.is_dir() else []
+    if edir.is_symlink():
+        return [root / OVERLAY_FILE, edir]  # refused by the readers below
+    found = sorted(p for p in edir.glob("*.y*ml") if p.is_file() or p.is_symlink()) if edir.is_dir() else []
     return [root / OVERLAY_FILE, *found]
 
 
@@ -93,7 +98,10 @@ def overlay_digest(root: Path) -> str:
     """sha256 of an overlay's files, as load_overlay computes it; files it would refuse make a digest
     no valid overlay has, so the cache is never used for them (loading then reports the problem)."""
     digest = hashlib.sha256()
-    for path in _files(root):
+    files = _files(root)
+    if len(files) > MAX_ENTRIES + 1:
+        return "refused"
+    for path in files:
         try:
             if path.is_symlink() or path.stat().st_size > OVERLAY_LIMITS.max_bytes:
                 return "refused"
@@ -123,6 +131,7 @@ def load_overlay(root: Path, known_sources: set[str]) -> Overlay:
         raise CatalogueError([Problem(str(root), None, "", f"more than {MAX_ENTRIES} entry files")])
     digest = hashlib.sha256()
     docs = []
+    total = 0
     for path in files:
         display = f"{root.name}/{path.relative_to(root).as_posix()}"
         if path.is_symlink():
@@ -131,9 +140,17 @@ def load_overlay(root: Path, known_sources: set[str]) -> Overlay:
             )
             continue
         try:
+            total += path.stat().st_size
+            if total > MAX_TOTAL_BYTES:
+                raise CatalogueError(
+                    [Problem(display, None, "", f"overlay larger than {MAX_TOTAL_BYTES:,} bytes")]
+                )
             doc = load_file(path, display, OVERLAY_LIMITS)
         except InputError as exc:
             problems += exc.problems
+            continue
+        except OSError as exc:
+            problems.append(Problem(display, None, "", f"cannot read: {exc.strerror or exc}"))
             continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
         docs.append((path, doc))

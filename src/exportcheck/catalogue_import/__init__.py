@@ -13,6 +13,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..catalogue import Catalogue
 from ..catalogue_overlay import FoundCounts, ImportedFrom, OverlayManifest, with_kept_aids
 from ..errors import InputError, Problem
@@ -52,8 +54,8 @@ class ImportReport:
     overlay_sha256: str = ""
 
 
-def read_source(path: Path, display: str, encoding: str | None) -> tuple[str, str]:
-    """The file's text and sha256, within MAX_BYTES."""
+def read_source(path: Path, display: str, encoding: str | None) -> tuple[str, str, bool]:
+    """The file's text, its sha256, and whether it was a PDF; within MAX_BYTES."""
     try:
         if not path.is_file():
             raise InputError([Problem(display, None, "", "not a file")])
@@ -68,37 +70,30 @@ def read_source(path: Path, display: str, encoding: str | None) -> tuple[str, st
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError([Problem(display, None, "", f"cannot read: {exc.strerror or exc}")]) from None
+    sha = hashlib.sha256(raw).hexdigest()
     if raw.startswith(b"%PDF"):
-        raise InputError(
-            [
-                Problem(
-                    display,
-                    None,
-                    "",
-                    "is a PDF: extract its text first (pdftotext -layout FILE.pdf FILE.txt) "
-                    "and import the .txt, or transcribe it as CSV/YAML",
-                )
-            ]
-        )
+        from .pdf import pdf_text
+
+        return pdf_text(raw, display), sha, True
     try:
         text = raw.decode(encoding or "utf-8-sig")
     except (LookupError, UnicodeDecodeError) as exc:
         raise InputError(
             [Problem(display, None, "", f"cannot decode as {encoding or 'UTF-8'}: {exc}; pass --encoding")]
         ) from None
-    return text, hashlib.sha256(raw).hexdigest()
+    return text, sha, False
 
 
-def parse(path: Path, text: str, display: str) -> tuple[str, ParseResult]:
+def parse(path: Path, text: str, display: str, is_pdf: bool = False) -> tuple[str, ParseResult]:
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".yaml", ".yml"):
+    if not is_pdf and suffix in (".csv", ".yaml", ".yml"):
         from .transcription import read_transcription
 
         limits = Limits(max_bytes=MAX_BYTES, max_nodes=2_000_000, max_depth=10)
         return ("csv" if suffix == ".csv" else "yaml"), read_transcription(path, text, display, limits)
     from .text import parse_text
 
-    return "text", parse_text(text, display)
+    return ("pdf" if is_pdf else "text"), parse_text(text, display)
 
 
 def build(
@@ -122,8 +117,8 @@ def build(
                 )
             ]
         )
-    text, sha = read_source(source, display, encoding)
-    reader, result = parse(source, text, display)
+    text, sha, is_pdf = read_source(source, display, encoding)
+    reader, result = parse(source, text, display, is_pdf)
     resolved = catalogue.versions[version]
     counts = resolved.meta.official_counts
     key = f"overlay:{name}"
@@ -153,8 +148,19 @@ def build(
         seen[parsed.code] = parsed.line
         shipped, matched = _shipped(resolved.entries, parsed)
         eid = shipped.id if shipped else _new_id(parsed, taken)
+        if eid is None:
+            problems.append(
+                Problem(display, parsed.line, parsed.code, "no free local id (M900–M999): not imported")
+            )
+            continue
         taken.add(eid)
-        entry = with_kept_aids(_entry(parsed, eid, key, display, sha, today), shipped)
+        try:
+            entry = with_kept_aids(_entry(parsed, eid, key, display, sha, today), shipped)
+        except ValidationError as exc:  # wording the models refuse: reported, never a traceback
+            problems.append(
+                Problem(display, parsed.line, parsed.code, f"not imported: {exc.errors()[0]['msg']}")
+            )
+            continue
         entries.append(entry)
         written.append(
             WrittenEntry(
@@ -185,6 +191,19 @@ def build(
                     f"{got} {label} entries read, more than the official {limit} of version {version}",
                 )
             )
+    if found.prohibited > counts.prohibited or found.restricted > counts.restricted:
+        raise InputError(
+            [
+                Problem(
+                    display,
+                    None,
+                    "",
+                    f"{found.total} entries read ({found.prohibited} prohibited, {found.restricted} "
+                    f"restricted), more than version {version}'s official {counts.prohibited} + "
+                    f"{counts.restricted}: not that version's text, or entries were split; nothing written",
+                )
+            ]
+        )
     problems += _serial_gaps(result.entries, display, counts.prohibited, counts.restricted)
     official = FoundCounts(total=counts.total, prohibited=counts.prohibited, restricted=counts.restricted)
     problems = sorted(set(problems), key=lambda p: (p.line or 0, p.key, p.message))
@@ -229,16 +248,13 @@ def _shipped(entries: dict[str, Entry], parsed: ParsedEntry) -> tuple[Entry | No
     return None, "new"
 
 
-def _new_id(parsed: ParsedEntry, taken: set[str]) -> str:
+def _new_id(parsed: ParsedEntry, taken: set[str]) -> str | None:
     """An id for a code the catalogue does not hold: M500+serial (prohibited), M600+serial (restricted),
     else the first free from M900; the catalogue's own ids (master table) are far below."""
     base = 500 if parsed.part == "prohibited" else 600
     if parsed.serial and parsed.serial < 100 and f"M{base + parsed.serial}" not in taken:
         return f"M{base + parsed.serial}"
-    n = 900
-    while f"M{n}" in taken:
-        n += 1
-    return f"M{n}"
+    return next((f"M{n}" for n in range(900, 1000) if f"M{n}" not in taken), None)
 
 
 def _entry(parsed: ParsedEntry, eid: str, key: str, display: str, sha: str, today: dt.date) -> Entry:

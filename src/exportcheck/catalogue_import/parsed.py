@@ -7,6 +7,7 @@ they cannot place becomes a Problem with its line, so an import never guesses si
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -67,6 +68,9 @@ def check_entry(entry: ParsedEntry) -> None:
         entry.fail("not under a part heading (一、禁止出口部分 / 二、限制出口部分)")
     if not entry.name:
         entry.fail("no technology name (技术名称) found")
+    texts = [entry.name, entry.industry or "", *(p.text for p in entry.points)]
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for t in texts for ch in t):
+        entry.fail("control or format characters in its text: not official wording as printed")
     if not entry.points:
         entry.problems.append("no numbered control points (控制要点) found")
         return

@@ -11,6 +11,7 @@ are removed only where their shape is unmistakable, and every removal is counted
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from ..errors import Problem
@@ -211,11 +212,13 @@ def _fill(entry: ParsedEntry, body: list[tuple[int, str]]) -> None:
 
 def _boundary(text: str, starts: dict[int, int], at: int, begin: int) -> bool:
     """Whether a point number at `at` opens a point: at a line start, the start of the points, or after
-    a sentence or list stop."""
+    a sentence or list stop (looking back over spaces only, so a long entry stays linear)."""
     if at in starts or at == begin:
         return True
-    before = text[begin:at].rstrip()
-    return not before or before[-1] in "：:。；;"
+    i = at - 1
+    while i >= begin and text[i] == " ":
+        i -= 1
+    return i < begin or text[i] in "：:。；;"
 
 
 def _first_point(text: str, starts: dict[int, int], begin: int) -> int | None:
@@ -231,8 +234,11 @@ def _first_point(text: str, starts: dict[int, int], begin: int) -> int | None:
 
 
 def _points(text: str, starts: dict[int, int], begin: int, entry: ParsedEntry) -> list[ParsedPoint]:
+    offsets = sorted(starts)
+
     def line_of(pos: int) -> int:
-        return max(((off, n) for off, n in starts.items() if off <= pos), default=(0, entry.line))[1]
+        i = bisect_right(offsets, pos)
+        return starts[offsets[i - 1]] if i else entry.line
 
     marks: list[tuple[int, int, int]] = []  # (number, start of the mark, start of the text)
     expected: int | None = None
