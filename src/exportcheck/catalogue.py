@@ -30,6 +30,7 @@ from .models.catalogue import (
     VersionStatus,
 )
 from .models.common import Provenance
+from .models.concepts import CONCEPT_REF, Concept, ConceptLexicon
 from .validation import validate
 from .yamlsafe import Document, InputError, Limits, load_file
 
@@ -82,6 +83,8 @@ class ResolvedVersion:
     origin: dict[str, str] = field(default_factory=dict)  # id -> "listed" | "carried from 2020"
     superseded: dt.date | None = None
     compiled: Any = field(default=None, repr=False, compare=False)  # the engine's matcher, built once
+    # exportcheck's concept groups (concepts.yaml), shared by every version; matching aids, not law
+    concepts: dict[str, Concept] = field(default_factory=dict, repr=False, compare=False)
     _coverage: Coverage | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -207,6 +210,7 @@ def _check_sources(obj: Any, doc: Document, sources: dict[str, Source], problems
 def catalogue_files(root: Path) -> list[Path]:
     """The files a catalogue is made of, in a stable order (what its sha256 covers)."""
     files = [root / "sources.yaml"] if (root / "sources.yaml").is_file() else []
+    files += [root / CONCEPTS_FILE] if (root / CONCEPTS_FILE).is_file() else []
     for vdir in sorted(p for p in root.iterdir() if p.is_dir() and VERSION_DIR.match(p.name)):
         if (vdir / "version.yaml").is_file():
             files.append(vdir / "version.yaml")
@@ -273,9 +277,55 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         listed[meta.id] = _load_entries(vdir, root, meta, sources, problems, files)
 
     versions = _resolve(metas, listed, root, problems)
+    concepts = _load_concepts(root, problems, files)
+    _check_concept_refs(versions, concepts, root, problems)
+    for version in versions.values():
+        version.concepts = concepts
     if problems:
         raise CatalogueError(problems)
     return Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files))
+
+
+CONCEPTS_FILE = "concepts.yaml"
+
+
+def _load_concepts(root: Path, problems: list[Problem], files: list[Path]) -> dict[str, Concept]:
+    """exportcheck's concept groups (optional file): matching aids that aids refer to as `@name`."""
+    path = root / CONCEPTS_FILE
+    if not path.is_file():
+        return {}
+    files.append(path)
+    doc = _load(path, root, problems)
+    if doc is None:
+        return {}
+    lexicon, errs = validate(ConceptLexicon, doc.data, doc)
+    problems += errs
+    return dict(lexicon.concepts) if lexicon else {}
+
+
+def _check_concept_refs(
+    versions: dict[str, ResolvedVersion], concepts: dict[str, Concept], root: Path, problems: list[Problem]
+) -> None:
+    """Every `@name` in an aid names a concept group of concepts.yaml."""
+    seen: set[tuple[str, str, str]] = set()
+    for version in versions.values():
+        for entry in version.entries.values():
+            aids = [entry.aids, *(cp.aids for cp in entry.control_points)]
+            for aid in aids:
+                for term in [*aid.terms, *aid.related, *aid.exclude, *aid.exclude_unless]:
+                    for part in term.split("&"):
+                        m = CONCEPT_REF.match(part.strip())
+                        if m and m.group(1) not in concepts and (version.id, entry.id, term) not in seen:
+                            seen.add((version.id, entry.id, term))
+                            problems.append(
+                                Problem(
+                                    f"{root.name}/{version.id}/entries/{entry.id}.yaml",
+                                    None,
+                                    "aids",
+                                    f"unknown concept group {m.group(0)!r} in {term!r}; define it in "
+                                    f"{CONCEPTS_FILE} or fix the spelling",
+                                )
+                            )
 
 
 def _load_entries(

@@ -24,7 +24,7 @@ from ..models.assessment import (
 )
 from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
 from ..models.deal import Deal, Technology
-from ..normalize import normalised, stem, to_simplified
+from ..normalize import Normalised, normalised, stem, to_simplified
 from . import params
 from .licences import check_licence
 from .matcher import (
@@ -325,6 +325,10 @@ def _thin(tech: Technology) -> str | None:
     return None
 
 
+def _fields(tech: Technology, title: str | None) -> list[tuple[str, Normalised]]:
+    return fields_of(tech.name, tech.description, tech.keywords, title, sorted(tech.parameters))
+
+
 def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
     out = []
     for h in hits:
@@ -339,10 +343,16 @@ def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: Li
                 term=pat.term,
                 origin=pat.origin,
                 kind=pat.kind,
+                concept=pat.concepts[h.part] if pat.concepts else None,
+                disguise=h.folded,
+                negation="unclear" if h.doubt else None,
             )
         )
     # the full key: a set's order depends on string hashing, so ties must not be left to it
-    return sorted(set(out), key=lambda e: (e.field, e.deal_text, e.term, e.kind, e.origin, e.line or 0))
+    return sorted(
+        set(out),
+        key=lambda e: (e.field, e.deal_text, e.term, e.kind, e.origin, e.line or 0, e.concept or ""),
+    )
 
 
 @dataclass
@@ -426,11 +436,18 @@ def _screen(
             )
         notes.append(f"exclusion not applied to the rest of the text ({pairs} concerns another clause)")
         positive = kept
+    plain = [h for h in positive if not h.doubt]
+    if any(h.doubt for h in positive) and not any(h in plain for h in g.term + g.name):
+        quotes = ", ".join(sorted({f"'{h.quote}'" for h in positive if h.doubt}))
+        notes.append(
+            f"{quotes} stands under a negation whose scope is unclear (a duty such as 'shall not "
+            "sublicense', or a negated modifier): counsel should confirm whether it is transferred"
+        )
     return _Screened(
         evidence=_evidence(positive, compiled, index, line_of),
         notes=notes,
-        term=any(h in positive for h in g.term),
-        name=any(h in positive for h in g.name),
+        term=any(h in plain for h in g.term),
+        name=any(h in plain for h in g.name),
     )
 
 
@@ -527,7 +544,7 @@ def _match_technology(
     """Findings and near misses for one technology; `single` when it is the deal's only technology."""
     compiled = compile_version(version)
     title_is_own = title is not None and single
-    found = compiled.find(fields_of(tech.name, tech.description, tech.keywords, title), title_is_own)
+    found = compiled.find(_fields(tech, title), title_is_own)
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     groups = _groups(found, compiled, title_is_own)
@@ -608,7 +625,7 @@ def _other_versions(
     extra: list[Finding] = []
     seen: set[str] = set()
     title_is_own = title is not None and single
-    fields = fields_of(tech.name, tech.description, tech.keywords, title)
+    fields = _fields(tech, title)
 
     def could_matter(entry_id: str) -> bool:
         entry = chosen.entries.get(entry_id)
@@ -792,6 +809,8 @@ def assess(
     dual_use = sorted(
         {f"{f.code or f.entry_id} {f.name.best()}: {f.dual_use_hint}" for f in findings if f.dual_use_hint}
     )
+    disguised = _disguise_warnings(findings, deal)
+    caveats += disguised
     if version.meta.notice and version.meta.notice.zh:
         caveats.append(f"{version.meta.instrument.best('zh')}: {version.meta.notice.zh}")
     return Assessment(
@@ -817,8 +836,31 @@ def assess(
         near_misses=sorted(misses, key=lambda m: (m.technology, m.entry_id, m.control_point or "", m.reason)),
         caveats=caveats,
         dual_use=dual_use,
+        disguised=disguised,
         next_duty=NEXT_DUTY[verdict],
     )
+
+
+def _disguise_warnings(findings: list[Finding], deal: Deal) -> list[str]:
+    """One warning per technology and field whose matched words had to be unmasked to be read."""
+    seen: dict[tuple[int, str], set[str]] = {}
+    quotes: dict[tuple[int, str], set[str]] = {}
+    for f in findings:
+        for e in f.evidence:
+            if e.disguise:
+                key = (e.technology, e.field)
+                seen.setdefault(key, set()).update(e.disguise)
+                quotes.setdefault(key, set()).add(e.deal_text)
+    out = []
+    for (tech, fname), reasons in sorted(seen.items()):
+        words = ", ".join(f"'{q}'" for q in sorted(quotes[(tech, fname)]))
+        name = deal.technologies[tech].name if tech < len(deal.technologies) else str(tech)
+        out.append(
+            f"DISGUISED TEXT: technology '{name}', {fname}: {words} matched only after undoing "
+            f"{', '.join(sorted(reasons))}; a person reads these words as the catalogue's, a plain search "
+            "would not. Find out who wrote the text and why."
+        )
+    return out
 
 
 def _finding_key(f: Finding) -> tuple[int, int, str, int, str]:
