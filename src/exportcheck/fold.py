@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -83,7 +84,11 @@ _FOREIGN_LETTER = re.compile(
     "[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff\u13a0-\u13ff\u1d00-\u1dbf\u2c00-\u2c7f"
     "\u2d00-\u2d2f\ua640-\ua69f\uab70-\uabbf\u0250-\u02af\u1e00-\u1eff\u2100-\u214f\u0180-\u024f]"
 )
-_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])[-\u2010\u2011](?:[ \t]*\r?\n[ \t]*|[ \t]+)?(?=[a-z])")
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])[-\u2010\u2011](?:[ \t]*\r?\n[ \t]*|[ \t]+)?(?=[A-Za-z])")
+_HYPHEN_SEP = r"[-\u2010\u2011](?:[ \t]*\r?\n[ \t]*|[ \t]+)?"
+_HYPHEN_CHAIN = re.compile(rf"[A-Za-z]+(?:{_HYPHEN_SEP}[A-Za-z]+)+")
+_HYPHEN_SPLIT = re.compile(_HYPHEN_SEP)
+MAX_CHAIN = 8  # fragments of one hyphenated chain considered for joining (the work is quadratic in it)
 _RUN = re.compile(r"\w+")
 
 
@@ -145,8 +150,11 @@ def needs_folding(text: str, join_hyphens: bool = False) -> bool:
     return bool(_CJK_GAP.search(text) or _FOREIGN_LETTER.search(text))
 
 
-def fold(original: str, join_hyphens: bool = False) -> Folded:
-    """The text as a person reads it, with a record of every change."""
+def fold(original: str, is_word: Callable[[str], bool] | None = None) -> Folded:
+    """The text as a person reads it, with a record of every change. With `is_word`, hyphen-broken
+    fragments are joined wherever joining them makes a word it knows ("recom-mendation", "conv-eyor"),
+    and left apart otherwise ("stacker-reclaimer" stays two words)."""
+    join_hyphens = is_word is not None
     if not needs_folding(original, join_hyphens):
         return Folded(original)
     chars = list(original)
@@ -162,8 +170,9 @@ def fold(original: str, join_hyphens: bool = False) -> Folded:
             keep_s.append(s)
     chars, spans = keep_c, keep_s
     chars, spans = _drop_matches(_CJK_GAP, chars, spans, folds, SPACED)
-    if join_hyphens:
-        chars, spans = _drop_matches(_HYPHEN_BREAK, chars, spans, folds, HYPHEN)
+    if is_word is not None:
+        # a hyphen is visible to the reader ("Nd-Fe-B", "recom-mendation"): joined, but not a disguise
+        chars, spans = _drop(_hyphen_joins("".join(chars), is_word), chars, spans, folds, HYPHEN + "?")
     text = "".join(chars)
     if _FOREIGN_LETTER.search(text):
         table = _lookalikes()
@@ -216,6 +225,25 @@ def _unreverse(
     return out_c, out_s
 
 
+def _hyphen_joins(text: str, is_word: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """The hyphens (with any line break after them) to remove so that fragments become known words."""
+    out: list[tuple[int, int]] = []
+    for chain in _HYPHEN_CHAIN.finditer(text):
+        seps = list(_HYPHEN_SPLIT.finditer(chain.group()))
+        if len(seps) >= MAX_CHAIN:
+            continue
+        frags = _HYPHEN_SPLIT.split(chain.group())
+        i = 0
+        while i < len(frags):
+            for j in range(len(frags) - 1, i, -1):
+                if is_word("".join(frags[i : j + 1])):
+                    out += [(chain.start() + m.start(), chain.start() + m.end()) for m in seps[i:j]]
+                    i = j
+                    break
+            i += 1
+    return out
+
+
 def _drop_matches(
     pattern: re.Pattern[str],
     chars: list[str],
@@ -223,12 +251,20 @@ def _drop_matches(
     folds: list[tuple[int, int, str]],
     reason: str,
 ) -> tuple[list[str], list[tuple[int, int]]]:
-    text = "".join(chars)
+    return _drop([m.span() for m in pattern.finditer("".join(chars))], chars, spans, folds, reason)
+
+
+def _drop(
+    ranges: list[tuple[int, int]],
+    chars: list[str],
+    spans: list[tuple[int, int]],
+    folds: list[tuple[int, int, str]],
+    reason: str,
+) -> tuple[list[str], list[tuple[int, int]]]:
     drop: set[int] = set()
-    for m in pattern.finditer(text):
-        a, b = m.span()
+    for a, b in ranges:
         drop.update(range(a, b))
-        gap = m.group()
+        gap = "".join(chars[a:b])
         # a single plain space or line break between Chinese characters is what wrapping leaves behind;
         # anything else (ideographic spaces, dots, several gaps) is recorded as a deliberate one
         folds.append((spans[a][0], spans[b - 1][1], reason if set(gap) - _PLAIN_GAP else reason + "?"))
@@ -246,9 +282,9 @@ def reasons_in(folds: tuple[tuple[int, int, str], ...], start: int, end: int) ->
     touched = [r for a, b, r in folds if a < end and b > start]
     if not touched:
         return ()
-    plain_gaps = sum(r == SPACED + "?" for r in touched)
+    plain_gaps = sum(r in (SPACED + "?", SPACED) for r in touched)
     out = {r for r in touched if not r.endswith("?")}
-    if plain_gaps >= 2:
+    if plain_gaps >= 2 or (SPACED in out):
         out.add(SPACED)
     return tuple(sorted(out))
 

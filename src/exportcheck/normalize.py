@@ -113,12 +113,12 @@ class Normalised:
         return reasons_in(self.folds, a, b)
 
 
-def normalise(original: str, join_hyphens: bool = False) -> Normalised:
+def normalise(original: str, words: frozenset[str] | None = None) -> Normalised:
     """Tokens separated by single spaces, clause punctuation as `|`, a space at both ends.
 
     The text is first folded as a person reads it (invisible characters, bidi overrides, look-alike
-    letters, spaced-out Chinese; with `join_hyphens`, hyphen-broken English words too)."""
-    pre: Folded = fold(original, join_hyphens)
+    letters, spaced-out Chinese; given the stems of known `words`, hyphen-broken English words too)."""
+    pre: Folded = fold(original, None if words is None else (lambda w: stem(w.lower()) in words))
     source = pre.text
     folded = unicodedata.normalize("NFKC", source)
     # NFKC may change length (rare ligatures); fall back to per-character folding to keep offsets
@@ -174,8 +174,8 @@ def normalise(original: str, join_hyphens: bool = False) -> Normalised:
 
 
 @lru_cache(maxsize=64)  # reused across the versions of one deal; a larger cache only costs memory
-def normalised(text: str, join_hyphens: bool = False) -> Normalised:
-    return normalise(text, join_hyphens)
+def normalised(text: str, words: frozenset[str] | None = None) -> Normalised:
+    return normalise(text, words)
 
 
 @lru_cache(maxsize=65536)

@@ -325,8 +325,9 @@ def _thin(tech: Technology) -> str | None:
     return None
 
 
-def _fields(tech: Technology, title: str | None) -> list[tuple[str, Normalised]]:
-    return fields_of(tech.name, tech.description, tech.keywords, title, sorted(tech.parameters))
+def _fields(tech: Technology, title: str | None, compiled: CompiledVersion) -> list[tuple[str, Normalised]]:
+    words = compiled.matcher.vocabulary
+    return fields_of(tech.name, tech.description, tech.keywords, title, sorted(tech.parameters), words)
 
 
 def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
@@ -544,7 +545,7 @@ def _match_technology(
     """Findings and near misses for one technology; `single` when it is the deal's only technology."""
     compiled = compile_version(version)
     title_is_own = title is not None and single
-    found = compiled.find(_fields(tech, title), title_is_own)
+    found = compiled.find(_fields(tech, title, compiled), title_is_own)
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     groups = _groups(found, compiled, title_is_own)
@@ -625,7 +626,7 @@ def _other_versions(
     extra: list[Finding] = []
     seen: set[str] = set()
     title_is_own = title is not None and single
-    fields = _fields(tech, title)
+    fields = _fields(tech, title, compile_version(chosen))  # one matcher serves every version
 
     def could_matter(entry_id: str) -> bool:
         entry = chosen.entries.get(entry_id)

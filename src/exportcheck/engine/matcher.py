@@ -291,6 +291,7 @@ class Matcher:
     def __init__(self) -> None:
         self.patterns: list[Pattern] = []
         self.automaton: ahocorasick.Automaton | None = None
+        self.vocabulary: frozenset[str] = frozenset()  # the English words of every term, stemmed
         self._index: dict[Pattern, int] = {}
         self._memo: dict[tuple[tuple[tuple[str, str], ...], bool], dict[int, list[Hit]]] = {}
 
@@ -309,6 +310,7 @@ class Matcher:
             for part_idx, alternatives in enumerate(pat.parts):
                 for part in alternatives:
                     index.setdefault(part, []).append((pidx, part_idx, len(part)))
+        self.vocabulary = frozenset(w for part in index for w in part.split() if w.isascii() and len(w) > 2)
         if index:
             automaton = ahocorasick.Automaton()
             for word, refs in index.items():
@@ -578,6 +580,7 @@ def fields_of(
     keywords: tuple[str, ...] | list[str],
     title: str | None = None,
     parameters: tuple[str, ...] | list[str] = (),
+    vocabulary: frozenset[str] = frozenset(),
 ) -> list[tuple[str, Normalised]]:
     """The technology's texts, normalised once and reused for every catalogue version. A text with
     hyphen-broken words ("recom-mendation") is read a second time with them joined; parameter names are
@@ -591,8 +594,8 @@ def fields_of(
             continue
         primary = normalised(text)
         out.append((fname, primary))
-        if has_hyphen_break(text):
-            joined = normalised(text, True)
+        if vocabulary and has_hyphen_break(text):
+            joined = normalised(text, vocabulary)
             if joined.text != primary.text:
                 out.append((fname, joined))
     return out
