@@ -160,7 +160,9 @@ def test_a_disguise_class_never_makes_a_controlled_deal_free(cls: str) -> None:
 def test_mixed_disguises_never_make_a_controlled_deal_free(seed: int, classes: list[str]) -> None:
     rng = random.Random(seed)
     name, raw = TARGETS[seed % len(TARGETS)]
-    for cls in classes:
+    # a bidi override ends at a line break, so it goes last: reversing a run that another disguise has
+    # broken across lines would not display as the original words (a reader would not read them either)
+    for cls in sorted(classes, key=lambda c: c == "bidi_reversed"):
         raw = disguise_deal(raw, CLASSES[cls], rng)
     assert _verdict(raw) is not Verdict.FREE, (name, classes)
 

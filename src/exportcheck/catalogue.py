@@ -210,7 +210,7 @@ def _check_sources(obj: Any, doc: Document, sources: dict[str, Source], problems
 def catalogue_files(root: Path) -> list[Path]:
     """The files a catalogue is made of, in a stable order (what its sha256 covers)."""
     files = [root / "sources.yaml"] if (root / "sources.yaml").is_file() else []
-    files += [root / CONCEPTS_FILE] if (root / CONCEPTS_FILE).is_file() else []
+    files += sorted((root / CONCEPTS_DIR).glob("*.yaml")) if (root / CONCEPTS_DIR).is_dir() else []
     for vdir in sorted(p for p in root.iterdir() if p.is_dir() and VERSION_DIR.match(p.name)):
         if (vdir / "version.yaml").is_file():
             files.append(vdir / "version.yaml")
@@ -286,21 +286,30 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     return Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files))
 
 
-CONCEPTS_FILE = "concepts.yaml"
+CONCEPTS_DIR = "concepts"
 
 
 def _load_concepts(root: Path, problems: list[Problem], files: list[Path]) -> dict[str, Concept]:
-    """exportcheck's concept groups (optional file): matching aids that aids refer to as `@name`."""
-    path = root / CONCEPTS_FILE
-    if not path.is_file():
-        return {}
-    files.append(path)
-    doc = _load(path, root, problems)
-    if doc is None:
-        return {}
-    lexicon, errs = validate(ConceptLexicon, doc.data, doc)
-    problems += errs
-    return dict(lexicon.concepts) if lexicon else {}
+    """exportcheck's concept groups (optional folder of lexicon files): matching aids, referred to in aids
+    as `@name`, or screening entries by subject (`screens:`)."""
+    folder = root / CONCEPTS_DIR
+    out: dict[str, Concept] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.yaml")):
+        files.append(path)
+        doc = _load(path, root, problems)
+        if doc is None:
+            continue
+        lexicon, errs = validate(ConceptLexicon, doc.data, doc)
+        problems += errs
+        for name, concept in (lexicon.concepts if lexicon else {}).items():
+            if name in out:
+                problems.append(
+                    Problem(doc.file, doc.line_of(("concepts", name)), f"concepts.{name}", "defined twice")
+                )
+            out[name] = concept
+    return out
 
 
 def _check_concept_refs(
@@ -323,7 +332,7 @@ def _check_concept_refs(
                                     None,
                                     "aids",
                                     f"unknown concept group {m.group(0)!r} in {term!r}; define it in "
-                                    f"{CONCEPTS_FILE} or fix the spelling",
+                                    f"{CONCEPTS_DIR}/ or fix the spelling",
                                 )
                             )
 

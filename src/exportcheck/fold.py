@@ -137,7 +137,11 @@ class Folded:
 
 
 def has_hyphen_break(text: str) -> bool:
-    return bool(_HYPHEN_BREAK.search(text))
+    """Whether the text may hold a hyphen-broken word (checked on the folded text: invisible characters
+    or a bidi override may stand between the letters and the hyphen)."""
+    if not ("-" in text or "\u2010" in text or "\u2011" in text):
+        return False
+    return bool(_HYPHEN_BREAK.search(text) or _HYPHEN_BREAK.search(fold(text).text))
 
 
 def needs_folding(text: str, join_hyphens: bool = False) -> bool:
@@ -170,13 +174,9 @@ def fold(original: str, is_word: Callable[[str], bool] | None = None) -> Folded:
             keep_s.append(s)
     chars, spans = keep_c, keep_s
     chars, spans = _drop_matches(_CJK_GAP, chars, spans, folds, SPACED)
-    if is_word is not None:
-        # a hyphen is visible to the reader ("Nd-Fe-B", "recom-mendation"): joined, but not a disguise
-        chars, spans = _drop(_hyphen_joins("".join(chars), is_word), chars, spans, folds, HYPHEN + "?")
     text = "".join(chars)
     if _FOREIGN_LETTER.search(text):
         table = _lookalikes()
-        out = list(text)
         for m in _RUN.finditer(text):
             run = m.group()
             if not _FOREIGN_LETTER.search(run) or len(run) < 2:
@@ -184,9 +184,12 @@ def fold(original: str, is_word: Callable[[str], bool] | None = None) -> Folded:
             if all((c.isascii() and c.isalnum()) or c in table for c in run):
                 for k, c in enumerate(run, start=m.start()):
                     if not c.isascii():
-                        out[k] = table[c]
+                        chars[k] = table[c]
                         folds.append((spans[k][0], spans[k][1], LOOKALIKE))
-        text = "".join(out)
+    if is_word is not None:
+        # a hyphen is visible to the reader ("Nd-Fe-B", "recom-mendation"): joined, but not a disguise
+        chars, spans = _drop(_hyphen_joins("".join(chars), is_word), chars, spans, folds, HYPHEN + "?")
+    text = "".join(chars)
     return Folded(
         text,
         tuple(s[0] for s in spans),

@@ -646,6 +646,20 @@ def _other_versions(
             seen.add(f.entry_id)
             when = "later" if other.meta.effective > chosen.meta.effective else "earlier"
             point = f"control point {f.control_point} " if f.control_point else ""
+            absent = _point_absent(other, f, chosen, catalogue)
+            if absent:
+                misses.append(
+                    NearMiss(
+                        entry_id=f.entry_id,
+                        code=f.code,
+                        name=f.name,
+                        control_point=f.control_point,
+                        technology=index,
+                        evidence=f.evidence,
+                        reason=f"matches {point}of the {when} version {other.id}, {absent}",
+                    )
+                )
+                continue
             if f.entry_id in chosen.entries:
                 entry = chosen.entries[f.entry_id]
                 if f.entry_id in matched or entry.control_points_complete:
@@ -676,6 +690,27 @@ def _other_versions(
                 )
             )
     return extra, misses
+
+
+def _point_absent(
+    other: ResolvedVersion, f: Finding, chosen: ResolvedVersion, catalogue: Catalogue
+) -> str | None:
+    """Why the point that matched in another version cannot be in the chosen one, when a source says so:
+    added by a later instrument, or removed by an earlier one."""
+    entry = other.entries.get(f.entry_id)
+    cp = next((c for c in entry.control_points if c.number == f.control_point), None) if entry else None
+    if cp is None or cp.history is None:
+        return None
+    effective = {v.id: v.meta.effective for v in catalogue.laws()}
+    added, removed = cp.history.added_in, cp.history.removed_in
+    if added in effective and effective[added] > chosen.meta.effective:
+        return (
+            f"which was added to the text by version {added} (in force from {effective[added].isoformat()}), "
+            f"after version {chosen.id}"
+        )
+    if removed in effective and effective[removed] <= chosen.meta.effective:
+        return f"which was removed from the text by version {removed} ({effective[removed].isoformat()})"
+    return None
 
 
 def _coverage(version: ResolvedVersion) -> CoverageOut:

@@ -140,6 +140,10 @@ _NOT_NEGATING_NEXT = {
 }
 _LIST_WORDS = {"or", "nor", "and", LIST_COMMA}
 LIST_ITEM_WORDS = 2  # words a list item may have between the negator and the term
+LONG_ITEM_WORDS = 5  # the same after an exclusion ("excludes", "except", "does not include")
+_EXCLUSIONS = {stem(w) for w in ("excluding", "except")}
+_INCLUSION_VERBS = {stem(w) for w in ("include", "contain", "cover", "comprise", "incorporate", "involve")}
+_CANNOT = stem("cannot")
 _NEG_ZH = tuple(
     [
         "不含",
@@ -196,8 +200,10 @@ _FREE_EN = stem("free")
 
 
 def _negated_en(tokens: list[str]) -> int:
-    """Walk back from the term over at most LIST_ITEM_WORDS words per list item to a negator."""
-    words = 0
+    """Walk back from the term, over list items, to a negator: items of at most LIST_ITEM_WORDS words,
+    or LONG_ITEM_WORDS after an exclusion ("excludes the feed ranking model, the user-interest profiling
+    service and any recommendation component")."""
+    words = longest = 0
     gap: list[str] = []
     for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
@@ -212,16 +218,20 @@ def _negated_en(tokens: list[str]) -> int:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             if nxt in _NOT_NEGATING_NEXT or nxt[:1].isdigit():
                 return NOT_NEGATED  # "not only", "China's No 1"
-            if tok in _NEG_VERBAL:
+            verbal = tok in _NEG_VERBAL
+            if verbal:
                 before = tokens[i - 1] if i > 0 else ""
-                if before in _DEONTIC or tok == stem("cannot"):
+                if before in _DEONTIC or tok == _CANNOT:
                     return UNCLEAR  # a duty ("shall not sublicense the engine"), not a description
                 if gap and gap[-1] not in _SCOPE_WORDS:
                     return UNCLEAR  # "does not modify the engine": the negation is of the verb
-            return CLEAR
+            exclusion = tok in _EXCLUSIONS or (verbal and bool(gap) and gap[-1] in _INCLUSION_VERBS)
+            limit = LONG_ITEM_WORDS if exclusion else LIST_ITEM_WORDS
+            return CLEAR if longest <= limit else NOT_NEGATED
         gap.append(tok)
         words += 1
-        if words > LIST_ITEM_WORDS:
+        longest = max(longest, words)
+        if words > LONG_ITEM_WORDS:
             return NOT_NEGATED
     return NOT_NEGATED
 
@@ -530,6 +540,14 @@ def patterns_for(entry: Entry, concepts: dict[str, Concept] | None = None) -> li
     for name in _english_name(entry.name.en):
         pats.append(Pattern(entry.id, None, NAME, name, _split(name), TermOrigin.EXPORTCHECK_AID))
     pats += _aid_patterns(entry, None, entry.aids, concepts)
+    for cname, concept in sorted(concepts.items()):
+        if entry.id in concept.screens:
+            ref = f"@{cname}"
+            pats.append(
+                Pattern(
+                    entry.id, None, RELATED, ref, _split(ref, concepts), TermOrigin.EXPORTCHECK_AID, (cname,)
+                )
+            )
     for cp in entry.control_points:
         for name, origin in _legal_names(cp.text.zh, cp.provenance):
             pats.append(Pattern(entry.id, cp.number, TERM, name, _split(name), origin))

@@ -29,6 +29,12 @@ class Concept(Strict):
         "(matched by stem). Members are alternatives; no '&' inside a member.",
     )
     note: str | None = Field(default=None, description="Why these members; the author's reasoning.")
+    screens: list[Annotated[str, StringConstraints(pattern=r"^M\d+$")]] = Field(
+        default_factory=list,
+        description="Entry IDs whose whole subject area this group describes: a member found in a "
+        "technology gives a 'possible' match on the entry (review), in every version holding it, whether "
+        "or not its control points are encoded.",
+    )
 
     @field_validator("members")
     @classmethod
@@ -40,7 +46,7 @@ class Concept(Strict):
 
 
 class ConceptLexicon(Strict):
-    """The file catalogue/concepts.yaml."""
+    """One file of catalogue/concepts/ (names are unique across the files)."""
 
     notice: str = Field(description="Says that these are exportcheck's matching aids, not legal text.")
     concepts: dict[ConceptName, Concept]
