@@ -31,6 +31,7 @@ from .models.catalogue import (
     VersionStatus,
 )
 from .models.common import Provenance
+from .models.concepts import CONCEPT_REF, Concept, ConceptLexicon
 from .validation import validate
 from .yamlsafe import Document, InputError, Limits, load_file
 
@@ -83,6 +84,8 @@ class ResolvedVersion:
     origin: dict[str, str] = field(default_factory=dict)  # id -> "listed" | "carried from 2020"
     superseded: dt.date | None = None
     compiled: Any = field(default=None, repr=False, compare=False)  # the engine's matcher, built once
+    # exportcheck's concept groups (concepts.yaml), shared by every version; matching aids, not law
+    concepts: dict[str, Concept] = field(default_factory=dict, repr=False, compare=False)
     _coverage: Coverage | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -209,6 +212,7 @@ def _check_sources(obj: Any, doc: Document, sources: dict[str, Source], problems
 def catalogue_files(root: Path) -> list[Path]:
     """The files a catalogue is made of, in a stable order (what its sha256 covers)."""
     files = [root / "sources.yaml"] if (root / "sources.yaml").is_file() else []
+    files += sorted((root / CONCEPTS_DIR).glob("*.yaml")) if (root / CONCEPTS_DIR).is_dir() else []
     for vdir in sorted(p for p in root.iterdir() if p.is_dir() and VERSION_DIR.match(p.name)):
         if (vdir / "version.yaml").is_file():
             files.append(vdir / "version.yaml")
@@ -276,6 +280,10 @@ def load_catalogue(root: Path | None = None, overlay: Path | None = None) -> Cat
         listed[meta.id] = _load_entries(vdir, root, meta, sources, problems, files)
 
     versions = _resolve(metas, listed, root, problems)
+    concepts = _load_concepts(root, problems, files)
+    _check_concept_refs(versions, concepts, root, problems)
+    for version in versions.values():
+        version.concepts = concepts
     if problems:
         raise CatalogueError(problems)
     cat = Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files))
@@ -311,6 +319,57 @@ def _with_overlay(
     )
     combined = hashlib.sha256(f"{cat.sha256}+overlay:{ref.sha256}".encode()).hexdigest()
     return Catalogue(root=cat.root, sources=sources, versions=versions, sha256=combined, overlay=ref)
+
+
+CONCEPTS_DIR = "concepts"
+
+
+def _load_concepts(root: Path, problems: list[Problem], files: list[Path]) -> dict[str, Concept]:
+    """exportcheck's concept groups (optional folder of lexicon files): matching aids, referred to in aids
+    as `@name`, or screening entries by subject (`screens:`)."""
+    folder = root / CONCEPTS_DIR
+    out: dict[str, Concept] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.yaml")):
+        files.append(path)
+        doc = _load(path, root, problems)
+        if doc is None:
+            continue
+        lexicon, errs = validate(ConceptLexicon, doc.data, doc)
+        problems += errs
+        for name, concept in (lexicon.concepts if lexicon else {}).items():
+            if name in out:
+                problems.append(
+                    Problem(doc.file, doc.line_of(("concepts", name)), f"concepts.{name}", "defined twice")
+                )
+            out[name] = concept
+    return out
+
+
+def _check_concept_refs(
+    versions: dict[str, ResolvedVersion], concepts: dict[str, Concept], root: Path, problems: list[Problem]
+) -> None:
+    """Every `@name` in an aid names a concept group of concepts.yaml."""
+    seen: set[tuple[str, str, str]] = set()
+    for version in versions.values():
+        for entry in version.entries.values():
+            aids = [entry.aids, *(cp.aids for cp in entry.control_points)]
+            for aid in aids:
+                for term in [*aid.terms, *aid.related, *aid.exclude, *aid.exclude_unless]:
+                    for part in term.split("&"):
+                        m = CONCEPT_REF.match(part.strip())
+                        if m and m.group(1) not in concepts and (version.id, entry.id, term) not in seen:
+                            seen.add((version.id, entry.id, term))
+                            problems.append(
+                                Problem(
+                                    f"{root.name}/{version.id}/entries/{entry.id}.yaml",
+                                    None,
+                                    "aids",
+                                    f"unknown concept group {m.group(0)!r} in {term!r}; define it in "
+                                    f"{CONCEPTS_DIR}/ or fix the spelling",
+                                )
+                            )
 
 
 def _load_entries(

@@ -24,7 +24,7 @@ from ..models.assessment import (
 )
 from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
 from ..models.deal import Deal, Technology
-from ..normalize import normalised, stem, to_simplified
+from ..normalize import Normalised, normalised, stem, to_simplified
 from . import params
 from .licences import check_licence
 from .matcher import (
@@ -325,6 +325,11 @@ def _thin(tech: Technology) -> str | None:
     return None
 
 
+def _fields(tech: Technology, title: str | None, compiled: CompiledVersion) -> list[tuple[str, Normalised]]:
+    words = compiled.matcher.vocabulary
+    return fields_of(tech.name, tech.description, tech.keywords, title, sorted(tech.parameters), words)
+
+
 def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
     out = []
     for h in hits:
@@ -339,10 +344,16 @@ def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: Li
                 term=pat.term,
                 origin=pat.origin,
                 kind=pat.kind,
+                concept=pat.concepts[h.part] if pat.concepts else None,
+                disguise=h.folded,
+                negation="unclear" if h.doubt else None,
             )
         )
     # the full key: a set's order depends on string hashing, so ties must not be left to it
-    return sorted(set(out), key=lambda e: (e.field, e.deal_text, e.term, e.kind, e.origin, e.line or 0))
+    return sorted(
+        set(out),
+        key=lambda e: (e.field, e.deal_text, e.term, e.kind, e.origin, e.line or 0, e.concept or ""),
+    )
 
 
 @dataclass
@@ -426,11 +437,18 @@ def _screen(
             )
         notes.append(f"exclusion not applied to the rest of the text ({pairs} concerns another clause)")
         positive = kept
+    plain = [h for h in positive if not h.doubt]
+    if any(h.doubt for h in positive) and not any(h in plain for h in g.term + g.name):
+        quotes = ", ".join(sorted({f"'{h.quote}'" for h in positive if h.doubt}))
+        notes.append(
+            f"{quotes} stands under a negation whose scope is unclear (a duty such as 'shall not "
+            "sublicense', or a negated modifier): counsel should confirm whether it is transferred"
+        )
     return _Screened(
         evidence=_evidence(positive, compiled, index, line_of),
         notes=notes,
-        term=any(h in positive for h in g.term),
-        name=any(h in positive for h in g.name),
+        term=any(h in plain for h in g.term),
+        name=any(h in plain for h in g.name),
     )
 
 
@@ -527,7 +545,7 @@ def _match_technology(
     """Findings and near misses for one technology; `single` when it is the deal's only technology."""
     compiled = compile_version(version)
     title_is_own = title is not None and single
-    found = compiled.find(fields_of(tech.name, tech.description, tech.keywords, title), title_is_own)
+    found = compiled.find(_fields(tech, title, compiled), title_is_own)
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     groups = _groups(found, compiled, title_is_own)
@@ -608,7 +626,7 @@ def _other_versions(
     extra: list[Finding] = []
     seen: set[str] = set()
     title_is_own = title is not None and single
-    fields = fields_of(tech.name, tech.description, tech.keywords, title)
+    fields = _fields(tech, title, compile_version(chosen))  # one matcher serves every version
 
     def could_matter(entry_id: str) -> bool:
         entry = chosen.entries.get(entry_id)
@@ -628,6 +646,20 @@ def _other_versions(
             seen.add(f.entry_id)
             when = "later" if other.meta.effective > chosen.meta.effective else "earlier"
             point = f"control point {f.control_point} " if f.control_point else ""
+            absent = _point_absent(other, f, chosen, catalogue)
+            if absent:
+                misses.append(
+                    NearMiss(
+                        entry_id=f.entry_id,
+                        code=f.code,
+                        name=f.name,
+                        control_point=f.control_point,
+                        technology=index,
+                        evidence=f.evidence,
+                        reason=f"matches {point}of the {when} version {other.id}, {absent}",
+                    )
+                )
+                continue
             if f.entry_id in chosen.entries:
                 entry = chosen.entries[f.entry_id]
                 if f.entry_id in matched or entry.control_points_complete:
@@ -658,6 +690,27 @@ def _other_versions(
                 )
             )
     return extra, misses
+
+
+def _point_absent(
+    other: ResolvedVersion, f: Finding, chosen: ResolvedVersion, catalogue: Catalogue
+) -> str | None:
+    """Why the point that matched in another version cannot be in the chosen one, when a source says so:
+    added by a later instrument, or removed by an earlier one."""
+    entry = other.entries.get(f.entry_id)
+    cp = next((c for c in entry.control_points if c.number == f.control_point), None) if entry else None
+    if cp is None or cp.history is None:
+        return None
+    effective = {v.id: v.meta.effective for v in catalogue.laws()}
+    added, removed = cp.history.added_in, cp.history.removed_in
+    if added in effective and effective[added] > chosen.meta.effective:
+        return (
+            f"which was added to the text by version {added} (in force from {effective[added].isoformat()}), "
+            f"after version {chosen.id}"
+        )
+    if removed in effective and effective[removed] <= chosen.meta.effective:
+        return f"which was removed from the text by version {removed} ({effective[removed].isoformat()})"
+    return None
 
 
 def _coverage(version: ResolvedVersion) -> CoverageOut:
@@ -792,6 +845,8 @@ def assess(
     dual_use = sorted(
         {f"{f.code or f.entry_id} {f.name.best()}: {f.dual_use_hint}" for f in findings if f.dual_use_hint}
     )
+    disguised = _disguise_warnings(findings, deal)
+    caveats += disguised
     if version.meta.notice and version.meta.notice.zh:
         caveats.append(f"{version.meta.instrument.best('zh')}: {version.meta.notice.zh}")
     return Assessment(
@@ -817,8 +872,31 @@ def assess(
         near_misses=sorted(misses, key=lambda m: (m.technology, m.entry_id, m.control_point or "", m.reason)),
         caveats=caveats,
         dual_use=dual_use,
+        disguised=disguised,
         next_duty=NEXT_DUTY[verdict],
     )
+
+
+def _disguise_warnings(findings: list[Finding], deal: Deal) -> list[str]:
+    """One warning per technology and field whose matched words had to be unmasked to be read."""
+    seen: dict[tuple[int, str], set[str]] = {}
+    quotes: dict[tuple[int, str], set[str]] = {}
+    for f in findings:
+        for e in f.evidence:
+            if e.disguise:
+                key = (e.technology, e.field)
+                seen.setdefault(key, set()).update(e.disguise)
+                quotes.setdefault(key, set()).add(e.deal_text)
+    out = []
+    for (tech, fname), reasons in sorted(seen.items()):
+        words = ", ".join(f"'{q}'" for q in sorted(quotes[(tech, fname)]))
+        name = deal.technologies[tech].name if tech < len(deal.technologies) else str(tech)
+        out.append(
+            f"DISGUISED TEXT: technology '{name}', {fname}: {words} matched only after undoing "
+            f"{', '.join(sorted(reasons))}; a person reads these words as the catalogue's, a plain search "
+            "would not. Find out who wrote the text and why."
+        )
+    return out
 
 
 def _finding_key(f: Finding) -> tuple[int, int, str, int, str]:

@@ -72,6 +72,18 @@ class Evidence(Out):
     term: str = Field(description="The catalogue term or aid that fired.")
     origin: TermOrigin
     kind: str = Field(description="term | related | name")
+    concept: str | None = Field(
+        default=None,
+        description="The concept group these words belong to, when the term is made of concepts.",
+    )
+    disguise: tuple[str, ...] = Field(
+        default=(),
+        description="What had to be undone to read the words (invisible characters, look-alike letters, "
+        "bidi overrides, spaced-out Chinese, hyphen-broken words): a sign the text was disguised.",
+    )
+    negation: str | None = Field(
+        default=None, description="'unclear' when the words stand under a negation whose scope is unclear."
+    )
 
 
 class ParameterCheck(Out):
@@ -183,5 +195,10 @@ class Assessment(Out):
     findings: list[Finding]
     near_misses: list[NearMiss] = Field(default_factory=list)
     caveats: list[str] = Field(default_factory=list)
+    disguised: list[str] = Field(
+        default_factory=list,
+        description="Warnings: findings whose words matched only after undoing a disguise (invisible "
+        "characters, look-alike letters, bidi overrides, spaced-out Chinese, hyphen-broken words).",
+    )
     dual_use: list[str] = Field(default_factory=list)
     next_duty: str = Field(description="The duty that follows from the verdict, in one sentence.")
