@@ -106,6 +106,7 @@ def test_overlay_entries_carry_provenance_aids_and_thresholds(overlay: Path) -> 
     )
     assert "056101X" in m12.all_codes  # the shipped entry's other codes are kept
     assert v2023.origin["M12"] == "overlay acme-2023"
+    assert v2023.concepts == shipped_catalogue().versions["2023"].concepts  # the aids' concept groups
     src = cat.sources["overlay:acme-2023"]
     assert cat.overlay.imported_sha256 in src.title and "organisation-supplied official text" in src.title
     # a threshold in the official wording is kept as a condition exportcheck does not evaluate

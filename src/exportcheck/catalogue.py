@@ -307,6 +307,9 @@ def _with_overlay(
     versions = _resolve(metas, {**listed, vid: merged}, cat.root, problems)
     if problems:
         raise CatalogueError(problems)
+    concepts = next(iter(cat.versions.values())).concepts  # shared by every version
+    for version in versions.values():
+        version.concepts = concepts
     for eid in touched:
         versions[vid].origin[eid] = f"overlay {ov.ref.name}"
     ref = ov.ref
