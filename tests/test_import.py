@@ -381,3 +381,22 @@ def test_more_entries_than_the_official_count_writes_nothing(tmp_path: Path) -> 
     )
     assert code == 2 and "more than version 2023's official 24 + 110" in err and "nothing written" in err
     assert not (tmp_path / "ov").exists()
+
+
+def test_overlay_name_is_checked(tmp_path: Path) -> None:
+    code, _, err = invoke(
+        "catalogue",
+        "import",
+        str(LAYOUT),
+        "--version",
+        "2023",
+        "--into",
+        str(tmp_path / "ov"),
+        "--name",
+        "a b",
+    )
+    assert code == 2 and "error: --name: 'a b': letters, digits" in err and not (tmp_path / "ov").exists()
+    code, _, err = invoke(
+        "catalogue", "import", str(LAYOUT), "--version", "1999", "--into", str(tmp_path / "ov")
+    )
+    assert code == 2 and "unknown version '1999'" in err

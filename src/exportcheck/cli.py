@@ -528,7 +528,12 @@ def catalogue_validate(path: Path | None) -> None:
 @click.option("--name", help="The overlay's name (default: the folder's name).")
 @click.option("--encoding", help="Read SOURCE in this encoding (e.g. gb18030) instead of UTF-8.")
 @_format_option
-@_catalogue_option
+@click.option(
+    "--catalogue",
+    "catalogue_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Catalogue folder to import over (default: the shipped one).",
+)
 @handles_errors
 def catalogue_import(
     source: Path,
@@ -538,21 +543,16 @@ def catalogue_import(
     encoding: str | None,
     fmt: str,
     catalogue_path: Path | None,
-    catalogue_overlay: Path | None,
 ) -> None:
-    """Read an organisation's copy of the official text of VERSION (text extracted from the PDF, or a
-    CSV/YAML transcription) into an overlay folder. Exit 1 when anything could not be placed."""
+    """Read an organisation's copy of the official text of VERSION (text extracted from the PDF, the PDF
+    with the 'pdf' extra, or a CSV/YAML transcription) into an overlay folder. Exit 1 when anything could
+    not be placed."""
     from .catalogue_import import run_import
     from .formats.imports import import_json, import_text
 
-    if catalogue_overlay is not None:
-        raise click.BadParameter(
-            "an import is made over the catalogue alone", param_hint="--catalogue-overlay"
-        )
-    if name is not None and not __import__("re").fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
-        raise click.BadParameter("letters, digits, '.', '_' and '-' only (at most 64)", param_hint="--name")
-    cat = _load_catalogue(catalogue_path)
-    report = run_import(source, version, into, cat, dt.date.today(), name, encoding)
+    report = run_import(
+        source, version, into, _load_catalogue(catalogue_path), dt.date.today(), name, encoding
+    )
     _emit(import_json(report) if fmt == "json" else import_text(report))
     if report.problems:
         sys.exit(1)
@@ -563,33 +563,12 @@ def catalogue_import(
 @handles_errors
 def config_command(fmt: str) -> None:
     """Print the effective configuration (.exportcheck.yaml) and where each value came from."""
-    from .config import KEYS
+    from .config import effective
+    from .formats.imports import config_json, config_text
 
     loaded = _project_config()
-    defaults: dict[str, Any] = {
-        "fail_on": "review",
-        "strict": False,
-        "lang": "en",
-        "include": list(__import__("exportcheck.runner", fromlist=["DEFAULT_INCLUDE"]).DEFAULT_INCLUDE),
-        "exclude": [],
-        "catalogue_overlay": None,
-        "jobs": None,
-    }
-    from .config import settle
-
-    settings = settle(loaded, {k: (defaults[k], False) for k in KEYS})
-    if fmt == "json":
-        import json
-
-        data = {
-            "file": str(loaded.path) if loaded.path else None,
-            "settings": {k: {"value": s.value, "from": s.origin} for k, s in settings.items()},
-        }
-        _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        return
-    lines = [f"configuration file: {loaded.path or 'none found'}"]
-    lines += [f"{k}: {s.value!r}  ({s.origin})" for k, s in settings.items()]
-    _emit("\n".join(lines) + "\n")
+    settings = effective(loaded)
+    _emit(config_json(loaded.path, settings) if fmt == "json" else config_text(loaded.path, settings))
 
 
 @main.command()

@@ -108,3 +108,19 @@ def settle(loaded: LoadedConfig, given: dict[str, tuple[Any, bool]]) -> dict[str
         else:
             out[key] = Setting(value, "default")
     return out
+
+
+def effective(loaded: LoadedConfig) -> dict[str, Setting]:
+    """Every key with the value a command gets when no flag is given, and where it comes from."""
+    from .runner import DEFAULT_INCLUDE
+
+    defaults: dict[str, Any] = {
+        "fail_on": "review",
+        "strict": False,
+        "lang": "en",
+        "include": list(DEFAULT_INCLUDE),
+        "exclude": [],
+        "catalogue_overlay": None,
+        "jobs": None,  # scan: the CPUs available
+    }
+    return settle(loaded, {k: (defaults[k], False) for k in KEYS})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -330,6 +331,10 @@ def run_import(
     from .writer import check_target, write_overlay
 
     check_target(into)
+    if name is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
+        raise InputError(
+            [Problem("--name", None, "", f"{name!r}: letters, digits, '.', '_' and '-' only (at most 64)")]
+        )
     name = name or _name_of(into)
     report, manifest, entries = build(source, version, catalogue, name, today, encoding)
     write_overlay(into, manifest, entries)
@@ -341,7 +346,5 @@ def run_import(
 
 
 def _name_of(into: Path) -> str:
-    import re
-
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", into.resolve().name).strip("-._")[:64]
     return name or "overlay"

@@ -1,13 +1,16 @@
-"""The report of `catalogue import`: how much of the version was read, what was written, what was not
-placed. Plain text (no markup: the names come from the user's file) or JSON."""
+"""The report of `catalogue import` (how much of the version was read, what was written, what was not
+placed) and of `config` (the effective settings). Plain text, never markup: the names come from the
+user's files; or JSON."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from ..catalogue_import import ImportReport
+from ..config import Setting
 
 
 def _safe(text: str) -> str:
@@ -68,4 +71,18 @@ def import_text(report: ImportReport) -> str:
         lines += [f"  {_safe(p.render())}" for p in r.problems]
     else:
         lines.append("no problems")
+    return "\n".join(lines) + "\n"
+
+
+def config_json(path: Path | None, settings: dict[str, Setting]) -> str:
+    data = {
+        "file": str(path) if path else None,
+        "settings": {k: {"value": s.value, "from": s.origin} for k, s in settings.items()},
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def config_text(path: Path | None, settings: dict[str, Setting]) -> str:
+    lines = [f"configuration file: {_safe(str(path)) if path else 'none found'}"]
+    lines += [f"{k}: {_safe(repr(s.value))}  ({_safe(s.origin)})" for k, s in settings.items()]
     return "\n".join(lines) + "\n"
