@@ -48,12 +48,12 @@ def test_import_reports_coverage_and_every_problem(tmp_path: Path) -> None:
         "catalogue", "import", str(LAYOUT), "--version", "2023", "--into", str(tmp_path / "ov")
     )
     assert code == 1
-    assert out.startswith("5 of 134 entries of version 2023 read (1 of 24 prohibited, 4 of 110 restricted)")
+    assert out.startswith("6 of 134 entries of version 2023 read (1 of 24 prohibited, 5 of 110 restricted)")
     # the broken entry is named with its line and not imported; its text went nowhere else
     assert "catalogue-2023-layout.txt:26: 20391X: no valid code (six digits + J or X) found" in out
     assert "catalogue-2023-layout.txt:26: 20391X: entry not imported" in out
     assert "086501X: control points start at 18: points 1–17 not found" in out
-    assert "restricted part: serial numbers 2–70, 73–95, 98–110 not found" in out
+    assert "restricted part: serial numbers 2–70, 73–95, 99–110 not found" in out
     assert "1 x — 2 —" in out and "3 x 中国禁止出口限制出口技术目录" in out
     assert sorted(p.name for p in (tmp_path / "ov" / "entries").iterdir()) == [
         "M12.yaml",
@@ -61,6 +61,7 @@ def test_import_reports_coverage_and_every_problem(tmp_path: Path) -> None:
         "M16.yaml",
         "M19.yaml",
         "M20.yaml",
+        "M698.yaml",  # a code exportcheck does not hold: restricted serial 98 -> local id M698
     ]
     data = json.loads(
         invoke(
@@ -75,7 +76,7 @@ def test_import_reports_coverage_and_every_problem(tmp_path: Path) -> None:
             "json",
         )[1]
     )
-    assert data["found"] == {"total": 5, "prohibited": 1, "restricted": 4}
+    assert data["found"] == {"total": 6, "prohibited": 1, "restricted": 5}
     assert data["official"] == {"total": 134, "prohibited": 24, "restricted": 110}
 
 
@@ -161,9 +162,9 @@ def test_status_counts_official_wording_with_the_overlay(overlay: Path) -> None:
     shipped = shipped_catalogue().versions["2023"].entries
     replaced = [cp for eid in ("M12", "M14", "M16", "M19", "M20") for cp in shipped[eid].control_points]
     gone = sum(cp.provenance.fidelity == "official" for cp in replaced)
-    assert layered["control_points_official_wording"] == plain["control_points_official_wording"] - gone + 10
-    assert layered["entries_with_all_control_points"] == plain["entries_with_all_control_points"] + 4
-    assert layered["entries"] == plain["entries"]  # all five codes were already encoded
+    assert layered["control_points_official_wording"] == plain["control_points_official_wording"] - gone + 11
+    assert layered["entries_with_all_control_points"] == plain["entries_with_all_control_points"] + 5
+    assert layered["entries"] == plain["entries"] + 1  # one code is new
 
 
 def test_validate_checks_an_overlay(overlay: Path, tmp_path: Path) -> None:
@@ -183,7 +184,7 @@ def test_validate_checks_an_overlay(overlay: Path, tmp_path: Path) -> None:
     # an entry taking a shipped entry's id under another code is refused, not merged into it
     path.write_text(path.read_text(encoding="utf-8").replace("\nserail: 71", ""), encoding="utf-8")
     m20 = broken / "entries" / "M20.yaml"
-    m20.write_text(m20.read_text(encoding="utf-8").replace("206503X", "206599X"), encoding="utf-8")
+    m20.write_text(m20.read_text(encoding="utf-8").replace("206503X", "206598X"), encoding="utf-8")
     os.rename(m20, broken / "entries" / "M12.yaml")
     (broken / "entries" / "M12.yaml").write_text(
         (broken / "entries" / "M12.yaml").read_text(encoding="utf-8").replace("id: M20", "id: M12"),
@@ -273,11 +274,11 @@ def test_a_pdf_the_suite_generates_imports_like_its_text(tmp_path: Path, overlay
     code, out, _ = invoke(
         "catalogue", "import", str(pdf), "--version", "2023", "--into", str(tmp_path / "ov")
     )
-    assert code == 1 and out.startswith("5 of 134 entries of version 2023 read") and ", pdf)" in out
+    assert code == 1 and out.startswith("6 of 134 entries of version 2023 read") and ", pdf)" in out
     assert "20391X: entry not imported" in out
     from_pdf = load_catalogue(None, tmp_path / "ov").versions["2023"].entries
     from_text = load_catalogue(None, overlay).versions["2023"].entries
-    for eid in ("M12", "M14", "M16", "M19", "M20"):
+    for eid in ("M12", "M14", "M16", "M19", "M20", "M698"):
         assert [cp.text for cp in from_pdf[eid].control_points] == [
             cp.text for cp in from_text[eid].control_points
         ]

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .catalogue_overlay import OverlayRef
 from .errors import CatalogueError, Problem
 from .models.catalogue import (
     CarryPolicy,
@@ -34,6 +33,9 @@ from .models.common import Provenance
 from .models.concepts import CONCEPT_REF, Concept, ConceptLexicon
 from .validation import validate
 from .yamlsafe import Document, InputError, Limits, load_file
+
+if TYPE_CHECKING:  # the overlay module is imported only when an overlay is used
+    from .catalogue_overlay import OverlayRef
 
 CATALOGUE_LIMITS = Limits(max_bytes=4 * 1024 * 1024, max_nodes=2_000_000, max_depth=40)
 VERSION_DIR = re.compile(r"^\d{4}$")
