@@ -401,3 +401,34 @@ def test_overlay_name_is_checked(tmp_path: Path) -> None:
         "catalogue", "import", str(LAYOUT), "--version", "1999", "--into", str(tmp_path / "ov")
     )
     assert code == 2 and "unknown version '1999'" in err
+
+
+def test_points_the_import_missed_are_kept_not_lost(tmp_path: Path) -> None:
+    text = tmp_path / "gap.txt"
+    text.write_text(
+        "二、限制出口部分\n96．编号：086501X\n技术名称：信息处理技术\n"
+        "控制要点：1．虚构测试要点甲（虚构）\n3．虚构测试要点丙（虚构）\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke(
+        "catalogue", "import", str(text), "--version", "2023", "--into", str(tmp_path / "ov")
+    )
+    assert code == 1 and "086501X: control point 1 is followed by 3" in out
+    m12 = load_catalogue(None, tmp_path / "ov").versions["2023"].entries["M12"]
+    assert [cp.number for cp in m12.control_points] == ["1", "3", "18"]
+    assert m12.control_points[2].provenance.sources == ["wx-IPT"]  # the shipped point, as it was
+    assert not m12.control_points_complete
+    assert any("control point 18 kept from exportcheck's data" in note for note in m12.notes)
+    deal = str(EXAMPLES / "tiktok-recommendation-2020.deal.yaml")
+    _, out, _ = invoke(
+        "assess",
+        deal,
+        "--catalogue-version",
+        "2023",
+        "--format",
+        "json",
+        "--no-checklist",
+        "--catalogue-overlay",
+        str(tmp_path / "ov"),
+    )
+    assert json.loads(out)["verdict"] == "licence_required"

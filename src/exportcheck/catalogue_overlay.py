@@ -227,16 +227,32 @@ def _same_point(shipped: ControlPoint, text: str) -> bool:
 
 def with_kept_aids(imported: Entry, shipped: Entry | None) -> Entry:
     """The imported legal text with exportcheck's own additions for the same entry kept: matching aids
-    (entry and point, a point's when its wording is the shipped point's), other codes, dual-use hint."""
+    (entry and point, a point's when its wording is the shipped point's), other codes, dual-use hint; and,
+    when the import did not read every point, the shipped points it did not replace."""
     if shipped is None:
         return imported
-    points = []
+    points, matched = [], []
     for cp in imported.control_points:
-        if not cp.aids.terms and not cp.aids.related:
-            match = next((s for s in shipped.control_points if _same_point(s, cp.text.zh or "")), None)
-            if match is not None:
+        match = next((s for s in shipped.control_points if _same_point(s, cp.text.zh or "")), None)
+        if match is not None:
+            matched.append(match)
+            if not cp.aids.terms and not cp.aids.related:
                 cp = cp.model_copy(update={"aids": match.aids})
         points.append(cp)
+    notes = list(imported.notes)
+    if not imported.control_points_complete:
+        # the import did not read every point: a point exportcheck already holds is kept (with its own
+        # provenance) rather than lost, which could turn a controlled technology into 'free'
+        numbers = {cp.number for cp in points}
+        for cp in shipped.control_points:
+            if cp not in matched and cp.number not in numbers:
+                points.append(cp)
+                numbers.add(cp.number)
+                notes.append(
+                    f"control point {cp.number} kept from exportcheck's data: the import did not read every "
+                    "point of this entry"
+                )
+        points.sort(key=lambda cp: int(cp.number))
     others = [a for a in imported.other_codes]
     have = {imported.code, *(a.code for a in others)}
     for alias in shipped.other_codes:
@@ -257,6 +273,7 @@ def with_kept_aids(imported: Entry, shipped: Entry | None) -> Entry:
     return imported.model_copy(
         update={
             "control_points": points,
+            "notes": notes,
             "other_codes": others,
             "aids": aids,
             "dual_use_hint": imported.dual_use_hint or shipped.dual_use_hint,

@@ -245,9 +245,22 @@ def _points(text: str, starts: dict[int, int], begin: int, entry: ParsedEntry) -
     for m in POINT.finditer(text, begin):
         n = int(m.group(1))
         first = expected is None and m.start() == _skip_space(text, begin)
-        if (first or n == expected) and _boundary(text, starts, m.start(), _skip_space(text, begin)):
+        if not (first or expected is not None) or not _boundary(
+            text, starts, m.start(), _skip_space(text, begin)
+        ):
+            continue
+        if first or n == expected:
             marks.append((n, m.start(), m.end()))
             expected = n + 1
+        elif expected is not None and m.start() in starts:
+            if expected < n <= expected + 20:  # a number opening a line: a point, after a gap reported later
+                marks.append((n, m.start(), m.end()))
+                expected = n + 1
+            else:
+                entry.problems.append(
+                    f"'{n}.' opens line {starts[m.start()]} but point {expected} was expected: "
+                    f"left inside point {expected - 1}"
+                )
     if not marks:
         if text[begin:].strip():
             entry.problems.append(f"control-point text without numbers, not placed: {text[begin:][:40]!r}")
