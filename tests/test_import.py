@@ -331,6 +331,9 @@ def test_config_unknown_key_is_an_error_with_its_path(project: Path) -> None:
         err.strip()
         == f"error: {project / '.exportcheck.yaml'}:2: fail_onn: unknown key; did you mean 'fail_on'?"
     )
+    (project / ".exportcheck.yaml").write_text("strict: yes\n", encoding="utf-8")
+    code, _, err = invoke("config")
+    assert code == 2 and ".exportcheck.yaml:1: strict: Input should be a valid boolean" in err
     (project / ".exportcheck.yaml").write_text("jobs: 0\n", encoding="utf-8")
     code, _, err = invoke("config")
     assert code == 2 and ".exportcheck.yaml:1: jobs: Input should be greater than or equal to 1" in err

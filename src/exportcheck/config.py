@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
 
 from .errors import InputError, Problem
 from .models.common import Strict
@@ -30,7 +30,8 @@ class Config(Strict):
     fail_on: Literal["prohibited", "licence_required", "review", "none"] | None = Field(
         default=None, description="Default of --fail-on for assess and scan."
     )
-    strict: bool | None = Field(default=None, description="Default of --strict for assess and scan.")
+    # strict types: `strict: yes` or `jobs: "4"` are mistakes to point out, not values to coerce
+    strict: StrictBool | None = Field(default=None, description="Default of --strict for assess and scan.")
     lang: Literal["en", "zh"] | None = Field(
         default=None, description="Default of --lang (assess, checklist)."
     )
@@ -40,7 +41,7 @@ class Config(Strict):
         default=None,
         description="Overlay folder written by 'catalogue import'; relative to this file's folder.",
     )
-    jobs: int | None = Field(default=None, ge=1, le=1024, description="Default of scan --jobs.")
+    jobs: StrictInt | None = Field(default=None, ge=1, le=1024, description="Default of scan --jobs.")
 
 
 KEYS = tuple(Config.model_fields)
