@@ -130,6 +130,10 @@ def test_deal_matching_only_an_imported_point(overlay: Path) -> None:
     assert finding["sources"] == ["overlay:acme-2023"] and finding["fidelity"] == "official"
     assert {e["origin"] for e in finding["evidence"]} >= {"legal_text"}
     assert "catalogue overlay acme-2023 (sha256 " in err
+    markdown = invoke(
+        "assess", deal, "--format", "markdown", "--no-checklist", "--catalogue-overlay", str(overlay)
+    )[1]
+    assert "Provenance: official wording; sources overlay:acme-2023" in markdown
     # without the overlay: assessed on the shipped data alone, which has no such point
     code, out, err = invoke("assess", deal, "--format", "json", "--no-checklist")
     plain = json.loads(out)
