@@ -94,6 +94,25 @@ def test_wrapped_lines_rejoined_and_headers_removed() -> None:
     assert by_code["20391X"].broken and by_code["20391X"].points[0].text == "虚构测试要点（虚构）"
 
 
+def test_table_columns_keep_a_wrapped_name_apart_from_the_points() -> None:
+    # `pdftotext -layout` of a table: the name wraps inside its column while the points run beside it
+    text = (
+        "二、限制出口部分\n"
+        "（二）软件和信息技术服务业\n"
+        " 96    086501X    信息处理技    18．基于数据分析的个性化信息推送服务技术（基于海量数据持续\n"
+        "                  术            训练优化的用户个性化偏好学习技术、用户个性化偏好实时感知技术、\n"
+        "                                信息内容特征建模技术、用户偏好与信息内容匹配分析技术、用于支撑\n"
+        "                                推荐算法的大规模分布式实时计算技术等）\n"
+        " 97    206503X    基础软件安全  1．虚构测试要点（虚构）\n"
+        "                  增强技术      2．虚构测试要点（虚构）\n"
+    )
+    m12, m20 = parse_text(text, "t").entries
+    assert m12.name == "信息处理技术" and m12.serial == 96
+    assert m12.points[0].text == shipped_catalogue().versions["2023"].entries["M12"].control_points[0].text.zh
+    assert (m20.name, [p.number for p in m20.points]) == ("基础软件安全增强技术", [1, 2])
+    assert m20.problems == []
+
+
 def test_overlay_entries_carry_provenance_aids_and_thresholds(overlay: Path) -> None:
     cat = load_catalogue(None, overlay)
     assert cat.overlay is not None and cat.overlay.name == "acme-2023"

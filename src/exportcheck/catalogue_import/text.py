@@ -113,14 +113,17 @@ def parse_text(text: str, display: str) -> ParseResult:
     pending_serial: tuple[int, int] | None = None
     preamble = 0
     last = 0  # number of the line read before this one
+    # a table row (`pdftotext -layout`): where the point column starts, and the name's wrapped pieces
+    column: int | None = None
+    name_parts: list[tuple[int, str]] = []
 
     def close() -> None:
-        nonlocal current, body
+        nonlocal current, body, column, name_parts
         if current is not None:
-            _fill(current, body)
+            _fill(current, body, _join(name_parts)[0] if column is not None else None)
             check_entry(current)
             entries.append(current)
-        current, body = None, []
+        current, body, column, name_parts = None, [], None, []
 
     for number, line in lines:
         if len(line) > MAX_LINE:
@@ -152,6 +155,11 @@ def parse_text(text: str, display: str) -> ParseResult:
                 line=number, part=part, industry=industry, serial=serial, code=code, name=""
             )
             body = [(number, rest)]
+            found = None if LABELLED.match(tidy) else _columns(line)
+            if found is not None:
+                name_at, column = found
+                name_parts = [(number, _tidy(line[name_at:column]))]
+                body = [(number, _tidy(line[column:]))]
             continue
         if pending_serial is not None:
             skipped[f"{pending_serial[1]} (a lone number: taken as a page number)"] += 1
@@ -163,6 +171,19 @@ def parse_text(text: str, display: str) -> ParseResult:
             problems.append(
                 Problem(display, number, "", f"text outside any entry, not placed: {tidy[:60]!r}")
             )
+            continue
+        if column is not None:
+            left, right = line[:column], line[column:]
+            if left.strip() and right.strip() and not left[-1].isspace() and not right[0].isspace():
+                current.problems.append(
+                    f"line {number}: text runs across the name and control-point columns; read as point text"
+                )
+                body.append((number, tidy))
+                continue
+            if left.strip():
+                name_parts.append((number, _tidy(left)))  # the name wrapped within its column
+            if right.strip():
+                body.append((number, _tidy(right)))
             continue
         body.append((number, tidy))
     close()
@@ -193,9 +214,27 @@ def _entry_start(tidy: str) -> tuple[int | None, str | None, str] | None:
     return None
 
 
-def _fill(entry: ParsedEntry, body: list[tuple[int, str]]) -> None:
-    """Cut the joined lines of one entry into its name and numbered control points."""
+def _columns(line: str) -> tuple[int, int] | None:
+    """In a table row laid out in columns (`71   203912X   无人机技术   1．…`): where the name starts and
+    where the control-point column starts, so that wrapped lines can be sorted into the two."""
+    code = re.search(r"\d{4,8}[A-Za-z]?", line)
+    if code is None:
+        return None
+    name = re.search(r"\S", line[code.end() :])
+    mark = re.compile(r"(?<=\s\s)(\d{1,2})\s*[.．、](?!\d)").search(line, code.end())
+    if name is None or mark is None or mark.start() <= code.end() + name.start():
+        return None
+    return code.end() + name.start(), mark.start()
+
+
+def _fill(entry: ParsedEntry, body: list[tuple[int, str]], name: str | None = None) -> None:
+    """Cut the joined lines of one entry into its name and numbered control points (the name is given
+    when a table's columns have already separated it)."""
     text, starts = _join(body)
+    if name is not None:
+        entry.name = name
+        entry.points = _points(text, starts, 0, entry)
+        return
     name_label = NAME_LABEL.search(text)
     points_label = POINTS_LABEL.search(text, name_label.end() if name_label else 0)
     if name_label:
