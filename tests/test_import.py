@@ -458,3 +458,13 @@ def test_points_the_import_missed_are_kept_not_lost(tmp_path: Path) -> None:
         str(tmp_path / "ov"),
     )
     assert json.loads(out)["verdict"] == "licence_required"
+
+
+def test_industry_headings_with_division_numbers_and_look_alikes() -> None:
+    text = (
+        "二、限制出口部分\n（三）有色金属冶炼和压延加工业（32）\n1．编号：083201X\n技术名称：有色金属冶金技术\n"
+        "控制要点：1．虚构测试要点（虚构）\n（四）不是标题的一行（虚构）\n"
+    )
+    (entry,) = parse_text(text, "t").entries
+    assert entry.industry == "有色金属冶炼和压延加工业"
+    assert entry.problems == ["line 6 looks like an industry heading but is not one: read as text"]

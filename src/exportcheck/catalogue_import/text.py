@@ -20,7 +20,10 @@ from .parsed import ParsedEntry, ParsedPoint, ParseResult, check_entry
 MAX_LINE = 4000  # longer lines are not catalogue text (and would make the line regexes slow)
 
 PART = re.compile(r"^\s*(?:[一二]\s*[、.．]\s*)?(禁止|限制)出口(?:技术)?部分\s*$")
-INDUSTRY = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]\s*([^\s。；，,]{1,40}业)\s*$")
+INDUSTRY = re.compile(
+    r"^\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]\s*([^\s。；，,]{1,40}业)\s*(?:[（(]?\d{2,4}[）)]?)?\s*$"
+)
+HEADING_LIKE = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]")
 LABELLED = re.compile(r"^\s*(?:序号\s*[:：]?\s*)?(?:(\d{1,3})\s*[.．、]?\s*)?编\s*号\s*[:：]\s*(\S*)")
 # a table row: serial and code, or a code, first on the line; the code-like token may be broken
 ROW = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]?\s+)?(\d{4,8}[A-Za-z]?)(?=\s|$)(.*)$")
@@ -172,6 +175,10 @@ def parse_text(text: str, display: str) -> ParseResult:
                 Problem(display, number, "", f"text outside any entry, not placed: {tidy[:60]!r}")
             )
             continue
+        if HEADING_LIKE.match(tidy):
+            current.problems.append(
+                f"line {number} looks like an industry heading but is not one: read as text"
+            )
         if column is not None:
             left, right = line[:column], line[column:]
             if left.strip() and right.strip() and not left[-1].isspace() and not right[0].isspace():
