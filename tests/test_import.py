@@ -344,6 +344,10 @@ def test_config_changes_scan_as_the_flags_would(project: Path) -> None:
     assert invoke(*base)[0] == 0
     # a flag on the command line wins over the file
     assert invoke(*base, "--fail-on", "review")[0] == 1
+    # strict: true turns the shipped data's 'free' into review; --no-strict on the command line wins
+    (project / ".exportcheck.yaml").write_text("strict: true\n", encoding="utf-8")
+    assert invoke(*base)[:2] == invoke(*base, "--strict")[:2]
+    assert invoke(*base)[0] == 1 and invoke(*base, "--no-strict")[0] == 0
 
 
 def test_config_unknown_key_is_an_error_with_its_path(project: Path) -> None:
