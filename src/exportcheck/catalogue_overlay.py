@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .errors import CatalogueError, Problem
 from .models.catalogue import ControlPoint, Entry, VersionId
@@ -37,6 +38,14 @@ class ImportedFrom(Strict):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of that file.")
     date: dt.date = Field(description="Day of the import.")
     reader: Literal["text", "pdf", "csv", "yaml"] = Field(description="How it was read.")
+
+    @field_validator("file")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        """Printed on the terminal with every report: no control, format or bidi characters."""
+        if any(unicodedata.category(ch)[0] == "C" for ch in value):
+            raise ValueError("control or format characters in the file name")
+        return value
 
 
 class FoundCounts(Strict):

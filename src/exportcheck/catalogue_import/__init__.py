@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,7 +107,7 @@ def build(
     encoding: str | None = None,
 ) -> tuple[ImportReport, OverlayManifest, list[Entry]]:
     """Read `source` and make the overlay's entries and manifest (nothing is written)."""
-    display = source.name
+    display = "".join(ch if unicodedata.category(ch)[0] != "C" else "?" for ch in source.name)
     if version not in catalogue.versions:
         raise InputError(
             [
