@@ -148,7 +148,7 @@ def _options(
 
 
 def _load_catalogue(path: Path | None) -> Any:
-    from .catalogue_cache import cached_catalogue
+    from .engine.prepared import cached_catalogue
 
     return cached_catalogue(path)
 
