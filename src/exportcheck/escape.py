@@ -31,8 +31,11 @@ _BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 _CONTROL = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _UNSAFE = re.compile(f"[{_CONTROL}]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-# Characters XML 1.0 cannot hold at all, even escaped, and the C1 controls it only tolerates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 cannot hold at all, even escaped; the C1 controls it only tolerates; and what a
+# viewer (a CI page, a terminal) would act on.
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~#$])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
@@ -86,8 +89,8 @@ def json_text(dumped: str) -> str:
 
 
 def xml(text: str) -> str:
-    """Text XML 1.0 can hold: the characters it cannot, and C1 controls, as `\\xNN`."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Text XML 1.0 can hold and a viewer only shows: the rest as `\\xNN` / `\\uNNNN`."""
+    return _NOT_XML.sub(_visible, text)
 
 
 def command(text: object, prop: bool = False) -> str:
