@@ -200,3 +200,19 @@ def test_escape_functions() -> None:
     assert json.loads(escape.json_text(json.dumps(hostile, ensure_ascii=False))) == hostile
     assert escape.command("a\nb: c,d", prop=True) == "a b%3A c%2Cd"
     assert escape.xml("a\x1b\x9bb") == "a\\x1b\\x9bb"
+
+
+def test_catalogue_listings_of_a_hostile_catalogue(mini_copy: Path) -> None:
+    """A user's own catalogue folder is as hostile as a deal: list, show and search show it as written."""
+    m1 = mini_copy / "2020" / "entries" / "M1.yaml"
+    evil = '"Information processing [/] [link=https://evil.example]x[/link] \\e[2K\\e]8;;https://x\\a\\nFREE"'
+    m1.write_text(
+        m1.read_text(encoding="utf-8").replace("en: Information processing technology", f"en: {evil}")
+    )
+    for args in (["list"], ["show", "M1"], ["search", "信息处理"], ["list", "--format", "json"]):
+        code, out, err = cli("catalogue", *args, "--catalogue", str(mini_copy))
+        assert code == 0, err
+        inert(out)
+        assert "[/]" in out or args[0] == "search"  # shown as written, never parsed as markup
+    listed = json.loads(out)
+    assert any(row["name"]["en"].endswith("\x1b]8;;https://x\x07\nFREE") for row in listed)
