@@ -194,6 +194,7 @@ def test_error_lines_are_one_safe_line(tmp_path: Path) -> None:
 def test_escape_functions() -> None:
     hostile = "a\x1b[31mb\x1b]8;;https://x\x1b\\c\x1b]8;;\x07d\x9b2Je\rf\tg\u2028h\x00i\udcffj"
     assert escape.clean(hostile) == "abcde f g h\\x00i\\xffj"
+    assert escape.clean("a\x1b]8;;no end b") == "a8;;no end b" and escape.clean("a\x9db") == "a\\x9db"
     assert escape.markup("x [/] [link=y]z[/link]") == "x \\[/] \\[link=y]z\\[/link]"
     assert escape.markdown("a\n**b** | <!-- `c`") == "a \\*\\*b\\*\\* \\| &lt;!-- \\`c\\`"
     assert escape.html('<a href="x">&</a>') == "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"

@@ -17,10 +17,12 @@ import re
 
 # Whole escape sequences first (so that their parameters do not survive as text): CSI, OSC (an OSC 8 link,
 # a window title) up to BEL or ST, DCS/SOS/PM/APC strings up to ST, then any other ESC sequence; the
-# same in their 8-bit C1 forms.
+# same in their 8-bit C1 forms. An unterminated string loses only its introducer: the text after it is
+# shown, not swallowed (a stray C1 byte must not hide the rest of a technology's name). A string body
+# stops at the next introducer, so the work stays linear in the text.
 _SEQUENCE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x90\x98\x9c-\x9f]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]?"
 )
 _BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
