@@ -18,7 +18,7 @@ class Problem:
 
     def render(self) -> str:
         """Always one line, safe on a terminal: library messages can carry newlines, and file names, keys
-        and quoted values can carry escape sequences (shown as `\\xNN`, never obeyed)."""
+        and quoted values escape sequences (removed) and control characters (shown as `\\xNN`)."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = f" {self.key}:" if self.key else ""
         return " ".join(clean(f"{where}:{key} {self.message}").split())
