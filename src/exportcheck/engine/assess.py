@@ -336,7 +336,9 @@ def _fields(tech: Technology, title: str | None, compiled: CompiledVersion) -> l
 _SENTENCE = re.compile(r"[^.;。；!?！？\n]+")
 _NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
 # only the general kinds count: "no drawings are supplied" still leaves the know-how to pass
-_TECH_OBJECT_EN = re.compile(r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information))\b")
+_TECH_OBJECT_EN = re.compile(
+    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information))\b"
+)
 _PASS_EN = re.compile(
     r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
     r"|disclosed|disclose|included|include|access)\b"
