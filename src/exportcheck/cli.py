@@ -207,23 +207,29 @@ def assess(
     deal, result = assess_deal_file(
         deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
     )
-    checklist = None if no_checklist else _checklist(deal, result, options.reference_day)
+    built = _checklist(deal, result, options.reference_day)
+    checklist = None if no_checklist else built
+    # the checklist's next duty follows the stage and the records (also with --no-checklist); the verdict's
+    # own sentence is the fallback
+    duty = built.next_duty
     if fmt == "json":
         import json
 
         from .formats.assessment import render_json
 
         text = render_json(result, explain=True)
+        data = json.loads(text)
         if checklist is not None:
             from .formats.checklist import render_json as checklist_json
 
-            data = json.loads(text)
             data["checklist"] = json.loads(checklist_json(checklist))
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if duty is not None:
+            data["next_duty"] = duty.en
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 
-        text = render_markdown(result, lang=lang, explain=explain)
+        text = render_markdown(result, lang=lang, explain=explain, duty=duty.get(lang) if duty else None)
         if checklist is not None:
             from .formats.checklist import render_markdown as checklist_markdown
 
@@ -231,7 +237,13 @@ def assess(
     else:
         from .formats.assessment import render_text
 
-        text = render_text(result, lang=lang, explain=explain, color=output is None and sys.stdout.isatty())
+        text = render_text(
+            result,
+            lang=lang,
+            explain=explain,
+            color=output is None and sys.stdout.isatty(),
+            duty=duty.get(lang) if duty else None,
+        )
         if checklist is not None:
             from .formats.checklist import render_text as checklist_text
 

@@ -35,6 +35,7 @@ from .common import (
     join,
     triggers,
 )
+from .dual_use import SCREEN_DUAL_USE, dual_use_applies, dual_use_progress, dual_use_status, dual_use_track
 from .free import (
     FREE_PROGRESS,
     contract_problems,
@@ -43,6 +44,7 @@ from .free import (
     registration_position,
     registration_text,
 )
+from .remediation import remediation_applies, remediation_progress, unlawful_findings
 from .restricted import (
     licence_effect_text,
     licence_position,
@@ -68,7 +70,9 @@ _SCREEN_ANSWERS: dict[str, Callable[[Deal], BiText | None]] = {
 ALERT_ORDER = list(AlertKey)
 
 
-def _context(assessment: Assessment, deal: Deal, proc: Procedure, day: dt.date) -> Context:
+def _context(
+    assessment: Assessment, deal: Deal, proc: Procedure, day: dt.date, dual_use_decision: bool | None
+) -> Context:
     fs = assessment.findings
     prohibited = [f for f in fs if f.outcome is Verdict.PROHIBITED]
     prohibited_possible = [f for f in fs if f.outcome is Verdict.REVIEW and f.part is Part.PROHIBITED]
@@ -85,10 +89,12 @@ def _context(assessment: Assessment, deal: Deal, proc: Procedure, day: dt.date) 
         ]
         if not free and not assessment.technologies and assessment.verdict is Verdict.FREE:
             free = [Trigger(outcome=Verdict.FREE.value, note=assessment.deal_title)]
-    return Context(
+    stage = effective_stage(deal, day)
+    position = licence_position(deal, restricted + restricted_possible, day)
+    ctx = Context(
         assessment=assessment,
         deal=deal,
-        stage=effective_stage(deal, day),
+        stage=stage,
         prohibited=prohibited,
         prohibited_possible=prohibited_possible,
         restricted=restricted,
@@ -96,18 +102,23 @@ def _context(assessment: Assessment, deal: Deal, proc: Procedure, day: dt.date) 
         review=[f for f in fs if f.outcome is Verdict.REVIEW],
         dual_use=dual,
         free=free,
-        position=licence_position(deal, restricted + restricted_possible, day),
+        position=position,
         registration=registration_position(deal, list(proc.steps), day, free=bool(free)),
         steps=list(proc.steps),
         day=day,
+        dual_use_decision=dual_use_decision,
     )
+    ctx.unlawful = unlawful_findings(ctx, _signed_without_letter(ctx) or signed_before_letter_date(ctx))
+    return ctx
 
 
 def _tracks(ctx: Context) -> list[Track]:
     tracks = [Track.SCREEN]
+    if ctx.unlawful:
+        tracks.append(Track.REMEDIATION)
     if ctx.prohibited or ctx.prohibited_possible:
         tracks.append(Track.PROHIBITED)
-    if ctx.dual_use:
+    if dual_use_track(ctx):
         tracks.append(Track.DUAL_USE)
     if ctx.restricted or ctx.restricted_possible:
         tracks.append(Track.RESTRICTED)
@@ -154,7 +165,7 @@ def _alerts(ctx: Context, r: Resolver) -> list[ChecklistItem]:
             items.append(
                 r.alert(AlertKey.LETTER_OF_INTENT_EXPIRED, Track.RESTRICTED, triggers(restricted_all))
             )
-    if ctx.dual_use:
+    if ctx.dual_use and ctx.dual_use_decision is None:  # "may apply" until the exporter decides
         items.append(r.alert(AlertKey.DUAL_USE_TRACK, Track.DUAL_USE, ctx.dual_use))
     if ctx.free and restricted_all:
         items.append(r.alert(AlertKey.MIXED_FREE_AND_RESTRICTED, Track.FREE, ctx.free))
@@ -172,6 +183,8 @@ def _with_progress(item: ChecklistItem, progress: BiText | None) -> ChecklistIte
 
 
 def _step_triggers(ctx: Context, step: Step) -> list[Trigger]:
+    if step.track is Track.REMEDIATION:
+        return triggers(ctx.unlawful)
     if step.track is Track.PROHIBITED:
         return triggers(ctx.prohibited + ctx.prohibited_possible)
     if step.track is Track.RESTRICTED:
@@ -186,6 +199,13 @@ def _step_triggers(ctx: Context, step: Step) -> list[Trigger]:
 
 
 def _progress_text(ctx: Context, step: Step) -> BiText | None:
+    if step.id == SCREEN_DUAL_USE:
+        return dual_use_progress(ctx, step)
+    if step.track is Track.REMEDIATION:
+        first = min(s.order for s in _track_steps(ctx, Track.REMEDIATION))
+        return remediation_progress(ctx) if step.order == first else None
+    if step.id == RESTRICTED_NEGOTIATE_SIGN and _signed_without_letter(ctx):
+        return join([p for p in (restricted_progress(ctx, step), SIGNED_BEFORE_LETTER_NOTE) if p is not None])
     if step.track is Track.SCREEN and step.id in _SCREEN_ANSWERS:
         return _SCREEN_ANSWERS[step.id](ctx.deal)
     if step.track is Track.FREE:
@@ -197,8 +217,28 @@ def _progress_text(ctx: Context, step: Step) -> BiText | None:
     return restricted_progress(ctx, step)
 
 
+RESTRICTED_NEGOTIATE_SIGN = "restricted.negotiate_sign"
+SIGNED_BEFORE_LETTER_NOTE = BiText(
+    en="the contract was signed before any letter of intent (see the remediation track); whether it must be "
+    "negotiated and signed again once the letter of intent is issued: check current rules",
+    zh="合同在取得技术出口许可意向书之前即已签订（见补救事项）；取得意向书后是否须重新谈判、签订：请核对现行规定",
+)
+
+
+def _signed_without_letter(ctx: Context) -> bool:
+    return (
+        ctx.stage in (DealStage.SIGNED, DealStage.PERFORMED)
+        and bool(ctx.restricted)
+        and ctx.position.milestone.rank < Milestone.LETTER_OF_INTENT.rank
+    )
+
+
 def _step_status(ctx: Context, step: Step) -> ItemStatus | None:
     """Status from progress alone; None means pending (the caller picks next / todo)."""
+    if step.id == SCREEN_DUAL_USE or step.track is Track.DUAL_USE:
+        dual = dual_use_status(ctx, step)
+        if dual is not None or step.id == SCREEN_DUAL_USE:
+            return dual
     if (
         step.track is Track.PROHIBITED
         and ctx.prohibited
@@ -241,6 +281,10 @@ def _track_steps(ctx: Context, track: Track) -> list[Step]:
 
 
 def _applies(ctx: Context, step: Step) -> tuple[bool, BiText | None]:
+    if step.when is Condition.DUAL_USE_ITEM:
+        return dual_use_applies(ctx, step)
+    if step.when in (Condition.PERFORMED, Condition.NOT_PERFORMED):
+        return remediation_applies(ctx, step.when), None
     if step.when is Condition.STATE_SECRET:
         if ctx.deal.state_secret is False:
             return False, None
@@ -256,57 +300,84 @@ def _applies(ctx: Context, step: Step) -> tuple[bool, BiText | None]:
     return True, CONDITION_TEXT[step.when]
 
 
+def _pick_next(pending: list[tuple[int, Track]]) -> int | None:
+    """Exactly one next duty: stopping an unlawful transfer comes before anything else; otherwise the first
+    pending step in track order (screens, prohibited, dual-use, restricted, free)."""
+    for index, track in pending:
+        if track is Track.REMEDIATION:
+            return index
+    return pending[0][0] if pending else None
+
+
 def _steps(ctx: Context, r: Resolver, tracks: list[Track]) -> list[ChecklistItem]:
-    items: list[ChecklistItem] = []
+    rows: list[tuple[Step, ItemStatus | None, BiText | None]] = []
     for track in tracks:
-        has_next = False
         for step in sorted(_track_steps(ctx, track), key=lambda s: s.order):
             applies, condition = _applies(ctx, step)
-            if not applies:
-                continue
-            status = _step_status(ctx, step)
-            if status is None:
-                status = ItemStatus.TODO if has_next else ItemStatus.NEXT
-                has_next = True
-            deadline, days, unit = r.deadline(step)
-            deadline_date = None
-            if step.track is Track.FREE and step.id in (FREE_REGISTER, FREE_ROYALTY):
-                deadline, days, unit, deadline_date = registration_deadline(
-                    ctx, r, step, (deadline, days, unit)
-                )
-            items.append(
-                ChecklistItem(
-                    id=step.id,
-                    kind="step",
-                    track=track,
-                    status=status,
-                    title=step.title,
-                    detail=r.fact(step.detail, step.confidence),
-                    actor=step.actor,
-                    documents=list(step.documents),
-                    deadline=deadline,
-                    deadline_days=days,
-                    deadline_unit=unit,
-                    deadline_date=deadline_date,
-                    condition=condition,
-                    stage_gate=step.stage_gate.must_precede if step.stage_gate else None,
-                    progress=_progress_text(ctx, step),
-                    citations=r.citations(step.basis),
-                    sources=sorted(step.sources),
-                    confidence=step.confidence,
-                    triggered_by=_step_triggers(ctx, step),
-                    notes=r.fact(step.notes, step.confidence),
-                )
+            if applies:
+                rows.append((step, _step_status(ctx, step), condition))
+    next_index = _pick_next([(i, step.track) for i, (step, status, _) in enumerate(rows) if status is None])
+    items: list[ChecklistItem] = []
+    for i, (step, status, condition) in enumerate(rows):
+        if status is None:
+            status = ItemStatus.NEXT if i == next_index else ItemStatus.TODO
+        deadline, days, unit = r.deadline(step)
+        deadline_date = None
+        if step.track is Track.FREE and step.id in (FREE_REGISTER, FREE_ROYALTY):
+            deadline, days, unit, deadline_date = registration_deadline(ctx, r, step, (deadline, days, unit))
+        items.append(
+            ChecklistItem(
+                id=step.id,
+                kind="step",
+                track=step.track,
+                status=status,
+                title=step.title,
+                detail=r.fact(step.detail, step.confidence),
+                actor=step.actor,
+                documents=list(step.documents),
+                deadline=deadline,
+                deadline_days=days,
+                deadline_unit=unit,
+                deadline_date=deadline_date,
+                condition=condition,
+                stage_gate=step.stage_gate.must_precede if step.stage_gate else None,
+                progress=_progress_text(ctx, step),
+                citations=r.citations(step.basis),
+                sources=sorted(step.sources),
+                confidence=step.confidence,
+                triggered_by=_step_triggers(ctx, step),
+                exposures=r.exposures(step.exposures),
+                notes=r.fact(step.notes, step.confidence),
             )
+        )
     return items
 
 
-def build_checklist(assessment: Assessment, deal: Deal, procedure: Procedure, today: dt.date) -> Checklist:
-    """The licensing checklist for `deal` as assessed, with statuses as of `today` (the reference date)."""
-    ctx = _context(assessment, deal, procedure, today)
+def _next_duty(items: list[ChecklistItem]) -> ChecklistItem | None:
+    """The NEXT step; with none (everything done, or only conditional steps left), the first warning."""
+    for status in (ItemStatus.NEXT, ItemStatus.WARNING):
+        for it in items:
+            if it.status is status and (it.kind == "step" or status is ItemStatus.WARNING):
+                return it
+    return None
+
+
+def build_checklist(
+    assessment: Assessment,
+    deal: Deal,
+    procedure: Procedure,
+    today: dt.date,
+    dual_use_decision: bool | None = None,
+) -> Checklist:
+    """The licensing checklist for `deal` as assessed, with statuses as of `today` (the reference date).
+
+    `dual_use_decision` is the exporter's answer to DUR art. 14(4) (is the technology a dual-use item?);
+    None until it is made, which keeps the dual-use track at "may apply"."""
+    ctx = _context(assessment, deal, procedure, today, dual_use_decision)
     resolver = Resolver(procedure, today)
     tracks = _tracks(ctx)
     items = _alerts(ctx, resolver) + _steps(ctx, resolver, tracks)
+    next_item = _next_duty(items)
     cat = assessment.catalogue
     return Checklist(
         title=procedure.title,
@@ -325,6 +396,8 @@ def build_checklist(assessment: Assessment, deal: Deal, procedure: Procedure, to
             ctx.position.problems + ctx.registration.problems + contract_problems(deal, today),
             key=lambda p: (p.code, p.text.en),
         ),
+        next_duty=next_item.title if next_item else None,
+        next_id=next_item.id if next_item else None,
         items=items,
         notice=procedure.notice,
     )

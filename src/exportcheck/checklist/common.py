@@ -248,6 +248,14 @@ CONDITION_TEXT = {
     Condition.CLASSIFICATION_UNCERTAIN: BiText(
         en="some findings are possible matches only", zh="部分结果仅为可能命中"
     ),
+    Condition.PERFORMED: BiText(en="the contract was performed", zh="合同已履行"),
+    Condition.NOT_PERFORMED: BiText(
+        en="the contract is signed and nothing has been transferred yet", zh="合同已签订，尚未转移任何技术"
+    ),
+    Condition.DUAL_USE_ITEM: BiText(
+        en="may apply: only once the technology is decided to be a dual-use item (decide that first)",
+        zh="可能适用：仅在确定拟出口技术属于两用物项之后适用（请先作出判断）",
+    ),
 }
 
 
@@ -279,3 +287,7 @@ class Context:
     registration: RegistrationPosition
     steps: list[Step]
     day: dt.date
+    # the exporter's decision under DUR art. 14(4): True dual-use, False not, None not yet decided
+    dual_use_decision: bool | None = None
+    # decided prohibited or unlicensed restricted findings of a signed or performed deal: the remediation track
+    unlawful: list[Finding] = field(default_factory=list)

@@ -63,7 +63,10 @@ def _evidence_line(f: Finding, limit: int | None = None) -> str:
     return "; ".join(shown) + (f"; +{more} more (--explain)" if more else "")
 
 
-def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = False) -> str:
+def render_markdown(
+    assessment: Assessment, lang: str = "en", explain: bool = False, duty: str | None = None
+) -> str:
+    """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own."""
     a = assessment
     out = [f"# exportcheck: {a.deal_title}", ""]
     out.append(f"**{verdict_text(lang, a.verdict)}** (`{a.verdict.value}`)")
@@ -74,7 +77,7 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
         f"({label(lang, 'selected')}: {a.catalogue.reason})"
     )
     out.append(f"- {label(lang, 'coverage')}: {_coverage_line(a, lang)}")
-    out.append(f"- {label(lang, 'next')}: {next_duty(lang, a.verdict, a.next_duty)}")
+    out.append(f"- {label(lang, 'next')}: {duty or next_duty(lang, a.verdict, a.next_duty)}")
     out.append("")
     out.append(f"## {label(lang, 'findings')}")
     out.append("")
@@ -120,8 +123,14 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
 
 
 def render_text(
-    assessment: Assessment, lang: str = "en", explain: bool = False, color: bool = False, width: int = 110
+    assessment: Assessment,
+    lang: str = "en",
+    explain: bool = False,
+    color: bool = False,
+    width: int = 110,
+    duty: str | None = None,
 ) -> str:
+    """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -135,7 +144,7 @@ def render_text(
     head.append(f"{label(lang, 'catalogue')}: {a.catalogue.version} — {a.catalogue.instrument.best(lang)}\n")
     head.append(f"  {label(lang, 'selected')}: {a.catalogue.reason}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
-    head.append(f"{label(lang, 'next')}: {next_duty(lang, a.verdict, a.next_duty)}")
+    head.append(f"{label(lang, 'next')}: {duty or next_duty(lang, a.verdict, a.next_duty)}")
     console.print(Panel(head, title=f"exportcheck — {a.deal_file}", expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)

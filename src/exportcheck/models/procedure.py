@@ -21,6 +21,8 @@ class Track(StrEnum):
     """Which route a step belongs to; `screen` holds the checks every deal goes through."""
 
     SCREEN = "screen"
+    # a signed or performed transfer that lacked its licence (or could have none): what to do now
+    REMEDIATION = "remediation"
     PROHIBITED = "prohibited"
     DUAL_USE = "dual_use"
     RESTRICTED = "restricted"
@@ -76,6 +78,11 @@ class Condition(StrEnum):
     ROYALTY_PAYMENT = "royalty_payment"  # royalties (提成) are the payment method (or not yet answered)
     MAIN_TERMS_CHANGE = "main_terms_change"  # the contract's main terms change
     TERMINATION = "termination"  # the contract ends
+    PERFORMED = "performed"  # remediation: the contract was performed (technology may have left)
+    NOT_PERFORMED = "not_performed"  # remediation: signed, nothing transferred yet
+    DUAL_USE_ITEM = (
+        "dual_use_item"  # the exporter decided the technology is a dual-use item ("may apply" until)
+    )
 
 
 class AlertKey(StrEnum):
@@ -224,6 +231,9 @@ class Step(Strict):
     confidence: Confidence
     stage_gate: StageGate | None = Field(default=None, description="The deal act this step must precede.")
     progress: Progress | None = Field(default=None, description="How licence records mark it done.")
+    exposures: list[str] = Field(
+        default_factory=list, description="Keys of `exposures:` this step weighs (remediation)."
+    )
     notes: BiText | None = None
 
     @model_validator(mode="after")
@@ -387,5 +397,11 @@ class Checklist(Strict):
     procedure_as_of: dt.date
     tracks: list[Track]
     problems: list[ChecklistProblem] = Field(default_factory=list)
+    next_duty: BiText | None = Field(
+        default=None,
+        description="The one thing to do next, from the stage and records: the NEXT step's title, else the "
+        "first warning's.",
+    )
+    next_id: str | None = Field(default=None, description="The item `next_duty` comes from.")
     items: list[ChecklistItem]
     notice: BiText
