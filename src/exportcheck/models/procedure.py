@@ -405,3 +405,51 @@ class Checklist(Strict):
     next_id: str | None = Field(default=None, description="The item `next_duty` comes from.")
     items: list[ChecklistItem]
     notice: BiText
+
+
+# --- dated duties (the gate's deadline warnings and `exportcheck due`) --------------------------------------
+
+
+class DeadlineKind(StrEnum):
+    """A dated duty the deal's records give."""
+
+    REGISTRATION = "registration"  # last day to register a free-technology contract (RegM arts. 6–7)
+    LETTER_OF_INTENT_EXPIRY = "letter_of_intent_expiry"  # validity stated on the 技术出口许可意向书
+    LICENCE_EXPIRY = "licence_expiry"  # validity stated on the 技术出口许可证
+
+
+class DeadlineState(StrEnum):
+    """Where a dated duty stands on the reference date."""
+
+    OVERDUE = "overdue"  # the last day has passed (registration not recorded; letter or licence expired)
+    DUE_SOON = "due_soon"  # within the warning window
+    UPCOMING = "upcoming"  # later than the window
+
+    @property
+    def rank(self) -> int:
+        return {"upcoming": 0, "due_soon": 1, "overdue": 2}[self.value]
+
+
+FAIL_ON_DEADLINE = ("overdue", "due-soon", "none")
+
+
+def deadline_fails(state: DeadlineState, threshold: str) -> bool:
+    """Whether a deadline's state reaches a --fail-on-deadline threshold ('none' never does)."""
+    if threshold == "none":
+        return False
+    return state.rank >= (DeadlineState.OVERDUE if threshold == "overdue" else DeadlineState.DUE_SOON).rank
+
+
+class DealDeadline(Strict):
+    """One dated duty of one deal, stated as of the reference date."""
+
+    kind: DeadlineKind
+    duty: str = Field(
+        description="Stable key of the duty within the deal, e.g. free.register or licence_expiry:TEL-7."
+    )
+    date: dt.date = Field(description="The last day (registration) or the expiry date (letter, licence).")
+    state: DeadlineState
+    days_left: int = Field(description="Days from the reference date to `date`; negative once passed.")
+    title: BiText = Field(description="What falls due, in both languages.")
+    basis: BiText = Field(description="Where the date comes from: the article, or the record.")
+    line: int | None = Field(default=None, description="Line of the record in the deal file.")
