@@ -346,8 +346,9 @@ def _sarif_deadlines(
                     "text": "A registration, letter of intent or licence date has passed or is near"
                 },
                 "help": {
-                    "text": "Register the contract (Contract Registration Measures arts. 6–7), or renew the letter "
-                    "of intent or licence with the provincial commerce department; record it in the deal file. "
+                    "text": "Register the contract (Contract Registration Measures arts. 6–7) and record the "
+                    "certificate under contract:. For a letter of intent or licence, ask the provincial commerce "
+                    "department whether it can be extended or a new application is needed (check current rules). "
                     "`exportcheck due` lists every dated duty."
                 },
                 "defaultConfiguration": {"level": "warning"},
