@@ -309,3 +309,22 @@ def test_text_output_shows_the_next_duty_and_the_remediation_track(write: Any) -
     assert out.count("(NEXT)") == 1
     zh = CliRunner().invoke(main, ["checklist", str(path), "--as-of", "2026-06-01", "--lang", "zh"]).stdout
     assert "下一步义务" in zh and "立即停止履行" in zh and "补救事项" in zh
+
+
+def test_signed_before_a_later_letter_of_intent_is_remediated(proc: Procedure) -> None:
+    c = build_checklist(
+        assessment([finding()]),
+        deal(stage="signed", licences=[LETTER], contract={"signed": "2026-04-01"}),  # letter dated 2026-04-10
+        proc,
+        TODAY,
+    )
+    assert Track.REMEDIATION in c.tracks and nexts(c) == ["remediation.stop_performance"]
+
+
+def test_a_step_naming_an_unknown_exposure_is_a_load_error(tmp_path: Path) -> None:
+    from test_procedure import _errors, _minimal, _write
+
+    data = _minimal()
+    data["steps"][0]["exposures"] = ["regs_99"]
+    (line,) = _errors(_write(tmp_path, data))
+    assert line.startswith("procedure.yaml:") and "steps[0].exposures[0]" in line and "regs_99" in line
