@@ -68,7 +68,10 @@ def _evidence_line(f: Finding, limit: int | None = None) -> str:
     return "; ".join(shown) + (f"; +{more} more (--explain)" if more else "")
 
 
-def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = False) -> str:
+def render_markdown(
+    assessment: Assessment, lang: str = "en", explain: bool = False, duty: str | None = None
+) -> str:
+    """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own."""
     a = assessment
     m = markdown
     out = [f"# exportcheck: {m(a.deal_title)}", ""]
@@ -80,7 +83,7 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
         f"({label(lang, 'selected')}: {m(a.catalogue.reason)})"
     )
     out.append(f"- {label(lang, 'coverage')}: {_coverage_line(a, lang)}")
-    out.append(f"- {label(lang, 'next')}: {m(next_duty(lang, a.verdict, a.next_duty))}")
+    out.append(f"- {label(lang, 'next')}: {m(duty or next_duty(lang, a.verdict, a.next_duty))}")
     out.append("")
     out.append(f"## {label(lang, 'findings')}")
     out.append("")
@@ -128,8 +131,14 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
 
 
 def render_text(
-    assessment: Assessment, lang: str = "en", explain: bool = False, color: bool = False, width: int = 110
+    assessment: Assessment,
+    lang: str = "en",
+    explain: bool = False,
+    color: bool = False,
+    width: int = 110,
+    duty: str | None = None,
 ) -> str:
+    """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -144,7 +153,7 @@ def render_text(
     head.append(f"{label(lang, 'catalogue')}: {clean(a.catalogue.version)} — {instrument}\n")
     head.append(f"  {label(lang, 'selected')}: {clean(a.catalogue.reason)}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
-    head.append(f"{label(lang, 'next')}: {clean(next_duty(lang, a.verdict, a.next_duty))}")
+    head.append(f"{label(lang, 'next')}: {clean(duty or next_duty(lang, a.verdict, a.next_duty))}")
     console.print(Panel(head, title=Text(f"exportcheck — {clean(a.deal_file)}"), expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
