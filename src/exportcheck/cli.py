@@ -125,12 +125,19 @@ def _limit_options(func: F) -> F:
     return func
 
 
+def _rulings_option(func: F) -> F:
+    return click.option(
+        "--no-rulings", is_flag=True, help="Show the assessment as if the deal recorded no rulings."
+    )(func)
+
+
 def _options(
     as_of: dt.datetime | None,
     pinned: str | None,
     encoding: str | None,
     limits: dict[str, Any],
     strict: bool = False,
+    no_rulings: bool = False,
 ) -> Any:
     """The run options shared by assess, checklist and scan."""
     from .runner import Options
@@ -141,6 +148,7 @@ def _options(
         pinned=pinned,
         strict=strict,
         encoding=encoding,
+        rulings=not no_rulings,
         limits=Limits(
             **{k: limits.pop(k) for k in ("max_bytes", "max_nodes", "max_depth", "max_technologies")}
         ),
@@ -183,6 +191,13 @@ def _load_catalogue(path: Path | None) -> Any:
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
+@_rulings_option
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append the assessment as one hash-chained JSON line to this file.",
+)
 @_limit_options
 @handles_errors
 def assess(
@@ -198,12 +213,14 @@ def assess(
     encoding: str | None,
     output: Path | None,
     no_checklist: bool,
+    no_rulings: bool,
+    log_file: Path | None,
     **limits: int,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import assess_deal_file
 
-    options = _options(as_of, pinned, encoding, limits, strict=strict)
+    options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
         deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
     )
@@ -237,6 +254,10 @@ def assess(
 
             text += "\n" + checklist_text(checklist, lang)
     _emit(text, output)
+    if log_file is not None:
+        from .record import append_log
+
+        append_log(log_file, result)
     from .models.assessment import reaches
 
     if reaches(result.gate_verdict or result.verdict, fail_on):
@@ -465,6 +486,7 @@ def catalogue_validate(path: Path | None) -> None:
     type=click.IntRange(min=1),
     help="Processes to assess in [default: the CPUs available; 1 = this process]. The report is the same.",
 )
+@_rulings_option
 @_limit_options
 @handles_errors
 def scan(
@@ -480,6 +502,7 @@ def scan(
     encoding: str | None,
     output: Path | None,
     jobs: int | None,
+    no_rulings: bool,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
@@ -501,7 +524,7 @@ def scan(
 
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
-    options = _options(as_of, pinned, encoding, limits, strict=strict)
+    options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
     here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
@@ -545,6 +568,78 @@ def _stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+@main.command()
+@click.argument("deal_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--technology", required=True, help="Name of the deal's technology the finding is about.")
+@click.option(
+    "--entry", required=True, help="Catalogue code or entry ID of the finding, e.g. 086501X or M12."
+)
+@click.option(
+    "--control-point", help="The finding's control point number; omit for every point of the entry."
+)
+@click.option("--decision", required=True, type=click.Choice(["not_applicable", "applies"]))
+@click.option("--by", "by", required=True, help="Who decided (counsel's name).")
+@click.option("--reason", required=True, help="Why; shown beside the finding.")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day the ruling holds.")
+@click.option(
+    "--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the ruling [today]."
+)
+@click.option("--encoding", help="The deal file's encoding (e.g. gb18030) instead of UTF-8.")
+@handles_errors
+def rule(
+    deal_file: Path,
+    technology: str,
+    entry: str,
+    control_point: str | None,
+    decision: str,
+    by: str,
+    reason: str,
+    expires: dt.datetime | None,
+    date_: dt.datetime | None,
+    encoding: str | None,
+) -> None:
+    """Add counsel's ruling on a finding to DEAL_FILE, with the fingerprint of the technology's text;
+    comments and layout are kept, and the file is replaced atomically."""
+    from .ruling_edit import add_ruling
+
+    ruling = add_ruling(
+        deal_file,
+        str(deal_file),
+        technology=technology,
+        entry=entry,
+        control_point=control_point,
+        decision=decision,
+        by=by,
+        reason=reason,
+        date=date_.date() if date_ else dt.date.today(),
+        expires=expires.date() if expires else None,
+        encoding=encoding,
+    )
+    click.echo(
+        f"added a ruling ({ruling.decision.value}, {ruling.entry}) to {click.format_filename(deal_file)}"
+    )
+
+
+@main.group()
+def log() -> None:
+    """The hash-chained assessment log written by `assess --log FILE`."""
+
+
+@log.command("verify")
+@click.argument("log_file", type=click.Path(path_type=Path, dir_okay=False))
+@handles_errors
+def log_verify(log_file: Path) -> None:
+    """Check that no line of LOG_FILE was changed, removed or moved (exit 1 if one was)."""
+    from .record import verify_log
+
+    problems, count, head = verify_log(log_file)
+    for p in problems:
+        click.echo(f"error: {p.render()}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"ok: {count} line(s), chain intact; last line sha256 {head}")
 
 
 @main.command()

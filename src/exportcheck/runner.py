@@ -33,6 +33,7 @@ class Options:
     encoding: str | None = None
     limits: Limits = DEFAULT_LIMITS
     today: dt.date = field(default_factory=dt.date.today)
+    rulings: bool = True  # False with --no-rulings: as if the deal recorded none
 
     @property
     def reference_day(self) -> dt.date:
@@ -77,8 +78,17 @@ def assess_deal_file(
         line_of=doc.line_of,
         strict=options.strict,
         today=options.reference_day,
+        rulings=options.rulings,
     )
-    return deal, result
+    from .record import build_record, input_sha256
+
+    record = build_record(
+        result,
+        input_digest=input_sha256(path, options.limits.max_bytes),
+        reference_day=options.reference_day,
+        rulings_ignored=not options.rulings,
+    )
+    return deal, result.model_copy(update={"record": record})
 
 
 def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options) -> FileResult:

@@ -7,6 +7,7 @@ import json
 from ..models.assessment import Assessment, Finding, Verdict
 from .console import string_console
 from .labels import STRENGTH, label, next_duty, verdict_text
+from .rulings import gate_line, hand_check_lines, ruling_lines, ruling_note
 
 VERDICT_STYLE = {
     Verdict.PROHIBITED: "bold white on red",
@@ -68,6 +69,8 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
     out = [f"# exportcheck: {a.deal_title}", ""]
     out.append(f"**{verdict_text(lang, a.verdict)}** (`{a.verdict.value}`)")
     out.append("")
+    if gate_line(a):
+        out += [f"**{gate_line(a)}**", ""]
     out.append(f"- {label(lang, 'deal')}: `{a.deal_file}`")
     out.append(
         f"- {label(lang, 'catalogue')}: {a.catalogue.version} — {a.catalogue.instrument.best(lang)} "
@@ -105,12 +108,19 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
                 out.append(f"  - {p.requirement}: {p.given or '—'} ({state})")
             for q in f.questions:
                 out.append(f"  - ❓ {q}")
+            if ruling_note(f):
+                out.append(f"  - **{ruling_note(f)}**")
             out.append(f"  - {label(lang, 'provenance')}: {f.fidelity.label}; sources {', '.join(f.sources)}")
     if explain and a.near_misses:
         out += ["", f"## {label(lang, 'near_misses')}", ""]
         for m in a.near_misses:
             cp = f" CP{m.control_point}" if m.control_point else ""
             out.append(f"- {m.code or m.entry_id}{cp} {m.name.best(lang)}: {m.reason}")
+    if a.rulings:
+        out += ["", "## Rulings", ""] + [f"- {line}" for line in ruling_lines(a)]
+    if hand_check_lines(a, lang):
+        out += ["", "## Check by hand against the official text", ""]
+        out += [f"- {line}" for line in hand_check_lines(a, lang)]
     if a.dual_use:
         out += ["", f"## {label(lang, 'dual_use')}", ""] + [f"- {d}" for d in a.dual_use]
     if a.caveats:
@@ -136,6 +146,8 @@ def render_text(
     head.append(f"  {label(lang, 'selected')}: {a.catalogue.reason}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
     head.append(f"{label(lang, 'next')}: {next_duty(lang, a.verdict, a.next_duty)}")
+    if gate_line(a):
+        head.append(f"\n{gate_line(a)}", style="bold")
     console.print(Panel(head, title=f"exportcheck — {a.deal_file}", expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
@@ -154,6 +166,7 @@ def render_text(
         for f in a.findings:
             detail = _evidence_line(f, None if explain else 3)
             extra = [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters), *f.questions]
+            extra += [ruling_note(f) or ""] if f.ruling else []
             if extra:
                 detail += "\n" + "\n".join(f"• {x}" for x in extra)
             table.add_row(
@@ -175,6 +188,12 @@ def render_text(
         for m in a.near_misses:
             cp = f" CP{m.control_point}" if m.control_point else ""
             blocks.append(Text(f"  {m.code or m.entry_id}{cp} {m.name.best(lang)}: {m.reason}"))
+    if a.rulings:
+        blocks.append(Text("Rulings", style="bold"))
+        blocks += [Text(f"  {line}") for line in ruling_lines(a)]
+    if hand_check_lines(a, lang):
+        blocks.append(Text("Check by hand against the official text", style="bold"))
+        blocks += [Text(f"  {line}") for line in hand_check_lines(a, lang)]
     if a.dual_use:
         blocks.append(Text(label(lang, "dual_use"), style="bold"))
         blocks += [Text(f"  {d}") for d in a.dual_use]
