@@ -231,7 +231,8 @@ def add_ruling(
             "cannot add the ruling without changing other lines (a flow-style rulings list, or rulings: "
             "not the last key); add it by hand under rulings:",
         )
-    out = (new.replace("\n", "\r\n") if crlf else new).encode(enc)
+    # utf-8-sig would add a BOM of its own: the original's is put back below, only if it had one
+    out = (new.replace("\n", "\r\n") if crlf else new).encode("utf-8" if enc == "utf-8-sig" else enc)
     _replace(path, (b"\xef\xbb\xbf" if bom else b"") + out, display)
     return ruling
 

@@ -43,8 +43,9 @@ def ruling_lines(a: Assessment) -> list[str]:
     for o in a.rulings:
         cp = f" CP{o.control_point}" if o.control_point else ""
         out.append(
-            f"rulings[{o.index}] {o.technology}: {o.entry}{cp} {o.decision} by {o.by} on {o.date}: "
-            f"{o.status.upper()} — {o.detail}" + (f" ({', '.join(o.findings)})" if o.findings else "")
+            f"rulings[{o.index}] {o.technology}: {o.entry}{cp} {o.decision} by {o.by} on {o.date} "
+            f"({o.reason}): {o.status.upper()} — {o.detail}"
+            + (f" ({', '.join(o.findings)})" if o.findings else "")
         )
     return out
 
