@@ -360,3 +360,16 @@ def test_json_schema_covers_rulings(deal: Path) -> None:
     data["rulings"][0]["colour"] = "red"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_ruling_text_with_terminal_escapes_is_refused(deal: Path) -> None:
+    deal.write_text(
+        deal.read_text()
+        + "rulings:\n  - technology: Neural TTS engine\n    entry: 086501X\n    decision: not_applicable\n"
+        + '    by: A\n    date: 2026-01-01\n    reason: "fine\\e[2J"\n    fingerprint: "'
+        + "0" * 64
+        + '"\n',
+        encoding="utf-8",
+    )
+    code, _, err = cli("assess", str(deal))
+    assert code == 2 and ":19: rulings[0].reason: contains control characters" in err

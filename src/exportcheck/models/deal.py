@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import StrEnum
 
 from pydantic import Field, field_validator, model_validator
@@ -237,6 +238,9 @@ class ContractRecord(Strict):
     _number = field_validator("registration_number", mode="before")(_quoted_number)
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 class Decision(StrEnum):
     """Counsel's decision on one finding."""
 
@@ -275,6 +279,14 @@ class Ruling(Strict):
     )
 
     _dates = field_validator("date", "expires", mode="before")(_no_number_dates)
+
+    @field_validator("technology", "by", "reason")
+    @classmethod
+    def _no_controls(cls, value: str) -> str:
+        """A ruling is printed beside its finding in every format: terminal escapes have no place in it."""
+        if _CONTROLS.search(value):
+            raise ValueError("contains control characters (terminal escapes); write plain text")
+        return value
 
     @field_validator("control_point", mode="before")
     @classmethod
