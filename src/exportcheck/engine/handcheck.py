@@ -9,12 +9,12 @@ such entry of the version is listed once for the whole assessment (JSON).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..catalogue import ResolvedVersion
 from ..models.assessment import Assessment, HandCheck, TechnologyResult
 from ..models.catalogue import Entry
-from ..models.common import Text
 from ..models.deal import Deal, Technology
 from ..normalize import normalise, stem
 
@@ -62,16 +62,49 @@ def _words(en: str, zh: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(latin - _GENERIC_EN), frozenset(pairs)
 
 
-def _entry_words(entry: Entry) -> list[tuple[str, Text, frozenset[str], frozenset[str]]]:
-    """Per source of nearness ('industry heading', 'name'): its text and words."""
-    out = []
-    for what, text in (("industry heading", entry.industry), ("name", entry.name)):
-        if text is None:
-            continue
-        latin, zh = _words(text.en or "", text.zh or "")
-        if latin or zh:
-            out.append((what, text, latin, zh))
-    return out
+@dataclass(frozen=True)
+class _Near:
+    """A not fully encoded entry and the words that make a technology near it, per source of nearness."""
+
+    entry: Entry
+    sources: tuple[tuple[str, str, frozenset[str], frozenset[str]], ...]  # (what, label, latin, zh)
+
+
+@dataclass(frozen=True)
+class _Partial:
+    """What a version's not fully encoded entries need for every assessment, computed once."""
+
+    near: tuple[_Near, ...]
+    listing: tuple[str, ...]
+
+
+# id(version) -> (version, data): the version is kept so its id is never reused while cached
+_PARTIAL: dict[int, tuple[ResolvedVersion, _Partial]] = {}
+
+
+def _partial(version: ResolvedVersion) -> _Partial:
+    hit = _PARTIAL.get(id(version))
+    if hit is not None and hit[0] is version:
+        return hit[1]
+    near = []
+    for entry in not_fully_encoded(version):
+        sources = []
+        for what, text in (("industry heading", entry.industry), ("name", entry.name)):
+            if text is None:
+                continue
+            latin, zh = _words(text.en or "", text.zh or "")
+            if latin or zh:
+                sources.append((what, " / ".join(x for x in (text.zh, text.en) if x), latin, zh))
+        near.append(_Near(entry, tuple(sources)))
+    listing = tuple(
+        f"{e.code or e.id} {e.name.best('zh')}" + (f" ({e.id})" if e.code else "")
+        for e in not_fully_encoded(version)
+    )
+    data = _Partial(tuple(near), listing)
+    if len(_PARTIAL) > 64:  # a long-lived process loading many catalogues
+        _PARTIAL.clear()
+    _PARTIAL[id(version)] = (version, data)
+    return data
 
 
 def not_fully_encoded(version: ResolvedVersion) -> list[Entry]:
@@ -84,15 +117,15 @@ def hand_checks(tech: Technology, version: ResolvedVersion) -> list[HandCheck]:
     text = normalise(" | ".join([tech.name, tech.description or "", *tech.keywords])).text
     tokens = set(text.split())
     out = []
-    for entry in not_fully_encoded(version):
+    for item in _partial(version).near:
         near = []
-        for what, heading, latin, zh in _entry_words(entry):
+        for what, label, latin, zh in item.sources:
             shared = sorted(latin & tokens) + sorted(p for p in zh if p in text)
             if shared:
-                label = " / ".join(x for x in (heading.zh, heading.en) if x)
                 near.append(f"{what} {label!r} shares {', '.join(repr(w) for w in shared[:5])}")
         if near:
-            out.append(HandCheck(entry_id=entry.id, code=entry.code, name=entry.name, near_by=near))
+            e = item.entry
+            out.append(HandCheck(entry_id=e.id, code=e.code, name=e.name, near_by=near))
     return out
 
 
@@ -108,7 +141,7 @@ def explain_unchecked(result: Assessment, deal: Deal, version: ResolvedVersion) 
             continue
         explained = True
         checks = hand_checks(deal.technologies[t.index], version)
-        partial = len(not_fully_encoded(version))
+        partial = len(_partial(version).listing)
         reason = (
             f"checked against the encoded control points of the {len(version.entries)} entries exportcheck "
             f"holds for version {version.id}; {partial} of them have control points not (all) encoded"
@@ -122,8 +155,5 @@ def explain_unchecked(result: Assessment, deal: Deal, version: ResolvedVersion) 
         techs.append(t.model_copy(update={"check_by_hand": checks, "reasons": [*t.reasons, reason]}))
     if not explained:
         return result
-    listing = [
-        f"{e.code or e.id} {e.name.best('zh')}" + (f" ({e.id})" if e.code else "")
-        for e in not_fully_encoded(version)
-    ]
+    listing = list(_partial(version).listing)
     return result.model_copy(update={"technologies": techs, "not_fully_encoded": listing})
