@@ -176,7 +176,9 @@ def test_prohibited_finding_cleared_only_with_the_ruling_shown_first(tmp_path: P
         data["caveats"][0].startswith("PROHIBITED finding") and "Bonded, not sintered" in data["caveats"][0]
     )
     text = cli("assess", str(path), "--no-checklist")[1]
-    assert "PROHIBITED" in text and "cleared for the gate only by counsel's ruling" in " ".join(text.split())
+    head = " ".join(text.split("Findings")[0].replace("│", " ").split())  # the panel at the top
+    assert "a PROHIBITED finding is cleared only by counsel's ruling" in head
+    assert "cleared for the gate only by counsel's ruling" in " ".join(text.split())
 
 
 def test_no_rulings_shows_the_assessment_as_if_there_were_none(deal: Path) -> None:

@@ -6,7 +6,7 @@ Markdown, SARIF, JUnit and GitHub output.
 
 from __future__ import annotations
 
-from ..models.assessment import Assessment, Finding
+from ..models.assessment import Assessment, Finding, Verdict
 
 
 def ruling_note(f: Finding) -> str | None:
@@ -34,7 +34,10 @@ def gate_line(a: Assessment) -> str | None:
         why.append("licences recorded in the deal")
     if any(f.cleared for f in a.findings):
         why.append("counsel's rulings")
-    return f"Gate (what --fail-on compares): {gate.value}, after {' and '.join(why) or 'rulings'}"
+    line = f"Gate (what --fail-on compares): {gate.value}, after {' and '.join(why) or 'rulings'}"
+    if any(f.cleared and f.outcome is Verdict.PROHIBITED for f in a.findings):
+        line += " — a PROHIBITED finding is cleared only by counsel's ruling (see caveats)"
+    return line
 
 
 def ruling_lines(a: Assessment) -> list[str]:
