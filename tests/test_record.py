@@ -142,3 +142,11 @@ def test_log_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     code, _, err = cli("assess", str(TIKTOK), "--log", str(fifo))
     assert code == 2 and "log" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_log_verify_does_not_wait_on_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, _, err = cli("log", "verify", str(fifo))
+    assert code == 2 and "not a regular file" in err

@@ -180,11 +180,14 @@ def verify_log(path: Path) -> tuple[list[Problem], int, str | None]:
     problems: list[Problem] = []
     previous: str | None = None
     count = 0
-    try:
-        handle = path.open("rb")
+    try:  # never wait on a FIFO, never read a device
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise InputError([Problem(display, None, "", f"cannot read: {exc.strerror or exc}")]) from None
-    with handle:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError([Problem(display, None, "", "is not a regular file")])
+    with os.fdopen(fd, "rb") as handle:
         while True:
             raw = handle.readline(MAX_LINE + 1)
             if not raw:

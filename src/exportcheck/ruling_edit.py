@@ -9,7 +9,6 @@ and renamed over the original, never through a symlink.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import io
 import os
 import re
@@ -167,10 +166,10 @@ def _block(ruling: Ruling) -> str:
 
 
 def _only_additions(before: str, after: str) -> bool:
-    """Whether `after` keeps every line of `before`, in order, and only adds lines."""
-    a, b = before.splitlines(), after.splitlines()
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    return all(tag in ("equal", "insert") for tag, *_ in ops)
+    """Whether `after` keeps every line of `before`, in order, and only adds lines (a subsequence test:
+    linear, however large the file)."""
+    remaining = iter(after.splitlines())
+    return all(any(line == candidate for candidate in remaining) for line in before.splitlines())
 
 
 def add_ruling(
