@@ -620,6 +620,16 @@ def rule(
     click.echo(
         f"added a ruling ({ruling.decision.value}, {ruling.entry}) to {click.format_filename(deal_file)}"
     )
+    from .runner import Options, assess_deal_file
+
+    _, result = assess_deal_file(
+        deal_file, str(deal_file), lambda: _load_catalogue(None), Options(encoding=encoding)
+    )
+    outcome = result.rulings[-1]
+    if outcome.status != "applied":  # e.g. a code the deal has no finding for today
+        click.echo(
+            f"warning: as the deal stands today the ruling is {outcome.status}: {outcome.detail}", err=True
+        )
 
 
 @main.group()
