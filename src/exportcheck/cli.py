@@ -125,6 +125,12 @@ def _limit_options(func: F) -> F:
     return func
 
 
+def _rulings_option(func: F) -> F:
+    return click.option(
+        "--no-rulings", is_flag=True, help="Show the assessment as if the deal recorded no rulings."
+    )(func)
+
+
 def _options(
     as_of: dt.datetime | None,
     pinned: str | None,
@@ -132,6 +138,7 @@ def _options(
     limits: dict[str, Any],
     strict: bool = False,
     deadline_window: int = 30,
+    no_rulings: bool = False,
 ) -> Any:
     """The run options shared by assess, checklist, scan and due."""
     from .runner import Options
@@ -143,6 +150,7 @@ def _options(
         strict=strict,
         encoding=encoding,
         deadline_window=deadline_window,
+        rulings=not no_rulings,
         limits=Limits(
             **{k: limits.pop(k) for k in ("max_bytes", "max_nodes", "max_depth", "max_technologies")}
         ),
@@ -185,6 +193,13 @@ def _load_catalogue(path: Path | None) -> Any:
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
+@_rulings_option
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append the assessment as one hash-chained JSON line to this file.",
+)
 @_limit_options
 @handles_errors
 def assess(
@@ -200,12 +215,14 @@ def assess(
     encoding: str | None,
     output: Path | None,
     no_checklist: bool,
+    no_rulings: bool,
+    log_file: Path | None,
     **limits: int,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import assess_deal_file
 
-    options = _options(as_of, pinned, encoding, limits, strict=strict)
+    options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
         deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
     )
@@ -253,6 +270,10 @@ def assess(
 
             text += "\n" + checklist_text(checklist, lang)
     _emit(text, output)
+    if log_file is not None:
+        from .record import append_log
+
+        append_log(log_file, result)
     from .models.assessment import reaches
 
     if reaches(result.gate_verdict or result.verdict, fail_on):
@@ -497,6 +518,7 @@ def catalogue_validate(path: Path | None) -> None:
     metavar="DAYS",
     help="Days before a date that it counts as due soon.",
 )
+@_rulings_option
 @_limit_options
 @handles_errors
 def scan(
@@ -514,6 +536,7 @@ def scan(
     jobs: int | None,
     fail_on_deadline: str,
     deadline_window: int,
+    no_rulings: bool,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
@@ -535,7 +558,15 @@ def scan(
 
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
-    options = _options(as_of, pinned, encoding, limits, strict=strict, deadline_window=deadline_window)
+    options = _options(
+        as_of,
+        pinned,
+        encoding,
+        limits,
+        strict=strict,
+        deadline_window=deadline_window,
+        no_rulings=no_rulings,
+    )
     report = out.ScanReport(
         fmt,
         fail_on,
@@ -654,6 +685,88 @@ def _stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+@main.command()
+@click.argument("deal_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--technology", required=True, help="Name of the deal's technology the finding is about.")
+@click.option(
+    "--entry", required=True, help="Catalogue code or entry ID of the finding, e.g. 086501X or M12."
+)
+@click.option(
+    "--control-point", help="The finding's control point number; omit for every point of the entry."
+)
+@click.option("--decision", required=True, type=click.Choice(["not_applicable", "applies"]))
+@click.option("--by", "by", required=True, help="Who decided (counsel's name).")
+@click.option("--reason", required=True, help="Why; shown beside the finding.")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day the ruling holds.")
+@click.option(
+    "--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the ruling [today]."
+)
+@click.option("--encoding", help="The deal file's encoding (e.g. gb18030) instead of UTF-8.")
+@handles_errors
+def rule(
+    deal_file: Path,
+    technology: str,
+    entry: str,
+    control_point: str | None,
+    decision: str,
+    by: str,
+    reason: str,
+    expires: dt.datetime | None,
+    date_: dt.datetime | None,
+    encoding: str | None,
+) -> None:
+    """Add counsel's ruling on a finding to DEAL_FILE, with the fingerprint of the technology's text;
+    comments and layout are kept, and the file is replaced atomically."""
+    from .ruling_edit import add_ruling
+
+    ruling = add_ruling(
+        deal_file,
+        str(deal_file),
+        technology=technology,
+        entry=entry,
+        control_point=control_point,
+        decision=decision,
+        by=by,
+        reason=reason,
+        date=date_.date() if date_ else dt.date.today(),
+        expires=expires.date() if expires else None,
+        encoding=encoding,
+    )
+    click.echo(
+        f"added a ruling ({ruling.decision.value}, {ruling.entry}) to {click.format_filename(deal_file)}"
+    )
+    from .runner import Options, assess_deal_file
+
+    _, result = assess_deal_file(
+        deal_file, str(deal_file), lambda: _load_catalogue(None), Options(encoding=encoding)
+    )
+    outcome = result.rulings[-1]
+    if outcome.status != "applied":  # e.g. a code the deal has no finding for today
+        click.echo(
+            f"warning: as the deal stands today the ruling is {outcome.status}: {outcome.detail}", err=True
+        )
+
+
+@main.group()
+def log() -> None:
+    """The hash-chained assessment log written by `assess --log FILE`."""
+
+
+@log.command("verify")
+@click.argument("log_file", type=click.Path(path_type=Path, dir_okay=False))
+@handles_errors
+def log_verify(log_file: Path) -> None:
+    """Check that no line of LOG_FILE was changed, removed or moved (exit 1 if one was)."""
+    from .record import verify_log
+
+    problems, count, head = verify_log(log_file)
+    for p in problems:
+        click.echo(f"error: {p.render()}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"ok: {count} line(s), chain intact; last line sha256 {head}")
 
 
 @main.command()

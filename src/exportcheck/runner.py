@@ -35,6 +35,7 @@ class Options:
     limits: Limits = DEFAULT_LIMITS
     today: dt.date = field(default_factory=dt.date.today)
     deadline_window: int = 30  # days before a registration, letter or licence date that it is "due soon"
+    rulings: bool = True  # False with --no-rulings: as if the deal recorded none
 
     @property
     def reference_day(self) -> dt.date:
@@ -88,8 +89,17 @@ def assess_deal_document(
         line_of=doc.line_of,
         strict=options.strict,
         today=options.reference_day,
+        rulings=options.rulings,
     )
-    return deal, result, doc
+    from .record import build_record, input_sha256
+
+    record = build_record(
+        result,
+        input_digest=input_sha256(path, options.limits.max_bytes),
+        reference_day=options.reference_day,
+        rulings_ignored=not options.rulings,
+    )
+    return deal, result.model_copy(update={"record": record}), doc
 
 
 def deadlines_of(deal: Deal, result: Assessment, doc: Document, options: Options) -> tuple[DealDeadline, ...]:

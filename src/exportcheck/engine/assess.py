@@ -26,6 +26,7 @@ from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, Versio
 from ..models.deal import Deal, Technology
 from ..normalize import Normalised, normalised, stem, to_simplified
 from . import params
+from .handcheck import explain_unchecked
 from .licences import check_licence
 from .matcher import (
     EXCLUDE,
@@ -39,6 +40,7 @@ from .matcher import (
     compile_versions,
     fields_of,
 )
+from .rulings import apply_rulings
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 
@@ -823,10 +825,12 @@ def assess(
     line_of: LineOf | None = None,
     strict: bool = False,
     today: dt.date,
+    rulings: bool = True,
 ) -> Assessment:
     """Judge every technology of the deal against the selected version; the overall verdict is the worst.
 
-    `today` is the day recorded licences are checked against (the caller's clock, never read here).
+    `today` is the day recorded licences and rulings are checked against (the caller's clock, never read
+    here); `rulings=False` shows the assessment as if the deal recorded none.
     """
     version = selection.version
     compile_versions(catalogue.ordered())
@@ -915,7 +919,7 @@ def assess(
     caveats += disguised
     if version.meta.notice and version.meta.notice.zh:
         caveats.append(f"{version.meta.instrument.best('zh')}: {version.meta.notice.zh}")
-    return Assessment(
+    result = Assessment(
         tool_version=__version__,
         deal_file=deal_file,
         deal_title=deal.title,
@@ -941,6 +945,9 @@ def assess(
         disguised=disguised,
         next_duty=NEXT_DUTY[verdict],
     )
+    if rulings:
+        result = apply_rulings(result, deal, day=today, strict=strict, next_duty=NEXT_DUTY, line_of=line)
+    return explain_unchecked(result, deal, version)
 
 
 def _disguise_warnings(findings: list[Finding], deal: Deal) -> list[str]:

@@ -12,6 +12,7 @@ from ..escape import clean, code, json_text, markdown
 from ..models.assessment import Assessment, Finding, Verdict
 from .console import string_console
 from .labels import STRENGTH, label, next_duty, verdict_text
+from .rulings import gate_line, hand_check_lines, ruling_lines, ruling_note
 
 VERDICT_STYLE = {
     Verdict.PROHIBITED: "bold white on red",
@@ -77,6 +78,8 @@ def render_markdown(
     out = [f"# exportcheck: {m(a.deal_title)}", ""]
     out.append(f"**{verdict_text(lang, a.verdict)}** (`{a.verdict.value}`)")
     out.append("")
+    if gate_line(a):
+        out += [f"**{m(gate_line(a))}**", ""]
     out.append(f"- {label(lang, 'deal')}: {code(a.deal_file)}")
     out.append(
         f"- {label(lang, 'catalogue')}: {m(a.catalogue.version)} — {m(a.catalogue.instrument.best(lang))} "
@@ -114,6 +117,8 @@ def render_markdown(
                 out.append(f"  - {m(p.requirement)}: {m(p.given or '—')} ({state})")
             for q in f.questions:
                 out.append(f"  - ❓ {m(q)}")
+            if ruling_note(f):
+                out.append(f"  - **{m(ruling_note(f))}**")
             out.append(
                 f"  - {label(lang, 'provenance')}: {m(f.fidelity.label)}; sources {m(', '.join(f.sources))}"
             )
@@ -122,6 +127,11 @@ def render_markdown(
         for miss in a.near_misses:
             cp = f" CP{m(miss.control_point)}" if miss.control_point else ""
             out.append(f"- {m(miss.code or miss.entry_id)}{cp} {m(miss.name.best(lang))}: {m(miss.reason)}")
+    if a.rulings:
+        out += ["", "## Rulings", ""] + [f"- {m(line)}" for line in ruling_lines(a)]
+    if hand_check_lines(a, lang):
+        out += ["", "## Check by hand against the official text", ""]
+        out += [f"- {m(line)}" for line in hand_check_lines(a, lang)]
     if a.dual_use:
         out += ["", f"## {label(lang, 'dual_use')}", ""] + [f"- {m(d)}" for d in a.dual_use]
     if a.caveats:
@@ -154,6 +164,8 @@ def render_text(
     head.append(f"  {label(lang, 'selected')}: {clean(a.catalogue.reason)}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
     head.append(f"{label(lang, 'next')}: {clean(duty or next_duty(lang, a.verdict, a.next_duty))}")
+    if gate_line(a):
+        head.append(f"\n{clean(gate_line(a))}", style="bold")
     console.print(Panel(head, title=Text(f"exportcheck — {clean(a.deal_file)}"), expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
@@ -172,6 +184,7 @@ def render_text(
         for f in a.findings:
             detail = clean(_evidence_line(f, None if explain else 3))
             extra = [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters), *f.questions]
+            extra += [ruling_note(f) or ""] if f.ruling else []
             if extra:
                 detail += "\n" + "\n".join(f"• {clean(x)}" for x in extra)
             table.add_row(  # Text cells: a `[/]` in a name is shown, never parsed as markup
@@ -194,6 +207,12 @@ def render_text(
             cp = f" CP{miss.control_point}" if miss.control_point else ""
             line = f"{miss.code or miss.entry_id}{cp} {miss.name.best(lang)}: {miss.reason}"
             blocks.append(Text(f"  {clean(line)}"))
+    if a.rulings:
+        blocks.append(Text("Rulings", style="bold"))
+        blocks += [Text(f"  {clean(line)}") for line in ruling_lines(a)]
+    if hand_check_lines(a, lang):
+        blocks.append(Text("Check by hand against the official text", style="bold"))
+        blocks += [Text(f"  {clean(line)}") for line in hand_check_lines(a, lang)]
     if a.dual_use:
         blocks.append(Text(label(lang, "dual_use"), style="bold"))
         blocks += [Text(f"  {clean(d)}") for d in a.dual_use]

@@ -23,6 +23,7 @@ from ..models.procedure import DeadlineState, DealDeadline, deadline_fails
 from ..runner import FileResult
 from .console import cell, string_console
 from .due import message as deadline_message
+from .rulings import ruling_note
 
 INFORMATION_URI = "https://github.com/exportcheck/exportcheck"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -211,7 +212,14 @@ def _text_row(r: FileResult) -> tuple[str, ...]:
     a = r.assessment
     if a is None:
         return (r.file, "ERROR", "—", "—", "\n".join(p.render() for p in r.problems))
-    codes = sorted({_finding_id(f) + ("" if not f.waived else " (licensed)") for f in a.findings})
+    codes = sorted(
+        {
+            _finding_id(f)
+            + (" (licensed)" if f.waived else "")
+            + (" (ruled not applicable)" if f.cleared else "")
+            for f in a.findings
+        }
+    )
     late = [f"\n! {escape(deadline_message(d))}" for d in warned(r)]  # deal text: no markup, no escapes
     return (
         r.file,
@@ -309,6 +317,9 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
         }
         if f.waived and f.licence:
             entry["suppressions"] = [{"kind": "external", "justification": f.licence.detail}]
+        if f.cleared and f.ruling:
+            suppression = {"kind": "external", "status": "accepted", "justification": ruling_note(f)}
+            entry.setdefault("suppressions", []).append(suppression)
         sarif_results.append(entry)
     for t in a.technologies:
         if t.verdict is Verdict.REVIEW and not any(f.technology == t.index for f in a.findings):
@@ -404,6 +415,8 @@ def _message(f: Finding) -> str:
     msg = f"{f.technology_name}: {f.outcome.value} — {f.code or f.entry_id} {f.name.best('zh')} {cp}({f.strength.value}; matched: {words})"
     if f.licence:
         msg += f"; licence: {f.licence.detail}"
+    if f.ruling:
+        msg += f"; {ruling_note(f)}"
     return msg
 
 
@@ -442,7 +455,11 @@ def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> 
     late_fail = [d for d in warned(r) if deadline_fails(d.state, fail_on_deadline)]
     if fails(verdict, fail_on):
         fail = ET.SubElement(case, "failure", message=f"{verdict.value}: {a.deal_title}", type=verdict.value)
-        lines = [f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}" for f in a.findings]
+        lines = [
+            f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}"
+            + (f" — {ruling_note(f)}" if f.ruling else "")
+            for f in a.findings
+        ]
         fail.text = "\n".join(lines + late) or "; ".join(a.verdict_reasons)
     elif late_fail:
         kinds = ", ".join(sorted({d.state.value for d in late_fail}))
@@ -451,6 +468,9 @@ def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> 
     else:
         out = ET.SubElement(case, "system-out")
         out.text = "\n".join([f"{verdict.value} (catalogue {a.catalogue.version})", *late])
+        ruled = [f"{_finding_id(f)}: {ruling_note(f)}" for f in a.findings if f.ruling]
+        if ruled:
+            out.text += "\n" + "\n".join(ruled)
     return case
 
 
@@ -485,8 +505,10 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
             )
         return "\n".join(lines) + ("\n" if lines else "")
     for f in r.assessment.findings:
-        level = "error" if fails(f.outcome, fail_on) and not f.waived else "warning"
-        if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (f.waived and level == "warning"):
+        level = "error" if fails(f.outcome, fail_on) and not (f.waived or f.cleared) else "warning"
+        if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (
+            (f.waived or f.cleared) and level == "warning"
+        ):
             level = "notice"
         title = command(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
         lines.append(
