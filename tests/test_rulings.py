@@ -77,7 +77,8 @@ def test_valid_ruling_passes_the_gate_and_shows_who_and_why(deal: Path) -> None:
     md = cli("assess", str(deal), "--no-checklist", "--format", "markdown")[1]
     assert (
         # Markdown escapes user text (not\_applicable), so a ruling cannot forge a line
-        "counsel's ruling not\\_applicable by A. Counsel" in md and "Gate (what --fail-on compares): free" in md
+        "counsel's ruling not\\_applicable by A. Counsel" in md
+        and "Gate (what --fail-on compares): free" in md
     )
 
 
