@@ -472,3 +472,15 @@ def test_industry_headings_with_division_numbers_and_look_alikes() -> None:
     (entry,) = parse_text(text, "t").entries
     assert entry.industry == "有色金属冶炼和压延加工业"
     assert entry.problems == ["line 6 looks like an industry heading but is not one: read as text"]
+
+
+def test_config_log_is_assess_log_relative_to_the_file(project: Path) -> None:
+    (project / ".exportcheck.yaml").write_text("log: exportcheck.log\n", encoding="utf-8")
+    code, _, err = invoke("assess", "qrng.deal.yaml", "--format", "json", "--no-checklist")
+    assert code == 0, err
+    lines = (project / "exportcheck.log").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and "qrng.deal.yaml" in lines[0]
+    # --log on the command line wins, relative to the working folder
+    invoke("assess", "qrng.deal.yaml", "--format", "json", "--no-checklist", "--log", "here.log")
+    assert (project / "deals" / "here.log").is_file()
+    assert len((project / "exportcheck.log").read_text(encoding="utf-8").splitlines()) == 1

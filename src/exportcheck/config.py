@@ -41,10 +41,15 @@ class Config(Strict):
         default=None,
         description="Overlay folder written by 'catalogue import'; relative to this file's folder.",
     )
+    log: str | None = Field(
+        default=None,
+        description="Default of assess --log (the hash-chained log file); relative to this file's folder.",
+    )
     jobs: StrictInt | None = Field(default=None, ge=1, le=1024, description="Default of scan --jobs.")
 
 
 KEYS = tuple(Config.model_fields)
+PATHS = ("catalogue_overlay", "log")  # relative to the configuration file's folder
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ def settle(loaded: LoadedConfig, given: dict[str, tuple[Any, bool]]) -> dict[str
         if typed:
             out[key] = Setting(value, "command line")
         elif from_file is not None:
-            if key == "catalogue_overlay" and loaded.path is not None:
+            if key in PATHS and loaded.path is not None:
                 from_file = (loaded.path.parent / from_file).as_posix()
             out[key] = Setting(from_file, loaded.origin(key))
         else:
@@ -122,6 +127,7 @@ def effective(loaded: LoadedConfig) -> dict[str, Setting]:
         "include": list(DEFAULT_INCLUDE),
         "exclude": [],
         "catalogue_overlay": None,
+        "log": None,
         "jobs": None,  # scan: the CPUs available
     }
     return settle(loaded, {k: (defaults[k], False) for k in KEYS})

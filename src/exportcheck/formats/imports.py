@@ -11,19 +11,12 @@ from typing import Any
 
 from ..catalogue_import import ImportReport
 from ..config import Setting
+from ..escape import clean
 
 
 def _safe(text: str) -> str:
-    """Text from the user's file, with control, format and bidi characters shown as escapes: never a
-    terminal escape sequence."""
-    import unicodedata
-
-    return "".join(
-        ch
-        if unicodedata.category(ch)[0] != "C"
-        else (f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
-        for ch in text
-    )
+    """Text from the user's file or folder names, never a terminal escape (the project's one escaper)."""
+    return clean(text)
 
 
 def _data(report: ImportReport) -> dict[str, Any]:
