@@ -484,3 +484,28 @@ def test_config_log_is_assess_log_relative_to_the_file(project: Path) -> None:
     invoke("assess", "qrng.deal.yaml", "--format", "json", "--no-checklist", "--log", "here.log")
     assert (project / "deals" / "here.log").is_file()
     assert len((project / "exportcheck.log").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_rule_judges_a_ruling_against_the_overlay(tmp_path: Path, overlay: Path) -> None:
+    import shutil
+
+    deal = tmp_path / "qrng.deal.yaml"
+    shutil.copy(DATA / "qrng.deal.yaml", deal)
+    args = (
+        "rule",
+        str(deal),
+        "--technology",
+        "芯片设计资料",
+        "--entry",
+        "083915X",
+        "--decision",
+        "applies",
+        "--by",
+        "Counsel (test)",
+        "--reason",
+        "test ruling on an invented point",
+    )
+    code, _, err = invoke(*args, "--catalogue-overlay", str(overlay))
+    assert code == 0 and "warning" not in err, err
+    code, _, err = invoke(*args)  # on the shipped data alone the deal has no finding for 083915X
+    assert code == 0 and "warning: as the deal stands today the ruling is" in err

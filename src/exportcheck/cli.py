@@ -791,6 +791,7 @@ def scan(
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@_overlay_option
 @_limit_options
 @handles_errors
 def due(
@@ -802,6 +803,7 @@ def due(
     exclude: tuple[str, ...],
     catalogue_path: Path | None,
     output: Path | None,
+    catalogue_overlay: Path | None,
     **limits: int,
 ) -> None:
     """Every overdue and upcoming deadline (registration, letter of intent, licence) across the deal files
@@ -810,13 +812,14 @@ def due(
     from .formats import due as out
     from .runner import DEFAULT_INCLUDE
 
+    conf = _settings(include=include, exclude=exclude, catalogue_overlay=catalogue_overlay)
     window = within if within is not None else 30
     options = _options(as_of, None, None, limits, deadline_window=window)
     items, problems, count = collect_due(
         list(paths) or [Path(".")],
-        include or DEFAULT_INCLUDE,
-        exclude,
-        lambda: _load_catalogue(catalogue_path),
+        tuple(conf["include"]) or DEFAULT_INCLUDE,
+        tuple(conf["exclude"]),
+        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
         within,
     )
@@ -861,6 +864,7 @@ def _stderr_console() -> Any:
     "--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the ruling [today]."
 )
 @click.option("--encoding", help="The deal file's encoding (e.g. gb18030) instead of UTF-8.")
+@_overlay_option
 @handles_errors
 def rule(
     deal_file: Path,
@@ -873,6 +877,7 @@ def rule(
     expires: dt.datetime | None,
     date_: dt.datetime | None,
     encoding: str | None,
+    catalogue_overlay: Path | None,
 ) -> None:
     """Add counsel's ruling on a finding to DEAL_FILE, with the fingerprint of the technology's text;
     comments and layout are kept, and the file is replaced atomically."""
@@ -896,8 +901,9 @@ def rule(
     )
     from .runner import Options, assess_deal_file
 
+    overlay = _settings(catalogue_overlay=catalogue_overlay)["catalogue_overlay"]
     _, result = assess_deal_file(
-        deal_file, str(deal_file), lambda: _load_catalogue(None), Options(encoding=encoding)
+        deal_file, str(deal_file), lambda: _load_catalogue(None, overlay), Options(encoding=encoding)
     )
     outcome = result.rulings[-1]
     if outcome.status != "applied":  # e.g. a code the deal has no finding for today
