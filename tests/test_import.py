@@ -11,6 +11,7 @@ control point in it is INVENTED for the tests and marked 虚构 in its own wordi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -509,3 +510,21 @@ def test_rule_judges_a_ruling_against_the_overlay(tmp_path: Path, overlay: Path)
     assert code == 0 and "warning" not in err, err
     code, _, err = invoke(*args)  # on the shipped data alone the deal has no finding for 083915X
     assert code == 0 and "warning: as the deal stands today the ruling is" in err
+
+
+def test_spawned_scan_workers_use_the_same_overlay(overlay: Path) -> None:
+    """Where workers are spawned (macOS, Windows) they load the catalogue themselves: with the overlay."""
+    from functools import partial
+
+    from exportcheck.engine.prepared import cached_catalogue
+    from exportcheck.formats.scan import piece
+    from exportcheck.runner import PARALLEL_MIN_FILES, Options, assess_files
+
+    cat = cached_catalogue(None, overlay)
+    work = [(DATA / "qrng.deal.yaml", f"{i:03d}.deal.yaml") for i in range(PARALLEL_MIN_FILES)]
+    options = Options(today=dt.date(2026, 11, 23))
+    reduce = partial(piece, fmt="json", fail_on="review")
+    here = list(assess_files(work, cat, options, reduce, jobs=1))
+    spawned = list(assess_files(work, cat, options, reduce, jobs=2, start_method="spawn"))
+    assert spawned == here
+    assert all(str(p.gate) == "licence_required" for p in spawned)  # found only with the overlay

@@ -139,15 +139,21 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(root: Path, sha256: str, options: Options, reduce: Callable[[FileResult], Any]) -> None:
+def _init_worker(
+    root: Path, overlay: Path | None, sha256: str, options: Options, reduce: Callable[[FileResult], Any]
+) -> None:
     global _WORKER
     if _WORKER is None:  # a spawned worker loads the catalogue; a forked one already has it
         from .engine.prepared import cached_catalogue
 
-        catalogue = cached_catalogue(root)
+        catalogue = cached_catalogue(root, overlay)  # with the same overlay as the parent
         if catalogue.sha256 != sha256:  # the report names one catalogue: never mix two
             raise RuntimeError(f"the catalogue at {root} changed during the scan; run it again")
         _WORKER = (catalogue, options, reduce)
+
+
+def _overlay_path(catalogue: Catalogue) -> Path | None:
+    return Path(catalogue.overlay.path) if catalogue.overlay is not None else None
 
 
 def _work(item: tuple[Path, str]) -> Any:
@@ -188,7 +194,10 @@ def assess_files(
     # an executor, not a Pool: a worker that dies (killed, out of memory) raises BrokenProcessPool here
     # instead of leaving the scan waiting forever
     pool = ProcessPoolExecutor(
-        jobs, context, _init_worker, (catalogue.root, catalogue.sha256, options, reduce)
+        jobs,
+        context,
+        _init_worker,
+        (catalogue.root, _overlay_path(catalogue), catalogue.sha256, options, reduce),
     )
     try:
         yield from pool.map(_work, files, chunksize=chunk)
