@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
+from .models.assessment import DualUseCheck, MeasureCheck
 from .models.dual_use import ChangeKind, Gap, Gaps, Measure, MeasureStatus
 from .validation import validate
 from .yamlsafe import Document
@@ -49,7 +50,9 @@ def dual_use_files(root: Path) -> list[Path]:
     return files + (sorted(mdir.glob("*.y*ml")) if mdir.is_dir() else [])
 
 
-def load_dual_use(root: Path, load: Load, check_sources: CheckSources, problems: list[Problem]) -> DualUseData:
+def load_dual_use(
+    root: Path, load: Load, check_sources: CheckSources, problems: list[Problem]
+) -> DualUseData:
     """Validate every dual-use file; problems are added to the catalogue's list, never raised here."""
     data = DualUseData()
     codes: dict[str, str] = {}
@@ -70,10 +73,17 @@ def load_dual_use(root: Path, load: Load, check_sources: CheckSources, problems:
             continue
         if measure.id != path.stem:
             problems.append(
-                Problem(doc.file, doc.line_of(("id",)), "id", f"measure id {measure.id!r} differs from its file name")
+                Problem(
+                    doc.file,
+                    doc.line_of(("id",)),
+                    "id",
+                    f"measure id {measure.id!r} differs from its file name",
+                )
             )
         if measure.id in data.measures:
-            problems.append(Problem(doc.file, doc.line_of(("id",)), "id", f"duplicate measure id {measure.id}"))
+            problems.append(
+                Problem(doc.file, doc.line_of(("id",)), "id", f"duplicate measure id {measure.id}")
+            )
             continue
         for i, item in enumerate(measure.items):
             if item.control_code is None:
@@ -118,8 +128,8 @@ def status_on(measure: Measure, day: dt.date) -> tuple[MeasureStatus, str]:
             return MeasureStatus.IN_FORCE, f"{name} applies again from {current.start} ({by})"
         return (
             MeasureStatus.UNCONFIRMED,
-            f"{by} set {current.kind.value} for {name} until {current.end}; no source held says what applies "
-            f"after that day ({day})",
+            f"{by} made {name} {current.kind.value} from {current.start} until {current.end}; no source held "
+            f"says what applies after that day ({day})",
         )
     if measure.effective is None:
         return (
@@ -127,3 +137,24 @@ def status_on(measure: Measure, day: dt.date) -> tuple[MeasureStatus, str]:
             f"{name} was issued on {measure.issued} but no source held gives the day it took effect",
         )
     return MeasureStatus.IN_FORCE, f"{name} in force since {measure.effective}"
+
+
+def check_on(data: DualUseData, day: dt.date) -> DualUseCheck:
+    """Every measure's status on `day`, and everything known but not encoded (what 'free' cannot cover)."""
+    checks = []
+    for measure in data.ordered():
+        status, why = status_on(measure, day)
+        checks.append(
+            MeasureCheck(
+                measure=measure.id,
+                instrument=measure.instrument.best("zh"),
+                status=status,
+                reason=why,
+                items=len(measure.items),
+            )
+        )
+    gaps = [f"{g.instrument}: {g.subject} ({g.status.value})" for g in data.gaps]
+    gaps += [f"{m.instrument.best('zh')}: {gap}" for m in data.ordered() for gap in m.gaps]
+    if not data.measures:
+        gaps.insert(0, "this catalogue folder holds no dual-use measures (no dual_use/ folder)")
+    return DualUseCheck(date=day.isoformat(), measures=checks, gaps=gaps)

@@ -26,6 +26,7 @@ from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, Versio
 from ..models.deal import Deal, Technology
 from ..normalize import Normalised, normalised, stem, to_simplified
 from . import params
+from .dual_use import with_dual_use
 from .licences import check_licence
 from .matcher import (
     EXCLUDE,
@@ -849,7 +850,7 @@ def assess(
     caveats += disguised
     if version.meta.notice and version.meta.notice.zh:
         caveats.append(f"{version.meta.instrument.best('zh')}: {version.meta.notice.zh}")
-    return Assessment(
+    result = Assessment(
         tool_version=__version__,
         deal_file=deal_file,
         deal_title=deal.title,
@@ -875,6 +876,7 @@ def assess(
         disguised=disguised,
         next_duty=NEXT_DUTY[verdict],
     )
+    return with_dual_use(result, deal, catalogue, selection.date or deal.date or today, line_of, NEXT_DUTY)
 
 
 def _disguise_warnings(findings: list[Finding], deal: Deal) -> list[str]:

@@ -6,6 +6,8 @@ import json
 
 from ..models.assessment import Assessment, Finding, Verdict
 from .console import string_console
+from .dual_use import blocks as dual_use_blocks
+from .dual_use import markdown as dual_use_markdown
 from .labels import STRENGTH, label, next_duty, verdict_text
 
 VERDICT_STYLE = {
@@ -111,6 +113,7 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
         for m in a.near_misses:
             cp = f" CP{m.control_point}" if m.control_point else ""
             out.append(f"- {m.code or m.entry_id}{cp} {m.name.best(lang)}: {m.reason}")
+    out += dual_use_markdown(a.dual_use_findings, a.dual_use_checked)
     if a.dual_use:
         out += ["", f"## {label(lang, 'dual_use')}", ""] + [f"- {d}" for d in a.dual_use]
     if a.caveats:
@@ -175,6 +178,7 @@ def render_text(
         for m in a.near_misses:
             cp = f" CP{m.control_point}" if m.control_point else ""
             blocks.append(Text(f"  {m.code or m.entry_id}{cp} {m.name.best(lang)}: {m.reason}"))
+    blocks += dual_use_blocks(a.dual_use_findings, a.dual_use_checked)
     if a.dual_use:
         blocks.append(Text(label(lang, "dual_use"), style="bold"))
         blocks += [Text(f"  {d}") for d in a.dual_use]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
@@ -30,7 +31,9 @@ class MeasureStatus(StrEnum):
     IN_FORCE = "in_force"
     SUSPENDED = "suspended"
     NOT_YET_IN_FORCE = "not_yet_in_force"
-    UNCONFIRMED = "unconfirmed"  # a dated status has lapsed (or a date is unknown) and no later source says more
+    UNCONFIRMED = (
+        "unconfirmed"  # a dated status has lapsed (or a date is unknown) and no later source says more
+    )
 
 
 class ChangeKind(StrEnum):
@@ -133,8 +136,10 @@ class Measure(Strict):
         changes = sorted(self.status_changes, key=lambda c: c.start)
         for change in changes:
             if change.issued < self.issued:
-                raise ValueError(f"a status change issued {change.issued} predates the measure ({self.issued})")
-        for before, after in zip(changes, changes[1:], strict=False):
+                raise ValueError(
+                    f"a status change issued {change.issued} predates the measure ({self.issued})"
+                )
+        for before, after in pairwise(changes):
             if before.end is None or before.end >= after.start:
                 raise ValueError(f"status changes overlap: {before.start}..{before.end} and {after.start}")
         codes = [i.control_code for i in self.items if i.control_code]
