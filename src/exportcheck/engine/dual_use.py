@@ -250,13 +250,13 @@ def with_dual_use(
     notes = list(result.dual_use)
     caveats = list(result.caveats)
     for f in found:
-        notes.append(
-            f"{_label(f)} {f.item_text.best('zh')}: {f.status.value} on {check.date} — {f.status_reason}"
-        )
+        if f.outcome is not Verdict.FREE:  # routes the checklist to the MOFCOM dual-use licence track
+            head = f"{_label(f)} {f.item_text.best('zh')}"
+            notes.append(f"{head}: {f.status.value} on {check.date} — {f.status_reason}")
         if f.status is MeasureStatus.SUSPENDED:
             caveats.append(
-                f"{_label(f)}: {f.status_reason}; a transfer performed after the suspension ends must be "
-                "re-assessed on its own date"
+                f"{_label(f)}: {f.status_reason}; no dual-use licence track while suspended, but a transfer "
+                "performed after the suspension ends must be re-assessed on its own date"
             )
     if not_export and any(f.outcome is not Verdict.FREE for f in found):
         caveats.append(
