@@ -227,8 +227,16 @@ def test_status_on_each_side_of_every_date() -> None:
     assert status_on(m, dt.date(2025, 11, 7))[0] is MeasureStatus.NOT_YET_IN_FORCE  # effective 11-08
     assert status_on(m, dt.date(2025, 11, 8))[0] is MeasureStatus.SUSPENDED
     assert status_on(m, dt.date(2026, 11, 11))[0] is MeasureStatus.UNCONFIRMED
-    no_date = CAT.dual_use.measures["2025-55"]  # no source gives its effective date
-    assert status_on(no_date, dt.date(2025, 10, 20))[0] is MeasureStatus.UNCONFIRMED
+    assert (
+        status_on(CAT.dual_use.measures["2025-55"], dt.date(2025, 10, 20))[0]
+        is MeasureStatus.NOT_YET_IN_FORCE
+    )
+    # a measure whose effective date no source gives: between issue and any status change, unconfirmed
+    no_date = CAT.dual_use.measures["2025-57"].model_copy(
+        update={"effective": None, "effective_provenance": None}
+    )
+    (why_status, why) = status_on(no_date, dt.date(2025, 10, 20))
+    assert why_status is MeasureStatus.UNCONFIRMED and "no source held gives the day" in why
     assert status_on(CAT.dual_use.measures["2024-33"], dt.date(2026, 12, 1))[0] is MeasureStatus.IN_FORCE
 
 
