@@ -299,3 +299,28 @@ def test_checklist_routes_an_in_force_finding_to_the_dual_use_track() -> None:
     assert "dual_use" in data["tracks"]
     suspended = cli_json("checklist", str(CELL))
     assert "dual_use" not in suspended["tracks"]
+
+
+def test_reports_show_the_dual_use_regime_in_text_markdown_and_chinese(tmp_path: Path) -> None:
+    text = CliRunner().invoke(main, ["assess", str(RARE_EARTH), "--no-checklist", "--fail-on", "none"]).output
+    assert "LICENCE REQUIRED — dual-use export licence" in text
+    assert "Dual-use findings" in text and "1E902.a" in text and "in_force" in text
+    md = CliRunner().invoke(main, ["assess", str(RARE_EARTH), "--format", "markdown", "--fail-on", "none"])
+    assert (
+        "## Dual-use findings (export-control regime)" in md.output and "商务部公告2025年第62号" in md.output
+    )
+    zh = CliRunner().invoke(
+        main, ["assess", str(RARE_EARTH), "--lang", "zh", "--no-checklist", "--fail-on", "none"]
+    )
+    assert "向商务部申请两用物项出口许可" in zh.output and "省级商务主管部门" not in zh.output
+    # deal text reaches the dual-use block as text, never as rich markup
+    hostile = tmp_path / "hostile.deal.yaml"
+    hostile.write_text(
+        RARE_EARTH.read_text(encoding="utf-8").replace(
+            "name: Rare-earth recycling process", "name: '[red]Rare-earth recycling[/red] process'"
+        ),
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(main, ["assess", str(hostile), "--no-checklist", "--fail-on", "none"]).output
+    flat = " ".join(out.split())
+    assert "[red]Rare-earth recycling[/red] process: status in_force" in flat

@@ -26,6 +26,11 @@ def render_json(assessment: Assessment, explain: bool = True) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def _dual_use_only(a: Assessment) -> bool:
+    """Whether the licence verdict comes from the dual-use regime alone (no catalogue finding asks for one)."""
+    return not any(f.outcome is Verdict.LICENCE_REQUIRED for f in a.findings)
+
+
 def _cp(f: Finding, lang: str) -> str:
     if not f.control_point:
         return "—"
@@ -68,7 +73,7 @@ def _evidence_line(f: Finding, limit: int | None = None) -> str:
 def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = False) -> str:
     a = assessment
     out = [f"# exportcheck: {a.deal_title}", ""]
-    out.append(f"**{verdict_text(lang, a.verdict)}** (`{a.verdict.value}`)")
+    out.append(f"**{verdict_text(lang, a.verdict, _dual_use_only(a))}** (`{a.verdict.value}`)")
     out.append("")
     out.append(f"- {label(lang, 'deal')}: `{a.deal_file}`")
     out.append(
@@ -133,7 +138,7 @@ def render_text(
     a = assessment
     console, buf = string_console(width, color)
     head = Text()
-    head.append(verdict_text(lang, a.verdict), style=VERDICT_STYLE[a.verdict])
+    head.append(verdict_text(lang, a.verdict, _dual_use_only(a)), style=VERDICT_STYLE[a.verdict])
     head.append(f"\n{a.deal_title}\n", style="bold")
     head.append(f"{label(lang, 'catalogue')}: {a.catalogue.version} — {a.catalogue.instrument.best(lang)}\n")
     head.append(f"  {label(lang, 'selected')}: {a.catalogue.reason}\n")
