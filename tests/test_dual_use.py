@@ -324,3 +324,19 @@ def test_reports_show_the_dual_use_regime_in_text_markdown_and_chinese(tmp_path:
     out = CliRunner().invoke(main, ["assess", str(hostile), "--no-checklist", "--fail-on", "none"]).output
     flat = " ".join(out.split())
     assert "[red]Rare-earth recycling[/red] process: status in_force" in flat
+
+
+def test_scan_reports_dual_use_findings_not_a_thin_description(tmp_path: Path) -> None:
+    for path in (RARE_EARTH, CELL):
+        shutil.copy(path, tmp_path / path.name)
+    args = ["scan", str(tmp_path), "--as-of", "2026-12-01", "--fail-on", "review", "--jobs", "1"]
+    result = CliRunner().invoke(main, [*args, "--format", "sarif"])
+    assert result.exit_code == 1, result.output
+    run = json.loads(result.output)["runs"][0]
+    rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {"exportcheck/dual-use/1E902.a", "exportcheck/dual-use/3E901.a"} <= rules
+    assert "exportcheck/insufficient-description" not in rules
+    (cell,) = [r for r in run["results"] if r["ruleId"] == "exportcheck/dual-use/3E901.a"]
+    assert cell["level"] == "warning" and cell["properties"]["status"] == "unconfirmed"
+    junit = CliRunner().invoke(main, [*args, "--format", "junit"]).output
+    assert "1E902.a (dual-use) 商务部公告2025年第62号: review" in junit

@@ -93,3 +93,51 @@ def status_text(check: DualUseCheck) -> str:
     for gap in check.gaps:
         console.print(Text(f"  - {gap}"))
     return buf.getvalue()
+
+
+# --- scan formats (SARIF, text rows, JUnit, GitHub): dual-use findings that ask for something ----------
+
+
+def reportable(findings: list[DualUseFinding]) -> list[DualUseFinding]:
+    """The findings a CI gate shows: those whose measure asks for a licence or a review on that day."""
+    return [f for f in findings if f.outcome.value in ("licence_required", "review")]
+
+
+def finding_id(f: DualUseFinding) -> str:
+    return f"{f.control_code or f.measure} (dual-use)"
+
+
+def rule_id(f: DualUseFinding) -> str:
+    return f"exportcheck/dual-use/{f.control_code or f.measure}"
+
+
+def line(f: DualUseFinding) -> int:
+    lines = [e.line for e in f.evidence if e.line]
+    return min(lines) if lines else 1
+
+
+def message(f: DualUseFinding) -> str:
+    words = ", ".join(sorted({e.deal_text for e in f.evidence}))[:300]
+    return (
+        f"{f.technology_name}: {f.outcome.value} — dual-use {f.control_code or '(no control code)'} "
+        f"{f.instrument}, status {f.status.value} on the assessment date ({f.strength.value}; matched: {words})"
+    )
+
+
+def sarif_rule(f: DualUseFinding) -> dict[str, Any]:
+    return {
+        "id": rule_id(f),
+        "name": "DualUse" + (f.control_code or f.measure).replace(".", "_").replace("-", "_"),
+        "shortDescription": {"text": f"{f.item_text.zh or f.item_text.en or ''} ({f.instrument})"},
+        "help": {
+            "text": "Dual-use technology item: an export (including provision to foreign persons in China) needs "
+            "a MOFCOM dual-use export licence while the measure is in force (出口管制法 art. 12; 两用物项出口管制条例 "
+            "arts. 14–17). Run `exportcheck catalogue status --as-of DATE` for the measure's status."
+        },
+        "defaultConfiguration": {"level": "error"},
+        "properties": {
+            "regime": "dual_use",
+            "measure": f.measure,
+            "tags": ["export-control", "dual-use", "china"],
+        },
+    }

@@ -16,6 +16,7 @@ from .. import __version__
 from ..models.assessment import Finding, Verdict
 from ..models.assessment import reaches as fails
 from ..runner import FileResult
+from . import dual_use as du
 from .console import string_console
 
 INFORMATION_URI = "https://github.com/exportcheck/exportcheck"
@@ -185,6 +186,7 @@ def _text_row(r: FileResult) -> tuple[str, ...]:
     if a is None:
         return (r.file, "ERROR", "—", "—", "\n".join(p.render() for p in r.problems))
     codes = sorted({_finding_id(f) + ("" if not f.waived else " (licensed)") for f in a.findings})
+    codes += sorted({du.finding_id(f) for f in du.reportable(a.dual_use_findings)})
     return (
         r.file,
         a.verdict.value,
@@ -275,8 +277,27 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
         if f.waived and f.licence:
             entry["suppressions"] = [{"kind": "external", "justification": f.licence.detail}]
         sarif_results.append(entry)
+    for d in du.reportable(a.dual_use_findings):
+        rules.setdefault(du.rule_id(d), du.sarif_rule(d))
+        sarif_results.append(
+            {
+                "ruleId": du.rule_id(d),
+                "level": LEVEL[d.outcome],
+                "message": {"text": du.message(d)},
+                "locations": [_location(r.file, du.line(d))],
+                "partialFingerprints": {
+                    "exportcheck/v1": _fingerprint(r.file, d.technology_name, du.rule_id(d), d.measure)
+                },
+                "properties": {
+                    "verdict": d.outcome.value,
+                    "strength": d.strength.value,
+                    "status": d.status.value,
+                },
+            }
+        )
+    explained = {f.technology for f in a.findings} | {d.technology for d in a.dual_use_findings}
     for t in a.technologies:
-        if t.verdict is Verdict.REVIEW and not any(f.technology == t.index for f in a.findings):
+        if t.verdict is Verdict.REVIEW and t.index not in explained:
             rules.setdefault(
                 THIN_RULE,
                 {
@@ -369,6 +390,10 @@ def _junit_case(r: FileResult, fail_on: str) -> ET.Element:
     if fails(verdict, fail_on):
         fail = ET.SubElement(case, "failure", message=f"{verdict.value}: {a.deal_title}", type=verdict.value)
         lines = [f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}" for f in a.findings]
+        lines += [
+            f"{du.finding_id(d)} {d.instrument}: {d.outcome.value}"
+            for d in du.reportable(a.dual_use_findings)
+        ]
         fail.text = "\n".join(lines) or "; ".join(a.verdict_reasons)
     else:
         out = ET.SubElement(case, "system-out")
@@ -429,6 +454,12 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
         lines.append(
             f"::{level} file={_escape(r.file, True)},line={_line(f)},title={title}::{_escape(_message(f))}"
         )
+    for d in du.reportable(r.assessment.dual_use_findings):
+        level = "error" if fails(d.outcome, fail_on) else "warning"
+        title = _escape(f"exportcheck: {d.outcome.value} {du.finding_id(d)}", True)
+        lines.append(
+            f"::{level} file={_escape(r.file, True)},line={du.line(d)},title={title}::{_escape(du.message(d))}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -436,6 +467,9 @@ def _summary_row(r: FileResult) -> str:
     if r.assessment is None:
         return f"| `{r.file}` | **error** | — | — | {'; '.join(p.render() for p in r.problems)} |"
     a = r.assessment
-    codes = ", ".join(sorted({_finding_id(f) for f in a.findings})) or "—"
+    ids = {_finding_id(f) for f in a.findings} | {
+        du.finding_id(d) for d in du.reportable(a.dual_use_findings)
+    }
+    codes = ", ".join(sorted(ids)) or "—"
     gate_v = (a.gate_verdict or a.verdict).value
     return f"| `{r.file}` | {a.verdict.value} | {gate_v} | {a.catalogue.version} | {codes} |"
