@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ Load = Callable[[Path], Document | None]
 CheckSources = Callable[[Any, Document], None]
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: statuses for a day are cached per loaded dataset
 class DualUseData:
     measures: dict[str, Measure] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
@@ -139,6 +140,7 @@ def status_on(measure: Measure, day: dt.date) -> tuple[MeasureStatus, str]:
     return MeasureStatus.IN_FORCE, f"{name} in force since {measure.effective}"
 
 
+@lru_cache(maxsize=64)  # a scan asks for the same few days thousands of times; the result is immutable
 def check_on(data: DualUseData, day: dt.date) -> DualUseCheck:
     """Every measure's status on `day`, and everything known but not encoded (what 'free' cannot cover)."""
     checks = []
