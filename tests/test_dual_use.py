@@ -268,6 +268,7 @@ def test_validate_reports_inconsistent_dates_and_unknown_sources(tmp_path: Path)
         "code_provenance: {sources: [du-xkzj-58, du-kdso-58]", "code_provenance: {sources: [nosuch]"
     )
     other.write_text(text, encoding="utf-8")
+    (root / "dual_use" / "2025-9.yaml").write_text("id: 2025-9\n", encoding="utf-8")
     (root / "dual_use" / "measures" / "2025-1.yaml").write_text(
         (root / "dual_use" / "measures" / "2025-61.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
@@ -280,6 +281,7 @@ def test_validate_reports_inconsistent_dates_and_unknown_sources(tmp_path: Path)
     )
     assert any("2025-58.yaml:" in ln and "unknown source key 'nosuch'" in ln for ln in lines)
     assert any("2025-1.yaml:" in ln and "differs from its file name" in ln for ln in lines)
+    assert any("2025-9.yaml" in ln and "measures go under dual_use/measures/" in ln for ln in lines)
     assert "Traceback" not in result.output
 
 

@@ -57,6 +57,17 @@ def load_dual_use(
     """Validate every dual-use file; problems are added to the catalogue's list, never raised here."""
     data = DualUseData()
     codes: dict[str, str] = {}
+    base = root / DUAL_USE_DIR
+    if base.is_dir():  # a measure saved in the wrong place would otherwise be silently left out
+        for stray in sorted(p for p in base.glob("*.y*ml") if p.name != "gaps.yaml"):
+            problems.append(
+                Problem(
+                    str(stray),
+                    None,
+                    "",
+                    "unexpected file: measures go under dual_use/measures/<year>-<no>.yaml",
+                )
+            )
     for path in dual_use_files(root):
         doc = load(path)
         if doc is None:
