@@ -62,7 +62,7 @@ def load_dual_use(
         for stray in sorted(p for p in base.glob("*.y*ml") if p.name != "gaps.yaml"):
             problems.append(
                 Problem(
-                    str(stray),
+                    stray.relative_to(root.parent).as_posix(),
                     None,
                     "",
                     "unexpected file: measures go under dual_use/measures/<year>-<no>.yaml",
