@@ -139,7 +139,8 @@ class Catalogue:
     sources: dict[str, Source]
     versions: dict[str, ResolvedVersion]
     sha256: str
-    dual_use: DualUseData = field(default_factory=DualUseData)  # the export-control regime beside the versions
+    # the dual-use export-control regime, loaded beside the versions (catalogue_dual_use.py)
+    dual_use: DualUseData = field(default_factory=DualUseData)
 
     def ordered(self) -> list[ResolvedVersion]:
         return sorted(self.versions.values(), key=lambda v: (v.meta.effective, v.id))
@@ -285,11 +286,16 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         version.concepts = concepts
     files += dual_use_files(root)
     dual_use = load_dual_use(
-        root, lambda p: _load(p, root, problems), lambda m, d: _check_sources(m, d, sources, problems), problems
+        root,
+        lambda p: _load(p, root, problems),
+        lambda m, d: _check_sources(m, d, sources, problems),
+        problems,
     )
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files), dual_use=dual_use)
+    return Catalogue(
+        root=root, sources=sources, versions=versions, sha256=_digest(root, files), dual_use=dual_use
+    )
 
 
 CONCEPTS_DIR = "concepts"
