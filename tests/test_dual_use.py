@@ -179,6 +179,12 @@ def test_negated_and_unrelated_text_does_not_match(mini_with_dual_use: Catalogue
         "2025-10-20",
     )
     assert not a.dual_use_findings
+    free = run(
+        mini_with_dual_use,
+        {"name": "Motor", "description": "Design of rare-earth-free motors."},
+        "2025-10-20",
+    )
+    assert not free.dual_use_findings
 
 
 def test_not_export_keeps_the_finding_and_warns_about_foreign_persons(mini_with_dual_use: Catalogue) -> None:

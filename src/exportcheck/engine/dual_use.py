@@ -30,9 +30,9 @@ from ..models.assessment import (
 )
 from ..models.deal import Deal, Technology
 from ..models.dual_use import DualUseItem, Measure, MeasureStatus
-from ..normalize import Normalised, is_latin_edge, normalise_term
+from ..normalize import Normalised, is_latin_edge, normalise_term, stem
 from . import params
-from .matcher import fields_of, negated
+from .matcher import CLEAR, NOT_NEGATED, fields_of, negated
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 Fields = list[tuple[str, Normalised]]
@@ -72,18 +72,37 @@ def _any_part(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, parts))) if parts else None
 
 
-def _term_hits(term: str, fields: Fields) -> list[tuple[str, str, bool]]:
-    """(field, deal words, negated) for each part of 'A & B', all parts in one field; [] when none."""
+_FREE = stem("free")
+
+
+def _negation(norm: Normalised, start: int, end: int) -> int:
+    """The matcher's reading of a negation before the term (NOT_NEGATED, CLEAR, UNCLEAR), plus '-free'
+    written right after it ("rare-earth-free magnets"), which is a clear negation."""
+    after = norm.text[end : end + 16].split()
+    if after and after[0] == _FREE and (len(after) < 2 or after[1] != "of"):
+        b = norm.original_span(start, end)[1]
+        if norm.original[b : b + 1] in ("-", "\u2010", "\u2011"):
+            return CLEAR
+    return negated(norm.text, start)
+
+
+Hits = list[tuple[str, str, int]]
+
+
+def _term_hits(term: str, fields: Fields) -> Hits:
+    """(field, deal words, negation) for each part of 'A & B', all parts in one field; [] when none."""
     parts = _parts(term)
     for fname, norm in fields:
         if not parts or not all(p in norm.text for p in parts):  # cheap rejection: most terms miss
             continue
         hits = []
         for part in parts:
-            found = [(s, e, negated(norm.text, s, e)) for s, e in _occurrences(part, norm)]
+            found = [(s, e, _negation(norm, s, e)) for s, e in _occurrences(part, norm)]
             if not found:
                 break
-            s, e, neg = min(found, key=lambda h: h[2])  # an affirmative occurrence if there is one
+            # an affirmative occurrence if there is one, else an unclear one (NOT_NEGATED < CLEAR < UNCLEAR
+            # as numbers, so rank them explicitly)
+            s, e, neg = min(found, key=lambda h: (h[2] != NOT_NEGATED, h[2] == CLEAR))
             hits.append((fname, norm.quote(s, e), neg))
         else:
             return hits
@@ -113,7 +132,7 @@ def _match_item(
     reasons: list[str] = []
     strength: Strength | None = None
 
-    def add(hits: list[tuple[str, str, bool]], term: str, kind: str) -> None:
+    def add(hits: Hits, term: str, kind: str) -> None:
         for fname, quote, _neg in hits:
             line = line_of(("technologies", index, fname)) if fname != "title" else line_of(("title",))
             evidence.append(
@@ -128,21 +147,30 @@ def _match_item(
                 )
             )
 
+    unclear: list[tuple[Hits, str]] = []
     for term in item.aids.terms:
         hits = _term_hits(term, own)
-        if hits and not any(neg for _f, _q, neg in hits):  # a term only under a negation does not count
+        levels = {neg for _f, _q, neg in hits}
+        if hits and levels == {NOT_NEGATED}:
             add(hits, term, "term")
             strength = Strength.MATCH
+        elif hits and CLEAR not in levels:  # a negation whose scope may not reach the term
+            unclear.append((hits, term))
+    if strength is None and unclear:
+        for hits, term in unclear:
+            add(hits, term, "term")
+        strength = Strength.POSSIBLE
+        reasons.append("a negation stands before the term but may not reach it")
     if strength is None:
         for term in item.aids.related:
             hits = _term_hits(term, own)
-            if hits and not any(neg for _f, _q, neg in hits):
+            if hits and {neg for _f, _q, neg in hits} == {NOT_NEGATED}:
                 add(hits, term, "related")
                 strength = Strength.POSSIBLE
                 reasons.append("only a related term matched: the item may or may not cover this technology")
         for term in item.aids.terms:
             hits = _term_hits(term, titled)
-            if hits and not any(neg for _f, _q, neg in hits):
+            if hits and {neg for _f, _q, neg in hits} == {NOT_NEGATED}:
                 add(hits, term, "term")
                 strength = Strength.POSSIBLE
                 reasons.append("the term occurs only in the deal title")
