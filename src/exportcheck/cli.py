@@ -148,7 +148,7 @@ def _options(
 
 
 def _load_catalogue(path: Path | None) -> Any:
-    from .catalogue_cache import cached_catalogue
+    from .engine.prepared import cached_catalogue
 
     return cached_catalogue(path)
 
@@ -215,11 +215,12 @@ def assess(
 
         text = render_json(result, explain=True)
         if checklist is not None:
+            from .escape import json_text
             from .formats.checklist import render_json as checklist_json
 
             data = json.loads(text)
             data["checklist"] = json.loads(checklist_json(checklist))
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 

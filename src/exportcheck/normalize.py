@@ -129,12 +129,16 @@ def normalise(original: str, words: frozenset[str] | None = None) -> Normalised:
         lowered = "".join(c.lower()[:1] for c in folded)
     out: list[str] = [" "]  # one character per item, so the checks below can look back a character
     spans: list[tuple[int, int]] = [(0, 0)]
+    last_kind = None
     for m in _TOKEN.finditer(lowered):
         start, end = m.span()
-        if out[-1] != " ":
+        kind = m.lastgroup
+        # two runs of Chinese with only noise between them ("推'荐", "推*荐") read as one word, as the
+        # spaces between them do (fold.py); so the normalised form is its own normal form
+        if out[-1] != " " and not (kind == "cjk" and last_kind == "cjk"):
             out.append(" ")
             spans.append((start, start))
-        kind = m.lastgroup
+        last_kind = kind
         if kind == "compound":
             word = m.group()
             out.extend(word)

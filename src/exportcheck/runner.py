@@ -107,7 +107,7 @@ def default_jobs() -> int:
 def _init_worker(root: Path, sha256: str, options: Options, reduce: Callable[[FileResult], Any]) -> None:
     global _WORKER
     if _WORKER is None:  # a spawned worker loads the catalogue; a forked one already has it
-        from .catalogue_cache import cached_catalogue
+        from .engine.prepared import cached_catalogue
 
         catalogue = cached_catalogue(root)
         if catalogue.sha256 != sha256:  # the report names one catalogue: never mix two

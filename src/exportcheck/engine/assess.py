@@ -331,6 +331,42 @@ def _fields(tech: Technology, title: str | None, compiled: CompiledVersion) -> l
     return fields_of(tech.name, tech.description, tech.keywords, title, sorted(tech.parameters), words)
 
 
+# A sentence in which the deal says no technology passes: a negator, a kind of technical knowledge, and
+# a verb of transfer ("No drawings, process flowsheets or metallurgical know-how are supplied"; 甲方不提供任何
+# 工艺技术; 不包括亲本种子、不育系材料及任何制种技术). Words that open an exception keep the sentence from counting.
+_SENTENCE = re.compile(r"[^.;。；!?！？\n]+")
+_NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
+# only the general kinds count: "no drawings are supplied" still leaves the know-how to pass
+_TECH_OBJECT_EN = re.compile(
+    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information))\b"
+)
+_PASS_EN = re.compile(
+    r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
+    r"|disclosed|disclose|included|include|access)\b"
+)
+_EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|only|but|apart from|beyond)\b")
+_NO_TECH_ZH = re.compile(
+    r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,10}"
+    r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"
+    r"|(?:技术|工艺)[^。；]{0,20}(?:不在本(?:合同|协议)(?:范围|之内))"
+)
+_EXCEPTION_ZH = re.compile(r"除外|除了|但|仅|以外")
+
+
+def no_technology_statement(tech: Technology) -> str | None:
+    """The sentence in which the deal says that no technical knowledge passes, or None."""
+    text = to_simplified(tech.description or "")
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group().strip()
+        low = sentence.lower()
+        if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low):
+            if not _EXCEPTION_EN.search(low):
+                return sentence
+        elif _NO_TECH_ZH.search(sentence) and not _EXCEPTION_ZH.search(sentence):
+            return sentence
+    return None
+
+
 def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
     out = []
     for h in hits:
@@ -693,6 +729,35 @@ def _other_versions(
     return extra, misses
 
 
+def _weigh_no_technology(
+    tech: Technology, index: int, found: list[Finding], misses: list[NearMiss]
+) -> tuple[list[Finding], list[NearMiss]]:
+    """A possible finding (a hint at the subject area, or a term whose thresholds are not given) gives way
+    when the deal says in so many words that no technology or know-how passes: a distribution, supply or
+    logistics contract that names rare-earth mines or LFP packs transfers no rare-earth or LFP technology.
+    Decisive matches stay, and so does a term under a negation whose scope is unclear."""
+    statement = no_technology_statement(tech)
+    if not statement:
+        return found, misses
+    kept = []
+    for f in found:
+        if f.strength is Strength.POSSIBLE and not any(e.negation for e in f.evidence):
+            misses.append(
+                NearMiss(
+                    entry_id=f.entry_id,
+                    code=f.code,
+                    name=f.name,
+                    control_point=f.control_point,
+                    technology=index,
+                    evidence=f.evidence,
+                    reason=f"only a possible match, and the deal says no technology passes: '{statement}'",
+                )
+            )
+        else:
+            kept.append(f)
+    return kept, misses
+
+
 def _point_absent(
     other: ResolvedVersion, f: Finding, chosen: ResolvedVersion, catalogue: Catalogue
 ) -> str | None:
@@ -774,6 +839,7 @@ def assess(
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line, deal.title, single)
+        f, m = _weigh_no_technology(tech, i, f, m)
         extra, other_misses = _other_versions(
             i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title, single
         )

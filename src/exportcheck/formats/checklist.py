@@ -2,6 +2,8 @@
 
 `lang` is "en", "zh" or "both". Chinese output uses the statutory terms carried by the procedure data.
 JSON is always bilingual (both languages are in the model) and sorted, so `lang` only labels it.
+Text from the deal (title, file name, licence and registration numbers quoted in items) is escaped by
+`escape`: `clean` in plain text, `markdown` in Markdown, `json_text` in JSON.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 
 from ..checklist import article_label
+from ..escape import clean, json_text, markdown
 from ..models.procedure import (
     BiText,
     Checklist,
@@ -269,17 +272,17 @@ def render_text(checklist: Checklist, lang: str = "en") -> str:
     """Plain text, no colour codes; wide enough for a terminal or an e-mail."""
     _check_lang(lang)
     c = checklist
-    out = [f"{_t(c.title, lang)}{_colon(lang)}{c.deal_title}", "=" * 72]
+    out = [f"{_t(c.title, lang)}{_colon(lang)}{clean(c.deal_title)}", "=" * 72]
     rows = _header_rows(c, lang)
     width = max(_width(k) for k, _ in rows)
-    out += [f"{_pad(k, width)}  {v}" for k, v in rows[1:]]
+    out += [f"{_pad(k, width)}  {clean(v)}" for k, v in rows[1:]]
     out.append("")
     out += _lines(c.notice, lang)
     out += _lines(LABELS["legend"], lang)
     if c.problems:
         out += ["", _label("problems", lang), "-" * 72]
         for p in c.problems:
-            out.append(f"[!] {_t(p.text, lang)}")
+            out.append(f"[!] {clean(_t(p.text, lang))}")
     number = 0
     seen: dict[str, int] = {}
     for kind, track, items in _sections(c):
@@ -288,11 +291,11 @@ def render_text(checklist: Checklist, lang: str = "en") -> str:
             number += 1
             status = _t(STATUS[item.status], lang)
             status = f"（{status}）" if lang == "zh" else f"  ({status})"
-            out.append(f"{TEXT_MARK[item.status]} {number}. {_t(item.title, lang)}{status}")
+            out.append(f"{TEXT_MARK[item.status]} {number}. {clean(_t(item.title, lang))}{status}")
             for label, lines in _item_fields(item, lang, number, seen):
                 prefix = f"      {label}{_colon(lang)}" if label else "      "
                 for i, line in enumerate(lines):
-                    out.append((prefix if i == 0 else " " * len(prefix)) + line)
+                    out.append((prefix if i == 0 else " " * len(prefix)) + clean(line))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -300,8 +303,8 @@ def render_text(checklist: Checklist, lang: str = "en") -> str:
 
 
 def _md(text: str) -> str:
-    """Escape the few characters that would change Markdown structure inside a line."""
-    return text.replace("|", "\\|").replace("<", "&lt;")
+    """One line of text as it reads, inside a Markdown line or table cell."""
+    return markdown(text)
 
 
 def render_markdown(checklist: Checklist, lang: str = "en") -> str:
@@ -357,7 +360,7 @@ def render_json(checklist: Checklist, lang: str = "both") -> str:
     _check_lang(lang)
     data = checklist.model_dump(mode="json")
     data["lang"] = lang
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Checklist, str], str]] = {

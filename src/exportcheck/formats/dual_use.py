@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..escape import clean
+from ..escape import markdown as md
 from ..models.assessment import DualUseCheck, DualUseFinding
 from .console import string_console
 
@@ -47,12 +49,14 @@ def blocks(findings: list[DualUseFinding], check: DualUseCheck | None) -> list[A
         out.append(Text("Dual-use findings (export-control regime)", style="bold"))
         for f in findings:
             head, *rest = finding_lines(f)
-            out.append(Text(f"  {head}"))
-            out += [Text(f"    • {line}") for line in rest]
+            out.append(Text(f"  {clean(head)}"))
+            out += [Text(f"    • {clean(line)}") for line in rest]
     if check is not None:
         measures = ", ".join(f"{m.instrument} {m.status.value}" for m in check.measures) or "none"
         out.append(
-            Text(f"Dual-use measures checked on {check.date}: {measures}; {len(check.gaps)} not encoded")
+            Text(
+                clean(f"Dual-use measures checked on {check.date}: {measures}; {len(check.gaps)} not encoded")
+            )
         )
     return out
 
@@ -63,11 +67,11 @@ def markdown(findings: list[DualUseFinding], check: DualUseCheck | None) -> list
         out += ["", "## Dual-use findings (export-control regime)", ""]
         for f in findings:
             head, *rest = finding_lines(f)
-            out.append(f"- **{head}**")
-            out += [f"  - {line}" for line in rest]
+            out.append(f"- **{md(head)}**")
+            out += [f"  - {md(line)}" for line in rest]
     if check is not None:
-        out += ["", f"Dual-use measures checked on {check.date}:", ""]
-        out += [f"- {m.instrument}: {m.status.value} — {m.reason}" for m in check.measures]
+        out += ["", f"Dual-use measures checked on {md(check.date)}:", ""]
+        out += [f"- {md(m.instrument)}: {m.status.value} — {md(m.reason)}" for m in check.measures]
         out.append(f"- not encoded: {len(check.gaps)} (see `exportcheck catalogue status`)")
     return out
 
@@ -86,12 +90,12 @@ def status_text(check: DualUseCheck) -> str:
         table.add_column(col)
     for m in check.measures:
         table.add_row(
-            Text(m.measure), Text(m.instrument), Text(m.status.value), Text(str(m.items)), Text(m.reason)
+            *(Text(clean(c)) for c in (m.measure, m.instrument, m.status.value, str(m.items), m.reason))
         )
     console.print(table)
     console.print(Text("Not encoded (a 'free' verdict does not cover these):", style="bold"))
     for gap in check.gaps:
-        console.print(Text(f"  - {gap}"))
+        console.print(Text(f"  - {clean(gap)}"))
     return buf.getvalue()
 
 

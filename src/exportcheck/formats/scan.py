@@ -1,10 +1,13 @@
-"""Render a scan (many deal files) as text, JSON, SARIF 2.1.0, JUnit XML or GitHub annotations."""
+"""Render a scan (many deal files) as text, JSON, SARIF 2.1.0, JUnit XML or GitHub annotations.
+
+File names, titles and technology names come from the scanned repository, which anyone may commit to:
+each format escapes them with `escape` (text: `clean` in rich `Text` cells; GitHub: `command`; step
+summary: `markdown`/`code`; JUnit: `xml`; JSON and SARIF keep the original text through `json_text`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -13,11 +16,12 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from .. import __version__
+from ..escape import code, command, json_text, markdown, xml
 from ..models.assessment import Finding, Verdict
 from ..models.assessment import reaches as fails
 from ..runner import FileResult
 from . import dual_use as du
-from .console import string_console
+from .console import cell, string_console
 
 INFORMATION_URI = "https://github.com/exportcheck/exportcheck"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -169,9 +173,9 @@ def _json_deal(r: FileResult) -> str:
     if r.assessment:
         body = r.assessment.model_dump_json(indent=2).replace("\n", "\n      ")
         file = json.dumps(r.file, ensure_ascii=False)
-        return f'    {{\n      "file": {file},\n      "assessment": {body}\n    }}'
+        return json_text(f'    {{\n      "file": {file},\n      "assessment": {body}\n    }}')
     item = {"file": r.file, "errors": [p.render() for p in r.problems]}
-    return _indent(json.dumps(item, ensure_ascii=False, indent=2), 4)
+    return json_text(_indent(json.dumps(item, ensure_ascii=False, indent=2), 4))
 
 
 def _indent(text: str, spaces: int) -> str:
@@ -203,8 +207,8 @@ def _render_text(rows: list[tuple[str, ...]], totals: dict[str, int], color: boo
     table = Table(title="exportcheck scan", expand=True)
     for col in ("file", "verdict", "gate", "catalogue", "findings / problems"):
         table.add_column(col)
-    for row in rows:
-        table.add_row(*row)
+    for row in rows:  # Text cells: a `[/]` in a file name is shown, never parsed as rich markup
+        table.add_row(*map(cell, row))
     console.print(table)
     console.print(", ".join(f"{k}: {v}" for k, v in totals.items()))
     return buf.getvalue()
@@ -340,7 +344,7 @@ def _render_sarif(results: list[list[dict[str, Any]]], rules: dict[str, dict[str
             }
         ],
     }
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(sarif, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _location(file: str, line: int) -> dict[str, Any]:
@@ -401,14 +405,6 @@ def _junit_case(r: FileResult, fail_on: str) -> ET.Element:
     return case
 
 
-# Characters XML 1.0 cannot hold at all, even escaped (YAML allows some: "\e" is ESC).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_safe(value: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-
-
 def _render_junit(cases: list[ET.Element]) -> str:
     failures = sum(c.find("failure") is not None for c in cases)
     errors = sum(c.find("error") is not None for c in cases)
@@ -421,20 +417,13 @@ def _render_junit(cases: list[ET.Element]) -> str:
     suite = ET.Element("testsuite", counts)
     suite.extend(cases)
     for element in suite.iter():  # deal titles and file names may hold control characters
-        element.text = _xml_safe(element.text) if element.text else element.text
+        element.text = xml(element.text) if element.text else element.text
         for key, value in element.attrib.items():
-            element.attrib[key] = _xml_safe(value)
+            element.attrib[key] = xml(value)
     root = ET.Element("testsuites", counts)
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def _escape(value: str, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
 
 
 def _github_lines(r: FileResult, fail_on: str) -> str:
@@ -442,34 +431,36 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
     if r.assessment is None:
         for p in r.problems:
             lines.append(
-                f"::error file={_escape(r.file, True)},line={p.line or 1},title={_escape('exportcheck: invalid deal file', True)}::"
-                + _escape(p.render())
+                f"::error file={command(r.file, True)},line={p.line or 1},title={command('exportcheck: invalid deal file', True)}::"
+                + command(p.render())
             )
         return "\n".join(lines) + ("\n" if lines else "")
     for f in r.assessment.findings:
         level = "error" if fails(f.outcome, fail_on) and not f.waived else "warning"
         if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (f.waived and level == "warning"):
             level = "notice"
-        title = _escape(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
+        title = command(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
         lines.append(
-            f"::{level} file={_escape(r.file, True)},line={_line(f)},title={title}::{_escape(_message(f))}"
+            f"::{level} file={command(r.file, True)},line={_line(f)},title={title}::{command(_message(f))}"
         )
     for d in du.reportable(r.assessment.dual_use_findings):
         level = "error" if fails(d.outcome, fail_on) else "warning"
-        title = _escape(f"exportcheck: {d.outcome.value} {du.finding_id(d)}", True)
+        title = command(f"exportcheck: {d.outcome.value} {du.finding_id(d)}", True)
         lines.append(
-            f"::{level} file={_escape(r.file, True)},line={du.line(d)},title={title}::{_escape(du.message(d))}"
+            f"::{level} file={command(r.file, True)},line={du.line(d)},title={title}::{command(du.message(d))}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _summary_row(r: FileResult) -> str:
     if r.assessment is None:
-        return f"| `{r.file}` | **error** | — | — | {'; '.join(p.render() for p in r.problems)} |"
+        return (
+            f"| {code(r.file)} | **error** | — | — | {markdown('; '.join(p.render() for p in r.problems))} |"
+        )
     a = r.assessment
     ids = {_finding_id(f) for f in a.findings} | {
         du.finding_id(d) for d in du.reportable(a.dual_use_findings)
     }
-    codes = ", ".join(sorted(ids)) or "—"
+    codes = markdown(", ".join(sorted(ids)) or "—")
     gate_v = (a.gate_verdict or a.verdict).value
-    return f"| `{r.file}` | {a.verdict.value} | {gate_v} | {a.catalogue.version} | {codes} |"
+    return f"| {code(r.file)} | {a.verdict.value} | {gate_v} | {markdown(a.catalogue.version)} | {codes} |"

@@ -39,7 +39,7 @@ class Concept(Strict):
     @field_validator("members")
     @classmethod
     def _no_combinations(cls, members: list[str]) -> list[str]:
-        bad = [m for m in members if "&" in m or m.startswith("@")]
+        bad = [m for m in members if " & " in m or m.startswith("@")]
         if bad:
             raise ValueError(f"a member is one word or phrase, not a combination: {bad[0]!r}")
         return members
