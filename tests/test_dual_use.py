@@ -203,8 +203,9 @@ def test_every_item_has_a_source_and_finds_itself() -> None:
         for item in m.items:
             assert item.provenance.sources and all(k in CAT.sources for k in item.provenance.sources)
             assert item.control_code is None or item.code_provenance is not None
-            assert item.aids.terms, f"{m.id} {item.label}: no matching aid"
-            first = item.aids.terms[0].replace("&", " ")
+            aids = item.aids.terms or item.aids.related
+            assert aids, f"{m.id} {item.label}: no matching aid"
+            first = aids[0].replace("&", " ")
             a = run(CAT, {"name": "x", "description": f"{first} technology"}, "2025-10-20")
             assert any(f.measure == m.id and f.item_text == item.text for f in a.dual_use_findings), (
                 m.id,
@@ -225,6 +226,14 @@ def test_every_measures_dates_are_consistent() -> None:
         m.id for m in CAT.dual_use.ordered() if any("第70号" in (c.by.zh or "") for c in m.status_changes)
     ]
     assert no70 == ["2025-55", "2025-56", "2025-57", "2025-58", "2025-61", "2025-62"]
+
+
+def test_a_press_reported_item_gives_review_never_a_licence_or_free(mini_with_dual_use: Catalogue) -> None:
+    tech = {"name": "APT plant", "description": "Tungsten process know-how for ammonium paratungstate."}
+    a = run(mini_with_dual_use, tech, "2025-06-01")
+    (f,) = [f for f in a.dual_use_findings if f.measure == "2025-10"]
+    assert f.control_code is None and f.strength is Strength.POSSIBLE and f.outcome is Verdict.REVIEW
+    assert a.verdict is Verdict.REVIEW
 
 
 def test_status_on_each_side_of_every_date() -> None:
