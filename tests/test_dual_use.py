@@ -58,7 +58,7 @@ def test_rare_earth_recycling_in_force_gives_licence() -> None:
     assert f["regime"] == "dual_use" and f["status"] == "in_force"
     assert f["strength"] == "match" and f["outcome"] == "licence_required"
     assert data["verdict"] == "licence_required" and data["gate_verdict"] == "licence_required"
-    assert "MOFCOM for a dual-use export licence" in data["next_duty"]
+    assert "dual-use" in data["next_duty"]  # the checklist's next duty: the export-control track
     assert any("出口管制法" in e for e in f["end_use"])  # the measure's own end-use wording
     assert all(x["regime"] == "catalogue" for x in data["findings"])
 

@@ -125,14 +125,22 @@ def _limit_options(func: F) -> F:
     return func
 
 
+def _rulings_option(func: F) -> F:
+    return click.option(
+        "--no-rulings", is_flag=True, help="Show the assessment as if the deal recorded no rulings."
+    )(func)
+
+
 def _options(
     as_of: dt.datetime | None,
     pinned: str | None,
     encoding: str | None,
     limits: dict[str, Any],
     strict: bool = False,
+    deadline_window: int = 30,
+    no_rulings: bool = False,
 ) -> Any:
-    """The run options shared by assess, checklist and scan."""
+    """The run options shared by assess, checklist, scan and due."""
     from .runner import Options
     from .yamlsafe import Limits
 
@@ -141,6 +149,8 @@ def _options(
         pinned=pinned,
         strict=strict,
         encoding=encoding,
+        deadline_window=deadline_window,
+        rulings=not no_rulings,
         limits=Limits(
             **{k: limits.pop(k) for k in ("max_bytes", "max_nodes", "max_depth", "max_technologies")}
         ),
@@ -183,6 +193,13 @@ def _load_catalogue(path: Path | None) -> Any:
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
+@_rulings_option
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append the assessment as one hash-chained JSON line to this file.",
+)
 @_limit_options
 @handles_errors
 def assess(
@@ -198,33 +215,42 @@ def assess(
     encoding: str | None,
     output: Path | None,
     no_checklist: bool,
+    no_rulings: bool,
+    log_file: Path | None,
     **limits: int,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import assess_deal_file
 
-    options = _options(as_of, pinned, encoding, limits, strict=strict)
+    options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
         deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
     )
-    checklist = None if no_checklist else _checklist(deal, result, options.reference_day)
+    built = _checklist(deal, result, options.reference_day)
+    checklist = None if no_checklist else built
+    # the checklist's next duty follows the stage and the records (also with --no-checklist); the verdict's
+    # own sentence is the fallback
+    duty = built.next_duty
     if fmt == "json":
         import json
 
         from .formats.assessment import render_json
 
         text = render_json(result, explain=True)
+        data = json.loads(text)
         if checklist is not None:
-            from .escape import json_text
             from .formats.checklist import render_json as checklist_json
 
-            data = json.loads(text)
             data["checklist"] = json.loads(checklist_json(checklist))
-            text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+        if duty is not None:
+            data["next_duty"] = duty.en
+        from .escape import json_text
+
+        text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 
-        text = render_markdown(result, lang=lang, explain=explain)
+        text = render_markdown(result, lang=lang, explain=explain, duty=duty.get(lang) if duty else None)
         if checklist is not None:
             from .formats.checklist import render_markdown as checklist_markdown
 
@@ -232,12 +258,22 @@ def assess(
     else:
         from .formats.assessment import render_text
 
-        text = render_text(result, lang=lang, explain=explain, color=output is None and sys.stdout.isatty())
+        text = render_text(
+            result,
+            lang=lang,
+            explain=explain,
+            color=output is None and sys.stdout.isatty(),
+            duty=duty.get(lang) if duty else None,
+        )
         if checklist is not None:
             from .formats.checklist import render_text as checklist_text
 
             text += "\n" + checklist_text(checklist, lang)
     _emit(text, output)
+    if log_file is not None:
+        from .record import append_log
+
+        append_log(log_file, result)
     from .models.assessment import reaches
 
     if reaches(result.gate_verdict or result.verdict, fail_on):
@@ -477,6 +513,23 @@ def catalogue_validate(path: Path | None) -> None:
     type=click.IntRange(min=1),
     help="Processes to assess in [default: the CPUs available; 1 = this process]. The report is the same.",
 )
+@click.option(
+    "--fail-on-deadline",
+    type=click.Choice(["overdue", "due-soon", "none"]),
+    default="none",
+    show_default=True,
+    help="Also exit 1 when a registration, letter of intent or licence date has passed (overdue) or is "
+    "within --deadline-window days (due-soon). Either way such dates are reported as warnings.",
+)
+@click.option(
+    "--deadline-window",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="Days before a date that it counts as due soon.",
+)
+@_rulings_option
 @_limit_options
 @handles_errors
 def scan(
@@ -492,10 +545,13 @@ def scan(
     encoding: str | None,
     output: Path | None,
     jobs: int | None,
+    fail_on_deadline: str,
+    deadline_window: int,
+    no_rulings: bool,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
-    deal reaches --fail-on, else 0."""
+    deal reaches --fail-on (or a deadline --fail-on-deadline), else 0."""
     import heapq
     import os
     from functools import partial
@@ -513,12 +569,30 @@ def scan(
 
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
-    options = _options(as_of, pinned, encoding, limits, strict=strict)
-    report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
+    options = _options(
+        as_of,
+        pinned,
+        encoding,
+        limits,
+        strict=strict,
+        deadline_window=deadline_window,
+        no_rulings=no_rulings,
+    )
+    report = out.ScanReport(
+        fmt,
+        fail_on,
+        cat.sha256,
+        color=output is None and sys.stdout.isatty(),
+        fail_on_deadline=fail_on_deadline,
+    )
     here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
     pieces: Iterable[Any] = assess_files(
-        work, cat, options, partial(out.piece, fmt=fmt, fail_on=fail_on), jobs or default_jobs()
+        work,
+        cat,
+        options,
+        partial(out.piece, fmt=fmt, fail_on=fail_on, fail_on_deadline=fail_on_deadline),
+        jobs or default_jobs(),
     )
     if len(files) > 50 and sys.stderr.isatty():
         from rich.progress import track
@@ -553,10 +627,157 @@ def scan(
         sys.exit(1)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Only dates within DAYS of the reference date (overdue ones always); also the 'due soon' window.",
+)
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Reference date (default: today).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "ics"]), default="text", show_default=True
+)
+@click.option(
+    "--include", multiple=True, help="Glob of deal files (repeatable); default **/deal.yaml, **/*.deal.yaml."
+)
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@_limit_options
+@handles_errors
+def due(
+    paths: tuple[Path, ...],
+    within: int | None,
+    as_of: dt.datetime | None,
+    fmt: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    catalogue_path: Path | None,
+    output: Path | None,
+    **limits: int,
+) -> None:
+    """Every overdue and upcoming deadline (registration, letter of intent, licence) across the deal files
+    under PATHS (default: .), sorted by date. Exit 2 if any file is invalid."""
+    from .due import collect_due
+    from .formats import due as out
+    from .runner import DEFAULT_INCLUDE
+
+    window = within if within is not None else 30
+    options = _options(as_of, None, None, limits, deadline_window=window)
+    items, problems, count = collect_due(
+        list(paths) or [Path(".")],
+        include or DEFAULT_INCLUDE,
+        exclude,
+        lambda: _load_catalogue(catalogue_path),
+        options,
+        within,
+    )
+    day = options.reference_day
+    if fmt == "ics":
+        from .formats.ics import render_ics
+
+        _emit(render_ics(items, day), output)
+    else:
+        _emit((out.render_json if fmt == "json" else out.render_text)(items, day.isoformat()), output)
+    if problems:
+        for p in sorted(problems, key=lambda p: p.render()):
+            click.echo(f"error: {p.render()}", err=True)
+        sys.exit(2)
+    if not count:
+        click.echo(
+            "error: no deal files found (patterns: " + ", ".join(include or DEFAULT_INCLUDE) + ")", err=True
+        )
+        sys.exit(2)
+
+
 def _stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+@main.command()
+@click.argument("deal_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--technology", required=True, help="Name of the deal's technology the finding is about.")
+@click.option(
+    "--entry", required=True, help="Catalogue code or entry ID of the finding, e.g. 086501X or M12."
+)
+@click.option(
+    "--control-point", help="The finding's control point number; omit for every point of the entry."
+)
+@click.option("--decision", required=True, type=click.Choice(["not_applicable", "applies"]))
+@click.option("--by", "by", required=True, help="Who decided (counsel's name).")
+@click.option("--reason", required=True, help="Why; shown beside the finding.")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day the ruling holds.")
+@click.option(
+    "--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the ruling [today]."
+)
+@click.option("--encoding", help="The deal file's encoding (e.g. gb18030) instead of UTF-8.")
+@handles_errors
+def rule(
+    deal_file: Path,
+    technology: str,
+    entry: str,
+    control_point: str | None,
+    decision: str,
+    by: str,
+    reason: str,
+    expires: dt.datetime | None,
+    date_: dt.datetime | None,
+    encoding: str | None,
+) -> None:
+    """Add counsel's ruling on a finding to DEAL_FILE, with the fingerprint of the technology's text;
+    comments and layout are kept, and the file is replaced atomically."""
+    from .ruling_edit import add_ruling
+
+    ruling = add_ruling(
+        deal_file,
+        str(deal_file),
+        technology=technology,
+        entry=entry,
+        control_point=control_point,
+        decision=decision,
+        by=by,
+        reason=reason,
+        date=date_.date() if date_ else dt.date.today(),
+        expires=expires.date() if expires else None,
+        encoding=encoding,
+    )
+    click.echo(
+        f"added a ruling ({ruling.decision.value}, {ruling.entry}) to {click.format_filename(deal_file)}"
+    )
+    from .runner import Options, assess_deal_file
+
+    _, result = assess_deal_file(
+        deal_file, str(deal_file), lambda: _load_catalogue(None), Options(encoding=encoding)
+    )
+    outcome = result.rulings[-1]
+    if outcome.status != "applied":  # e.g. a code the deal has no finding for today
+        click.echo(
+            f"warning: as the deal stands today the ruling is {outcome.status}: {outcome.detail}", err=True
+        )
+
+
+@main.group()
+def log() -> None:
+    """The hash-chained assessment log written by `assess --log FILE`."""
+
+
+@log.command("verify")
+@click.argument("log_file", type=click.Path(path_type=Path, dir_okay=False))
+@handles_errors
+def log_verify(log_file: Path) -> None:
+    """Check that no line of LOG_FILE was changed, removed or moved (exit 1 if one was)."""
+    from .record import verify_log
+
+    problems, count, head = verify_log(log_file)
+    for p in problems:
+        click.echo(f"error: {p.render()}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"ok: {count} line(s), chain intact; last line sha256 {head}")
 
 
 @main.command()

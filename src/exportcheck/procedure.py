@@ -111,6 +111,9 @@ def cross_check(proc: Procedure, doc: Document) -> list[Problem]:
         seen_orders.setdefault(slot, step.id)
         check_sources(step.sources, (*base, "sources"))
         check_basis(step.basis, (*base, "basis"))
+        for j, ref in enumerate(step.exposures):
+            if ref not in proc.exposures:
+                add((*base, "exposures", j), f"unknown exposure {ref!r}; add it under `exposures:`")
 
     for key, exposure in proc.exposures.items():
         check_sources(exposure.sources, ("exposures", key, "sources"))

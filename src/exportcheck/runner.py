@@ -20,7 +20,8 @@ from .catalogue import Catalogue
 from .errors import ExportcheckError, Problem
 from .models.assessment import Assessment
 from .models.deal import Deal
-from .yamlsafe import DEFAULT_LIMITS, Limits
+from .models.procedure import DealDeadline
+from .yamlsafe import DEFAULT_LIMITS, Document, Limits
 
 DEFAULT_INCLUDE = ("**/deal.yaml", "**/deal.yml", "**/*.deal.yaml", "**/*.deal.yml")
 
@@ -33,6 +34,8 @@ class Options:
     encoding: str | None = None
     limits: Limits = DEFAULT_LIMITS
     today: dt.date = field(default_factory=dt.date.today)
+    deadline_window: int = 30  # days before a registration, letter or licence date that it is "due soon"
+    rulings: bool = True  # False with --no-rulings: as if the deal recorded none
 
     @property
     def reference_day(self) -> dt.date:
@@ -45,6 +48,7 @@ class FileResult:
     file: str
     assessment: Assessment | None
     problems: list[Problem]
+    deadlines: tuple[DealDeadline, ...] = ()  # dated duties from the deal's records, for the gate
 
 
 def assess_deal_file(
@@ -55,6 +59,14 @@ def assess_deal_file(
     `catalogue` may be a loader, called only once the deal file is known to be valid: the user's own
     file's problems come first.
     """
+    deal, result, _ = assess_deal_document(path, display, catalogue, options)
+    return deal, result
+
+
+def assess_deal_document(
+    path: Path, display: str, catalogue: Catalogue | Callable[[], Catalogue], options: Options
+) -> tuple[Deal, Assessment, Document]:
+    """`assess_deal_file`, also returning the parsed document (the lines of the deal's keys)."""
     from .deal_loader import load_deal
     from .engine.assess import assess, select_version
 
@@ -77,13 +89,36 @@ def assess_deal_file(
         line_of=doc.line_of,
         strict=options.strict,
         today=options.reference_day,
+        rulings=options.rulings,
     )
-    return deal, result
+    from .record import build_record, input_sha256
+
+    record = build_record(
+        result,
+        input_digest=input_sha256(path, options.limits.max_bytes),
+        reference_day=options.reference_day,
+        rulings_ignored=not options.rulings,
+    )
+    return deal, result.model_copy(update={"record": record}), doc
+
+
+def deadlines_of(deal: Deal, result: Assessment, doc: Document, options: Options) -> tuple[DealDeadline, ...]:
+    """The deal's dated duties; the procedure data is loaded only for deals whose records can give one."""
+    if deal.contract is None and not deal.licences:
+        return ()
+    from .checklist.deadlines import deal_deadlines
+    from .procedure import shipped_procedure
+
+    found = deal_deadlines(
+        deal, result, shipped_procedure(), options.reference_day, options.deadline_window, doc.line_of
+    )
+    return tuple(found)
 
 
 def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options) -> FileResult:
     try:
-        return FileResult(display, assess_deal_file(path, display, catalogue, options)[1], [])
+        deal, result, doc = assess_deal_document(path, display, catalogue, options)
+        return FileResult(display, result, [], deadlines_of(deal, result, doc, options))
     except ExportcheckError as exc:
         return FileResult(display, None, exc.problems)
     except (OSError, RuntimeError, MemoryError) as exc:

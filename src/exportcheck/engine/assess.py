@@ -27,6 +27,7 @@ from ..models.deal import Deal, Technology
 from ..normalize import Normalised, normalised, stem, to_simplified
 from . import params
 from .dual_use import with_dual_use
+from .handcheck import explain_unchecked
 from .licences import check_licence
 from .matcher import (
     EXCLUDE,
@@ -40,6 +41,7 @@ from .matcher import (
     compile_versions,
     fields_of,
 )
+from .rulings import apply_rulings
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 
@@ -824,10 +826,12 @@ def assess(
     line_of: LineOf | None = None,
     strict: bool = False,
     today: dt.date,
+    rulings: bool = True,
 ) -> Assessment:
     """Judge every technology of the deal against the selected version; the overall verdict is the worst.
 
-    `today` is the day recorded licences are checked against (the caller's clock, never read here).
+    `today` is the day recorded licences and rulings are checked against (the caller's clock, never read
+    here); `rulings=False` shows the assessment as if the deal recorded none.
     """
     version = selection.version
     compile_versions(catalogue.ordered())
@@ -942,7 +946,10 @@ def assess(
         disguised=disguised,
         next_duty=NEXT_DUTY[verdict],
     )
-    return with_dual_use(result, deal, catalogue, selection.date or deal.date or today, line_of, NEXT_DUTY)
+    if rulings:
+        result = apply_rulings(result, deal, day=today, strict=strict, next_duty=NEXT_DUTY, line_of=line)
+    result = with_dual_use(result, deal, catalogue, selection.date or deal.date or today, line_of, NEXT_DUTY)
+    return explain_unchecked(result, deal, version)
 
 
 def _disguise_warnings(findings: list[Finding], deal: Deal) -> list[str]:

@@ -14,6 +14,7 @@ from .console import string_console
 from .dual_use import blocks as dual_use_blocks
 from .dual_use import markdown as dual_use_markdown
 from .labels import STRENGTH, label, next_duty, verdict_text
+from .rulings import gate_line, hand_check_lines, ruling_lines, ruling_note
 
 VERDICT_STYLE = {
     Verdict.PROHIBITED: "bold white on red",
@@ -75,19 +76,24 @@ def _evidence_line(f: Finding, limit: int | None = None) -> str:
     return "; ".join(shown) + (f"; +{more} more (--explain)" if more else "")
 
 
-def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = False) -> str:
+def render_markdown(
+    assessment: Assessment, lang: str = "en", explain: bool = False, duty: str | None = None
+) -> str:
+    """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own."""
     a = assessment
     m = markdown
     out = [f"# exportcheck: {m(a.deal_title)}", ""]
     out.append(f"**{verdict_text(lang, a.verdict, _dual_use_only(a))}** (`{a.verdict.value}`)")
     out.append("")
+    if gate_line(a):
+        out += [f"**{m(gate_line(a))}**", ""]
     out.append(f"- {label(lang, 'deal')}: {code(a.deal_file)}")
     out.append(
         f"- {label(lang, 'catalogue')}: {m(a.catalogue.version)} — {m(a.catalogue.instrument.best(lang))} "
         f"({label(lang, 'selected')}: {m(a.catalogue.reason)})"
     )
     out.append(f"- {label(lang, 'coverage')}: {_coverage_line(a, lang)}")
-    out.append(f"- {label(lang, 'next')}: {m(next_duty(lang, a.verdict, a.next_duty))}")
+    out.append(f"- {label(lang, 'next')}: {m(duty or next_duty(lang, a.verdict, a.next_duty))}")
     out.append("")
     out.append(f"## {label(lang, 'findings')}")
     out.append("")
@@ -118,6 +124,8 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
                 out.append(f"  - {m(p.requirement)}: {m(p.given or '—')} ({state})")
             for q in f.questions:
                 out.append(f"  - ❓ {m(q)}")
+            if ruling_note(f):
+                out.append(f"  - **{m(ruling_note(f))}**")
             out.append(
                 f"  - {label(lang, 'provenance')}: {m(f.fidelity.label)}; sources {m(', '.join(f.sources))}"
             )
@@ -127,6 +135,11 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
             cp = f" CP{m(miss.control_point)}" if miss.control_point else ""
             out.append(f"- {m(miss.code or miss.entry_id)}{cp} {m(miss.name.best(lang))}: {m(miss.reason)}")
     out += dual_use_markdown(a.dual_use_findings, a.dual_use_checked)
+    if a.rulings:
+        out += ["", "## Rulings", ""] + [f"- {m(line)}" for line in ruling_lines(a)]
+    if hand_check_lines(a, lang):
+        out += ["", "## Check by hand against the official text", ""]
+        out += [f"- {m(line)}" for line in hand_check_lines(a, lang)]
     if a.dual_use:
         out += ["", f"## {label(lang, 'dual_use')}", ""] + [f"- {m(d)}" for d in a.dual_use]
     if a.caveats:
@@ -136,8 +149,14 @@ def render_markdown(assessment: Assessment, lang: str = "en", explain: bool = Fa
 
 
 def render_text(
-    assessment: Assessment, lang: str = "en", explain: bool = False, color: bool = False, width: int = 110
+    assessment: Assessment,
+    lang: str = "en",
+    explain: bool = False,
+    color: bool = False,
+    width: int = 110,
+    duty: str | None = None,
 ) -> str:
+    """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -152,7 +171,9 @@ def render_text(
     head.append(f"{label(lang, 'catalogue')}: {clean(a.catalogue.version)} — {instrument}\n")
     head.append(f"  {label(lang, 'selected')}: {clean(a.catalogue.reason)}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
-    head.append(f"{label(lang, 'next')}: {clean(next_duty(lang, a.verdict, a.next_duty))}")
+    head.append(f"{label(lang, 'next')}: {clean(duty or next_duty(lang, a.verdict, a.next_duty))}")
+    if gate_line(a):
+        head.append(f"\n{clean(gate_line(a))}", style="bold")
     console.print(Panel(head, title=Text(f"exportcheck — {clean(a.deal_file)}"), expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
@@ -171,6 +192,7 @@ def render_text(
         for f in a.findings:
             detail = clean(_evidence_line(f, None if explain else 3))
             extra = [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters), *f.questions]
+            extra += [ruling_note(f) or ""] if f.ruling else []
             if extra:
                 detail += "\n" + "\n".join(f"• {clean(x)}" for x in extra)
             table.add_row(  # Text cells: a `[/]` in a name is shown, never parsed as markup
@@ -194,6 +216,12 @@ def render_text(
             line = f"{miss.code or miss.entry_id}{cp} {miss.name.best(lang)}: {miss.reason}"
             blocks.append(Text(f"  {clean(line)}"))
     blocks += dual_use_blocks(a.dual_use_findings, a.dual_use_checked)
+    if a.rulings:
+        blocks.append(Text("Rulings", style="bold"))
+        blocks += [Text(f"  {clean(line)}") for line in ruling_lines(a)]
+    if hand_check_lines(a, lang):
+        blocks.append(Text("Check by hand against the official text", style="bold"))
+        blocks += [Text(f"  {clean(line)}") for line in hand_check_lines(a, lang)]
     if a.dual_use:
         blocks.append(Text(label(lang, "dual_use"), style="bold"))
         blocks += [Text(f"  {clean(d)}") for d in a.dual_use]

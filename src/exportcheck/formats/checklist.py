@@ -32,6 +32,7 @@ LABELS: dict[str, BiText] = {
     "file": BiText(en="Deal file", zh="交易文件"),
     "date": BiText(en="Reference date", zh="基准日"),
     "stage": BiText(en="Stage", zh="交易阶段"),
+    "next": BiText(en="Next duty", zh="下一步义务"),
     "verdict": BiText(en="Verdict", zh="结论"),
     "catalogue": BiText(en="Catalogue", zh="目录版本"),
     "coverage": BiText(en="Coverage", zh="收录情况"),
@@ -62,6 +63,10 @@ LABELS: dict[str, BiText] = {
 
 TRACKS: dict[Track, BiText] = {
     Track.SCREEN: BiText(en="Screening (every deal)", zh="基本筛查（所有交易）"),
+    Track.REMEDIATION: BiText(
+        en="Remediation: signed or performed without the required licence",
+        zh="补救事项：未取得所需许可即已签约或履行",
+    ),
     Track.PROHIBITED: BiText(en="Prohibited technology", zh="禁止出口的技术"),
     Track.DUAL_USE: BiText(en="Dual-use items: export-control licence", zh="两用物项：出口管制许可"),
     Track.RESTRICTED: BiText(
@@ -156,6 +161,7 @@ def _header_rows(c: Checklist, lang: str) -> list[tuple[str, str]]:
         (_label("date", lang), c.reference_date.isoformat()),
         (_label("stage", lang), c.stage or _label("unset", lang)),
         (_label("verdict", lang), c.verdict),
+        *([(_label("next", lang), _t(c.next_duty, lang))] if c.next_duty else []),
         (_label("catalogue", lang), f"{c.catalogue_version} — {instrument}"),
         (_label("coverage", lang), _coverage(c, lang)),
         (_label("procedure", lang), f"v{c.procedure_version}, {c.procedure_as_of.isoformat()}"),

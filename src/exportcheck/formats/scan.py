@@ -19,9 +19,12 @@ from .. import __version__
 from ..escape import code, command, json_text, markdown, xml
 from ..models.assessment import Finding, Verdict
 from ..models.assessment import reaches as fails
+from ..models.procedure import DeadlineState, DealDeadline, deadline_fails
 from ..runner import FileResult
 from . import dual_use as du
 from .console import cell, string_console
+from .due import message as deadline_message
+from .rulings import ruling_note
 
 INFORMATION_URI = "https://github.com/exportcheck/exportcheck"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,6 +37,12 @@ LEVEL = {
 }
 INPUT_ERROR_RULE = "exportcheck/input-error"
 THIN_RULE = "exportcheck/insufficient-description"
+DEADLINE_RULE = "exportcheck/deadline"
+
+
+def warned(r: FileResult) -> list[DealDeadline]:
+    """The deadlines the gate reports: overdue or due soon (upcoming ones are for `exportcheck due`)."""
+    return [d for d in r.deadlines if d.state is not DeadlineState.UPCOMING]
 
 
 def gate(result: FileResult) -> Verdict | None:
@@ -52,32 +61,38 @@ class Piece:
     body: Any
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # SARIF rules the body refers to
     summary_row: str | None = None
+    deadline_fail: bool = False  # a deadline reached --fail-on-deadline
 
 
-def piece(r: FileResult, fmt: str, fail_on: str) -> Piece:
+def piece(r: FileResult, fmt: str, fail_on: str, fail_on_deadline: str = "none") -> Piece:
     rules: dict[str, dict[str, Any]] = {}
     row = None
     body: Any
     if fmt == "json":
         body = _json_deal(r)
     elif fmt == "sarif":
-        body = _sarif_results(r, rules)
+        body = _sarif_results(r, rules) + _sarif_deadlines(r, rules, fail_on_deadline)
     elif fmt == "junit":
-        body = _junit_case(r, fail_on)
+        body = _junit_case(r, fail_on, fail_on_deadline)
     elif fmt == "github":
-        body = _github_lines(r, fail_on)
+        body = _github_lines(r, fail_on) + _github_deadlines(r, fail_on_deadline)
         row = _summary_row(r)
     else:
         body = _text_row(r)
-    return Piece(r.file, gate(r), tuple(p.render() for p in r.problems), body, rules, row)
+    late = any(deadline_fails(d.state, fail_on_deadline) for d in warned(r))
+    return Piece(r.file, gate(r), tuple(p.render() for p in r.problems), body, rules, row, late)
 
 
 class ScanReport:
     """Collects a scan one file at a time, keeping only what the chosen format prints, so memory stays
     bounded however many deals a repository holds. `render()` returns the whole report as a string."""
 
-    def __init__(self, fmt: str, fail_on: str, sha256: str, color: bool = False):
+    def __init__(
+        self, fmt: str, fail_on: str, sha256: str, color: bool = False, fail_on_deadline: str = "none"
+    ):
         self.fmt, self.fail_on, self.sha256, self.color = fmt, fail_on, sha256, color
+        self.fail_on_deadline = fail_on_deadline
+        self.deadline_failures = 0
         self.pieces: list[tuple[str, Any]] = []  # (file, what the format needs of it)
         self.gates: list[Verdict | None] = []
         self.errors = 0
@@ -98,8 +113,9 @@ class ScanReport:
         self.pending = chain(self.pending, items)
 
     def _take(self, item: FileResult | Piece) -> Piece:
-        p = item if isinstance(item, Piece) else piece(item, self.fmt, self.fail_on)
+        p = item if isinstance(item, Piece) else piece(item, self.fmt, self.fail_on, self.fail_on_deadline)
         self.gates.append(p.gate)
+        self.deadline_failures += p.deadline_fail
         self.errors += bool(p.errors)
         self.error_lines.extend(p.errors)
         for rid, rule in p.rules.items():
@@ -119,7 +135,8 @@ class ScanReport:
         return out
 
     def fails(self) -> bool:
-        return any(v is not None and fails(v, self.fail_on) for v in self.gates)
+        """A verdict reached --fail-on, or a deadline reached --fail-on-deadline."""
+        return self.deadline_failures > 0 or any(v is not None and fails(v, self.fail_on) for v in self.gates)
 
     def render(self) -> str:
         return "".join(self.chunks())
@@ -173,7 +190,14 @@ def _json_deal(r: FileResult) -> str:
     if r.assessment:
         body = r.assessment.model_dump_json(indent=2).replace("\n", "\n      ")
         file = json.dumps(r.file, ensure_ascii=False)
-        return json_text(f'    {{\n      "file": {file},\n      "assessment": {body}\n    }}')
+        late = ""
+        if warned(r):  # overdue or due-soon duties, beside the assessment they do not change
+            items = [d.model_dump(mode="json") for d in warned(r)]
+            late = (
+                ',\n      "deadlines": '
+                + _indent(json.dumps(items, ensure_ascii=False, indent=2), 6).lstrip()
+            )
+        return json_text(f'    {{\n      "file": {file},\n      "assessment": {body}{late}\n    }}')
     item = {"file": r.file, "errors": [p.render() for p in r.problems]}
     return json_text(_indent(json.dumps(item, ensure_ascii=False, indent=2), 4))
 
@@ -189,15 +213,30 @@ def _text_row(r: FileResult) -> tuple[str, ...]:
     a = r.assessment
     if a is None:
         return (r.file, "ERROR", "—", "—", "\n".join(p.render() for p in r.problems))
-    codes = sorted({_finding_id(f) + ("" if not f.waived else " (licensed)") for f in a.findings})
+    codes = sorted(
+        {
+            _finding_id(f)
+            + (" (licensed)" if f.waived else "")
+            + (" (ruled not applicable)" if f.cleared else "")
+            for f in a.findings
+        }
+    )
     codes += sorted({du.finding_id(f) for f in du.reportable(a.dual_use_findings)})
+    late = [f"\n! {escape(deadline_message(d))}" for d in warned(r)]  # deal text: no markup, no escapes
     return (
         r.file,
         a.verdict.value,
         (a.gate_verdict or a.verdict).value,
         a.catalogue.version,
-        ", ".join(codes) or "—",
+        (", ".join(codes) or "—") + "".join(late),
     )
+
+
+def escape(text: str) -> str:
+    """Text that rich prints as written, never as markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _render_text(rows: list[tuple[str, ...]], totals: dict[str, int], color: bool, width: int = 120) -> str:
@@ -280,6 +319,9 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
         }
         if f.waived and f.licence:
             entry["suppressions"] = [{"kind": "external", "justification": f.licence.detail}]
+        if f.cleared and f.ruling:
+            suppression = {"kind": "external", "status": "accepted", "justification": ruling_note(f)}
+            entry.setdefault("suppressions", []).append(suppression)
         sarif_results.append(entry)
     for d in du.reportable(a.dual_use_findings):
         rules.setdefault(du.rule_id(d), du.sarif_rule(d))
@@ -324,6 +366,43 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
     return sarif_results
 
 
+def _sarif_deadlines(
+    r: FileResult, rules: dict[str, dict[str, Any]], fail_on_deadline: str
+) -> list[dict[str, Any]]:
+    """A result per overdue or due-soon duty, at the record that gives its date (the `contract:` line for
+    registration); an error when it reaches --fail-on-deadline, else a warning."""
+    out: list[dict[str, Any]] = []
+    for d in warned(r):
+        rules.setdefault(
+            DEADLINE_RULE,
+            {
+                "id": DEADLINE_RULE,
+                "name": "Deadline",
+                "shortDescription": {
+                    "text": "A registration, letter of intent or licence date has passed or is near"
+                },
+                "help": {
+                    "text": "Register the contract (Contract Registration Measures arts. 6–7) and record the "
+                    "certificate under contract:. For a letter of intent or licence, ask the provincial commerce "
+                    "department whether it can be extended or a new application is needed (check current rules). "
+                    "`exportcheck due` lists every dated duty."
+                },
+                "defaultConfiguration": {"level": "warning"},
+            },
+        )
+        out.append(
+            {
+                "ruleId": DEADLINE_RULE,
+                "level": "error" if deadline_fails(d.state, fail_on_deadline) else "warning",
+                "message": {"text": deadline_message(d)},
+                "locations": [_location(r.file, d.line or 1)],
+                "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, DEADLINE_RULE, d.duty)},
+                "properties": {"deadline": d.date.isoformat(), "state": d.state.value, "kind": d.kind.value},
+            }
+        )
+    return out
+
+
 def _render_sarif(results: list[list[dict[str, Any]]], rules: dict[str, dict[str, Any]], sha256: str) -> str:
     sarif_results = [item for per_file in results for item in per_file]
     sarif = {
@@ -357,6 +436,8 @@ def _message(f: Finding) -> str:
     msg = f"{f.technology_name}: {f.outcome.value} — {f.code or f.entry_id} {f.name.best('zh')} {cp}({f.strength.value}; matched: {words})"
     if f.licence:
         msg += f"; licence: {f.licence.detail}"
+    if f.ruling:
+        msg += f"; {ruling_note(f)}"
     return msg
 
 
@@ -383,7 +464,7 @@ def _rule(f: Finding, version: str) -> dict[str, Any]:
     }
 
 
-def _junit_case(r: FileResult, fail_on: str) -> ET.Element:
+def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> ET.Element:
     case = ET.Element("testcase", classname="exportcheck", name=r.file)
     if r.assessment is None:
         err = ET.SubElement(case, "error", message="invalid deal file", type="InputError")
@@ -391,17 +472,30 @@ def _junit_case(r: FileResult, fail_on: str) -> ET.Element:
         return case
     a = r.assessment
     verdict = a.gate_verdict or a.verdict
+    late = [f"deadline: {deadline_message(d)}" for d in warned(r)]
+    late_fail = [d for d in warned(r) if deadline_fails(d.state, fail_on_deadline)]
     if fails(verdict, fail_on):
         fail = ET.SubElement(case, "failure", message=f"{verdict.value}: {a.deal_title}", type=verdict.value)
-        lines = [f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}" for f in a.findings]
+        lines = [
+            f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}"
+            + (f" — {ruling_note(f)}" if f.ruling else "")
+            for f in a.findings
+        ]
         lines += [
             f"{du.finding_id(d)} {d.instrument}: {d.outcome.value}"
             for d in du.reportable(a.dual_use_findings)
         ]
-        fail.text = "\n".join(lines) or "; ".join(a.verdict_reasons)
+        fail.text = "\n".join(lines + late) or "; ".join(a.verdict_reasons)
+    elif late_fail:
+        kinds = ", ".join(sorted({d.state.value for d in late_fail}))
+        fail = ET.SubElement(case, "failure", message=f"deadline {kinds}: {a.deal_title}", type="deadline")
+        fail.text = "\n".join(late)
     else:
         out = ET.SubElement(case, "system-out")
-        out.text = f"{verdict.value} (catalogue {a.catalogue.version})"
+        out.text = "\n".join([f"{verdict.value} (catalogue {a.catalogue.version})", *late])
+        ruled = [f"{_finding_id(f)}: {ruling_note(f)}" for f in a.findings if f.ruling]
+        if ruled:
+            out.text += "\n" + "\n".join(ruled)
     return case
 
 
@@ -436,8 +530,10 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
             )
         return "\n".join(lines) + ("\n" if lines else "")
     for f in r.assessment.findings:
-        level = "error" if fails(f.outcome, fail_on) and not f.waived else "warning"
-        if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (f.waived and level == "warning"):
+        level = "error" if fails(f.outcome, fail_on) and not (f.waived or f.cleared) else "warning"
+        if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (
+            (f.waived or f.cleared) and level == "warning"
+        ):
             level = "notice"
         title = command(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
         lines.append(
@@ -452,6 +548,17 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def _github_deadlines(r: FileResult, fail_on_deadline: str) -> str:
+    lines = []
+    for d in warned(r):
+        level = "error" if deadline_fails(d.state, fail_on_deadline) else "warning"
+        title = command(f"exportcheck: deadline {d.state.value} ({d.kind.value})", True)
+        lines.append(
+            f"::{level} file={command(r.file, True)},line={d.line or 1},title={title}::{command(deadline_message(d))}"
+        )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 def _summary_row(r: FileResult) -> str:
     if r.assessment is None:
         return (
@@ -462,5 +569,6 @@ def _summary_row(r: FileResult) -> str:
         du.finding_id(d) for d in du.reportable(a.dual_use_findings)
     }
     codes = markdown(", ".join(sorted(ids)) or "—")
+    codes += "".join(f"; deadline {d.state.value}: {d.date.isoformat()}" for d in warned(r))
     gate_v = (a.gate_verdict or a.verdict).value
     return f"| {code(r.file)} | {a.verdict.value} | {gate_v} | {markdown(a.catalogue.version)} | {codes} |"
