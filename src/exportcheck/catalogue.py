@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .catalogue_dual_use import DualUseData, dual_use_files, load_dual_use
 from .errors import CatalogueError, Problem
 from .models.catalogue import (
     CarryPolicy,
@@ -138,6 +139,8 @@ class Catalogue:
     sources: dict[str, Source]
     versions: dict[str, ResolvedVersion]
     sha256: str
+    # the dual-use export-control regime, loaded beside the versions (catalogue_dual_use.py)
+    dual_use: DualUseData = field(default_factory=DualUseData)
 
     def ordered(self) -> list[ResolvedVersion]:
         return sorted(self.versions.values(), key=lambda v: (v.meta.effective, v.id))
@@ -216,7 +219,7 @@ def catalogue_files(root: Path) -> list[Path]:
             files.append(vdir / "version.yaml")
             edir = vdir / "entries"
             files += sorted(edir.glob("*.y*ml")) if edir.is_dir() else []
-    return files
+    return files + dual_use_files(root)
 
 
 def catalogue_digest(root: Path) -> str:
@@ -281,9 +284,18 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     _check_concept_refs(versions, concepts, root, problems)
     for version in versions.values():
         version.concepts = concepts
+    files += dual_use_files(root)
+    dual_use = load_dual_use(
+        root,
+        lambda p: _load(p, root, problems),
+        lambda m, d: _check_sources(m, d, sources, problems),
+        problems,
+    )
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files))
+    return Catalogue(
+        root=root, sources=sources, versions=versions, sha256=_digest(root, files), dual_use=dual_use
+    )
 
 
 CONCEPTS_DIR = "concepts"

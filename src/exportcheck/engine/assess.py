@@ -26,6 +26,7 @@ from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, Versio
 from ..models.deal import Deal, Technology
 from ..normalize import Normalised, normalised, stem, to_simplified
 from . import params
+from .dual_use import with_dual_use
 from .handcheck import explain_unchecked
 from .licences import check_licence
 from .matcher import (
@@ -975,6 +976,7 @@ def assess(
     )
     if rulings:
         result = apply_rulings(result, deal, day=today, strict=strict, next_duty=NEXT_DUTY, line_of=line)
+    result = with_dual_use(result, deal, catalogue, selection.date or deal.date or today, line_of, NEXT_DUTY)
     return explain_unchecked(result, deal, version)
 
 

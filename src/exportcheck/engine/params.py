@@ -30,6 +30,7 @@ _UNITS = {
     "%": "%", "percent": "%", "pct": "%",
     "v": "V", "volt": "V", "volts": "V",
     "mpa": "MPa", "ppb": "ppb", "ppm": "ppm",
+    "wh/kg": "Wh/kg", "wh·kg-1": "Wh/kg", "whkg-1": "Wh/kg",
 }  # fmt: skip
 
 

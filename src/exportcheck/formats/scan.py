@@ -21,6 +21,7 @@ from ..models.assessment import Finding, Verdict
 from ..models.assessment import reaches as fails
 from ..models.procedure import DeadlineState, DealDeadline, deadline_fails
 from ..runner import FileResult
+from . import dual_use as du
 from .console import cell, string_console
 from .due import message as deadline_message
 from .rulings import ruling_note
@@ -220,6 +221,7 @@ def _text_row(r: FileResult) -> tuple[str, ...]:
             for f in a.findings
         }
     )
+    codes += sorted({du.finding_id(f) for f in du.reportable(a.dual_use_findings)})
     late = [f"\n! {escape(deadline_message(d))}" for d in warned(r)]  # deal text: no markup, no escapes
     return (
         r.file,
@@ -321,8 +323,27 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
             suppression = {"kind": "external", "status": "accepted", "justification": ruling_note(f)}
             entry.setdefault("suppressions", []).append(suppression)
         sarif_results.append(entry)
+    for d in du.reportable(a.dual_use_findings):
+        rules.setdefault(du.rule_id(d), du.sarif_rule(d))
+        sarif_results.append(
+            {
+                "ruleId": du.rule_id(d),
+                "level": LEVEL[d.outcome],
+                "message": {"text": du.message(d)},
+                "locations": [_location(r.file, du.line(d))],
+                "partialFingerprints": {
+                    "exportcheck/v1": _fingerprint(r.file, d.technology_name, du.rule_id(d), d.measure)
+                },
+                "properties": {
+                    "verdict": d.outcome.value,
+                    "strength": d.strength.value,
+                    "status": d.status.value,
+                },
+            }
+        )
+    explained = {f.technology for f in a.findings} | {d.technology for d in a.dual_use_findings}
     for t in a.technologies:
-        if t.verdict is Verdict.REVIEW and not any(f.technology == t.index for f in a.findings):
+        if t.verdict is Verdict.REVIEW and t.index not in explained:
             rules.setdefault(
                 THIN_RULE,
                 {
@@ -460,6 +481,10 @@ def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> 
             + (f" — {ruling_note(f)}" if f.ruling else "")
             for f in a.findings
         ]
+        lines += [
+            f"{du.finding_id(d)} {d.instrument}: {d.outcome.value}"
+            for d in du.reportable(a.dual_use_findings)
+        ]
         fail.text = "\n".join(lines + late) or "; ".join(a.verdict_reasons)
     elif late_fail:
         kinds = ", ".join(sorted({d.state.value for d in late_fail}))
@@ -514,6 +539,12 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
         lines.append(
             f"::{level} file={command(r.file, True)},line={_line(f)},title={title}::{command(_message(f))}"
         )
+    for d in du.reportable(r.assessment.dual_use_findings):
+        level = "error" if fails(d.outcome, fail_on) else "warning"
+        title = command(f"exportcheck: {d.outcome.value} {du.finding_id(d)}", True)
+        lines.append(
+            f"::{level} file={command(r.file, True)},line={du.line(d)},title={title}::{command(du.message(d))}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -534,7 +565,10 @@ def _summary_row(r: FileResult) -> str:
             f"| {code(r.file)} | **error** | — | — | {markdown('; '.join(p.render() for p in r.problems))} |"
         )
     a = r.assessment
-    codes = markdown(", ".join(sorted({_finding_id(f) for f in a.findings})) or "—")
+    ids = {_finding_id(f) for f in a.findings} | {
+        du.finding_id(d) for d in du.reportable(a.dual_use_findings)
+    }
+    codes = markdown(", ".join(sorted(ids)) or "—")
     codes += "".join(f"; deadline {d.state.value}: {d.date.isoformat()}" for d in warned(r))
     gate_v = (a.gate_verdict or a.verdict).value
     return f"| {code(r.file)} | {a.verdict.value} | {gate_v} | {markdown(a.catalogue.version)} | {codes} |"
