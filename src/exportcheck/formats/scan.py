@@ -38,6 +38,7 @@ LEVEL = {
 INPUT_ERROR_RULE = "exportcheck/input-error"
 THIN_RULE = "exportcheck/insufficient-description"
 DEADLINE_RULE = "exportcheck/deadline"
+DISGUISE_RULE = "exportcheck/disguised-text"
 
 
 def warned(r: FileResult) -> list[DealDeadline]:
@@ -71,11 +72,15 @@ def piece(r: FileResult, fmt: str, fail_on: str, fail_on_deadline: str = "none")
     if fmt == "json":
         body = _json_deal(r)
     elif fmt == "sarif":
-        body = _sarif_results(r, rules) + _sarif_deadlines(r, rules, fail_on_deadline)
+        body = (
+            _sarif_results(r, rules)
+            + _sarif_deadlines(r, rules, fail_on_deadline)
+            + _sarif_disguise(r, rules)
+        )
     elif fmt == "junit":
         body = _junit_case(r, fail_on, fail_on_deadline)
     elif fmt == "github":
-        body = _github_lines(r, fail_on) + _github_deadlines(r, fail_on_deadline)
+        body = _github_lines(r, fail_on) + _github_deadlines(r, fail_on_deadline) + _github_disguise(r)
         row = _summary_row(r)
     else:
         body = _text_row(r)
@@ -223,6 +228,7 @@ def _text_row(r: FileResult) -> tuple[str, ...]:
     )
     codes += sorted({du.finding_id(f) for f in du.reportable(a.dual_use_findings)})
     late = [f"\n! {escape(deadline_message(d))}" for d in warned(r)]  # deal text: no markup, no escapes
+    late += [f"\n! {escape(w)}" for w in a.disguised]
     return (
         r.file,
         a.verdict.value,
@@ -366,6 +372,59 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
     return sarif_results
 
 
+def _disguised(r: FileResult) -> list[tuple[int, str]]:
+    """(line, warning) for each technology whose matched words had to be unmasked to be read."""
+    a = r.assessment
+    if a is None or not a.disguised:
+        return []
+    lines = {t.name: t.line or 1 for t in a.technologies}
+    out = []
+    for warning in a.disguised:
+        line = next((n for name, n in lines.items() if f"technology '{name}'" in warning), 1)
+        out.append((line, warning))
+    return out
+
+
+def _sarif_disguise(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """A warning per technology whose matched words needed folding (invisible characters, look-alike
+    letters, bidi overrides, spaced-out Chinese): whoever wrote them may have meant to hide them."""
+    out: list[dict[str, Any]] = []
+    for line, warning in _disguised(r):
+        rules.setdefault(
+            DISGUISE_RULE,
+            {
+                "id": DISGUISE_RULE,
+                "name": "DisguisedText",
+                "shortDescription": {"text": "Matched words were disguised"},
+                "help": {
+                    "text": "The words that matched the catalogue were written with invisible characters, "
+                    "look-alike letters from another script, a bidi override or spaced-out Chinese. "
+                    "A person reads them as the catalogue's words; find out who wrote the text and why."
+                },
+                "defaultConfiguration": {"level": "warning"},
+            },
+        )
+        out.append(
+            {
+                "ruleId": DISGUISE_RULE,
+                "level": "warning",
+                "message": {"text": warning},
+                "locations": [_location(r.file, line)],
+                "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, str(line), DISGUISE_RULE)},
+            }
+        )
+    return out
+
+
+def _github_disguise(r: FileResult) -> str:
+    title = command("exportcheck: disguised text", True)
+    lines = [
+        f"::warning file={command(r.file, True)},line={line},title={title}::{command(w)}"
+        for line, w in _disguised(r)
+    ]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 def _sarif_deadlines(
     r: FileResult, rules: dict[str, dict[str, Any]], fail_on_deadline: str
 ) -> list[dict[str, Any]]:
@@ -472,7 +531,7 @@ def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> 
         return case
     a = r.assessment
     verdict = a.gate_verdict or a.verdict
-    late = [f"deadline: {deadline_message(d)}" for d in warned(r)]
+    late = [f"deadline: {deadline_message(d)}" for d in warned(r)] + list(a.disguised)
     late_fail = [d for d in warned(r) if deadline_fails(d.state, fail_on_deadline)]
     if fails(verdict, fail_on):
         fail = ET.SubElement(case, "failure", message=f"{verdict.value}: {a.deal_title}", type=verdict.value)
@@ -570,5 +629,6 @@ def _summary_row(r: FileResult) -> str:
     }
     codes = markdown(", ".join(sorted(ids)) or "—")
     codes += "".join(f"; deadline {d.state.value}: {d.date.isoformat()}" for d in warned(r))
+    codes += "; DISGUISED TEXT" if a.disguised else ""
     gate_v = (a.gate_verdict or a.verdict).value
     return f"| {code(r.file)} | {a.verdict.value} | {gate_v} | {markdown(a.catalogue.version)} | {codes} |"
