@@ -213,3 +213,40 @@ def test_genuine_foreign_words_are_not_folded() -> None:
     # Russian words with letters that have no Latin look-alike stay as written
     assert fold("рекомендательная система").text == "рекомендательная система"
     assert fold("Anadolu Endüstri A.Ş.").text == "Anadolu Endüstri A.Ş."
+
+
+DISGUISED_DEAL = """title: Licence of the feed engine
+date: 2024-09-10
+exporter: {name: "A Co.", country: CN}
+recipient: {name: "B Inc.", country: US}
+technologies:
+  - name: Feed engine
+    description: "Source code of the re\\u200bcommendation engine that learns each user's prеferences."
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["assess", "deal.yaml", "--no-checklist"], "DISGUISED TEXT"),
+        (["assess", "deal.yaml", "--no-checklist", "--format", "markdown"], "DISGUISED TEXT"),
+        (["assess", "deal.yaml", "--no-checklist", "--format", "json"], '"disguised": ['),
+        (["scan", ".", "--include", "deal.yaml"], "DISGUISED TEXT"),
+        (["scan", ".", "--include", "deal.yaml", "--format", "json"], "DISGUISED TEXT"),
+        (["scan", ".", "--include", "deal.yaml", "--format", "sarif"], '"ruleId": "exportcheck/disguised-text"'),
+        (["scan", ".", "--include", "deal.yaml", "--format", "junit"], "DISGUISED TEXT"),
+        (["scan", ".", "--include", "deal.yaml", "--format", "github"], "title=exportcheck%3A disguised text"),
+    ],
+)
+def test_every_format_warns_of_disguised_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], expected: str
+) -> None:
+    from click.testing import CliRunner
+
+    from exportcheck.cli import main
+
+    (tmp_path / "deal.yaml").write_text(DISGUISED_DEAL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, command, catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert expected in result.output

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from .catalogue_dual_use import DualUseData, dual_use_files, load_dual_use
 from .errors import CatalogueError, Problem
 from .models.catalogue import (
     CarryPolicy,
@@ -141,6 +142,8 @@ class Catalogue:
     sources: dict[str, Source]
     versions: dict[str, ResolvedVersion]
     sha256: str
+    # the dual-use export-control regime, loaded beside the versions (catalogue_dual_use.py)
+    dual_use: DualUseData = field(default_factory=DualUseData)
     overlay: OverlayRef | None = None  # an organisation's imported official text, laid over the data
 
     def ordered(self) -> list[ResolvedVersion]:
@@ -220,7 +223,7 @@ def catalogue_files(root: Path) -> list[Path]:
             files.append(vdir / "version.yaml")
             edir = vdir / "entries"
             files += sorted(edir.glob("*.y*ml")) if edir.is_dir() else []
-    return files
+    return files + dual_use_files(root)
 
 
 def catalogue_digest(root: Path) -> str:
@@ -286,9 +289,18 @@ def load_catalogue(root: Path | None = None, overlay: Path | None = None) -> Cat
     _check_concept_refs(versions, concepts, root, problems)
     for version in versions.values():
         version.concepts = concepts
+    files += dual_use_files(root)
+    dual_use = load_dual_use(
+        root,
+        lambda p: _load(p, root, problems),
+        lambda m, d: _check_sources(m, d, sources, problems),
+        problems,
+    )
     if problems:
         raise CatalogueError(problems)
-    cat = Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files))
+    cat = Catalogue(
+        root=root, sources=sources, versions=versions, sha256=_digest(root, files), dual_use=dual_use
+    )
     return _with_overlay(cat, overlay, metas, listed) if overlay is not None else cat
 
 
@@ -323,7 +335,9 @@ def _with_overlay(
         note=f"overlay folder {ref.path}",
     )
     combined = hashlib.sha256(f"{cat.sha256}+overlay:{ref.sha256}".encode()).hexdigest()
-    return Catalogue(root=cat.root, sources=sources, versions=versions, sha256=combined, overlay=ref)
+    return Catalogue(
+        root=cat.root, sources=sources, versions=versions, sha256=combined, dual_use=cat.dual_use, overlay=ref
+    )
 
 
 CONCEPTS_DIR = "concepts"

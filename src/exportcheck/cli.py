@@ -503,15 +503,28 @@ def catalogue_search(
 @catalogue.command("status")
 @_format_option
 @_catalogue_option
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Dual-use measures' status on this date (default today).",
+)
 @handles_errors
-def catalogue_status(fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None) -> None:
-    """Per version: official counts against what is encoded."""
+def catalogue_status(
+    fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None, as_of: dt.datetime | None
+) -> None:
+    """Per version: official counts against what is encoded; dual-use measures, their status, and gaps."""
+    from .catalogue_dual_use import check_on
     from .catalogue_query import status
     from .formats import catalogue as out
+    from .formats import dual_use as du
 
     cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     rows = status(cat)
-    _emit(out.status_json(rows, cat.sha256) if fmt == "json" else out.status_text(rows, cat.sha256))
+    check = check_on(cat.dual_use, as_of.date() if as_of else dt.date.today())
+    if fmt == "json":
+        _emit(out.status_json(rows, cat.sha256, dual_use=du.status_data(check)))
+    else:
+        _emit(out.status_text(rows, cat.sha256) + du.status_text(check))
 
 
 @catalogue.command("diff")
@@ -555,7 +568,7 @@ def catalogue_validate(path: Path | None) -> None:
     n = sum(len(v.entries) for v in cat.versions.values())
     click.echo(
         f"ok: {cat.root.name}: {len(cat.versions)} versions, {n} entries across versions, "
-        f"{len(cat.sources)} sources"
+        f"{len(cat.dual_use.measures)} dual-use measures, {len(cat.sources)} sources"
     )
 
 

@@ -26,6 +26,7 @@ from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, Versio
 from ..models.deal import Deal, Technology
 from ..normalize import Normalised, normalised, stem, to_simplified
 from . import params
+from .dual_use import with_dual_use
 from .handcheck import explain_unchecked
 from .licences import check_licence
 from .matcher import (
@@ -759,6 +760,33 @@ def _weigh_no_technology(
     return kept, misses
 
 
+def _explained_away(found: list[Finding], misses: list[NearMiss]) -> tuple[list[Finding], list[NearMiss]]:
+    """A hint at an entry's subject (no point matched, related words only) gives way to a near miss on a
+    point of the same entry that says why it does not apply: below a threshold, negated, excluded, or a
+    point the version does not yet hold. The point is the more precise reading of the same words."""
+    explained = {(m.technology, m.entry_id): m for m in misses if m.control_point is not None}
+    kept = []
+    for f in found:
+        why = explained.get((f.technology, f.entry_id))
+        hint = f.control_point is None and f.strength is Strength.POSSIBLE
+        if why is not None and hint and all(e.kind == RELATED for e in f.evidence):
+            misses.append(
+                NearMiss(
+                    entry_id=f.entry_id,
+                    code=f.code,
+                    name=f.name,
+                    control_point=None,
+                    technology=f.technology,
+                    evidence=f.evidence,
+                    reason=f"the entry's subject matched, but control point {why.control_point} explains why "
+                    f"it does not apply: {why.reason}",
+                )
+            )
+        else:
+            kept.append(f)
+    return kept, misses
+
+
 def _point_absent(
     other: ResolvedVersion, f: Finding, chosen: ResolvedVersion, catalogue: Catalogue
 ) -> str | None:
@@ -846,8 +874,9 @@ def assess(
         extra, other_misses = _other_versions(
             i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title, single
         )
-        f = _with_licences(f + extra, deal, today)
         m += other_misses
+        f, m = _explained_away(f + extra, m)
+        f = _with_licences(f, deal, today)
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)
         if verdict is Verdict.FREE:
@@ -947,6 +976,7 @@ def assess(
     )
     if rulings:
         result = apply_rulings(result, deal, day=today, strict=strict, next_duty=NEXT_DUTY, line_of=line)
+    result = with_dual_use(result, deal, catalogue, selection.date or deal.date or today, line_of, NEXT_DUTY)
     return explain_unchecked(result, deal, version)
 
 

@@ -11,6 +11,8 @@ import json
 from ..escape import clean, code, json_text, markdown
 from ..models.assessment import Assessment, Finding, Verdict
 from .console import string_console
+from .dual_use import blocks as dual_use_blocks
+from .dual_use import markdown as dual_use_markdown
 from .labels import STRENGTH, label, next_duty, verdict_text
 from .rulings import gate_line, hand_check_lines, ruling_lines, ruling_note
 
@@ -28,6 +30,11 @@ def render_json(assessment: Assessment, explain: bool = True) -> str:
     if not explain:
         data["near_misses"] = []
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+def _dual_use_only(a: Assessment) -> bool:
+    """Whether the licence verdict comes from the dual-use regime alone (no catalogue finding asks for one)."""
+    return not any(f.outcome is Verdict.LICENCE_REQUIRED for f in a.findings)
 
 
 def _cp(f: Finding, lang: str) -> str:
@@ -76,7 +83,7 @@ def render_markdown(
     a = assessment
     m = markdown
     out = [f"# exportcheck: {m(a.deal_title)}", ""]
-    out.append(f"**{verdict_text(lang, a.verdict)}** (`{a.verdict.value}`)")
+    out.append(f"**{verdict_text(lang, a.verdict, _dual_use_only(a))}** (`{a.verdict.value}`)")
     out.append("")
     if gate_line(a):
         out += [f"**{m(gate_line(a))}**", ""]
@@ -127,6 +134,7 @@ def render_markdown(
         for miss in a.near_misses:
             cp = f" CP{m(miss.control_point)}" if miss.control_point else ""
             out.append(f"- {m(miss.code or miss.entry_id)}{cp} {m(miss.name.best(lang))}: {m(miss.reason)}")
+    out += dual_use_markdown(a.dual_use_findings, a.dual_use_checked)
     if a.rulings:
         out += ["", "## Rulings", ""] + [f"- {m(line)}" for line in ruling_lines(a)]
     if hand_check_lines(a, lang):
@@ -157,7 +165,7 @@ def render_text(
     a = assessment
     console, buf = string_console(width, color)
     head = Text()
-    head.append(verdict_text(lang, a.verdict), style=VERDICT_STYLE[a.verdict])
+    head.append(verdict_text(lang, a.verdict, _dual_use_only(a)), style=VERDICT_STYLE[a.verdict])
     head.append(f"\n{clean(a.deal_title)}\n", style="bold")
     instrument = clean(a.catalogue.instrument.best(lang))
     head.append(f"{label(lang, 'catalogue')}: {clean(a.catalogue.version)} — {instrument}\n")
@@ -207,6 +215,7 @@ def render_text(
             cp = f" CP{miss.control_point}" if miss.control_point else ""
             line = f"{miss.code or miss.entry_id}{cp} {miss.name.best(lang)}: {miss.reason}"
             blocks.append(Text(f"  {clean(line)}"))
+    blocks += dual_use_blocks(a.dual_use_findings, a.dual_use_checked)
     if a.rulings:
         blocks.append(Text("Rulings", style="bold"))
         blocks += [Text(f"  {clean(line)}") for line in ruling_lines(a)]

@@ -181,7 +181,7 @@ def search_text(hits: list[SearchHit]) -> str:
     return console.file.getvalue()
 
 
-def status_json(rows: list[StatusRow], sha256: str) -> str:
+def status_json(rows: list[StatusRow], sha256: str, dual_use: dict[str, Any] | None = None) -> str:
     return _dump(
         {
             "catalogue_sha256": sha256,
@@ -217,6 +217,7 @@ def status_json(rows: list[StatusRow], sha256: str) -> str:
                 }
                 for r in rows
             ],
+            **({"dual_use": dual_use} if dual_use is not None else {}),
         }
     )
 

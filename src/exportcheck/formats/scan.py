@@ -21,6 +21,7 @@ from ..models.assessment import Finding, Verdict
 from ..models.assessment import reaches as fails
 from ..models.procedure import DeadlineState, DealDeadline, deadline_fails
 from ..runner import FileResult
+from . import dual_use as du
 from .console import cell, string_console
 from .due import message as deadline_message
 from .rulings import ruling_note
@@ -37,6 +38,7 @@ LEVEL = {
 INPUT_ERROR_RULE = "exportcheck/input-error"
 THIN_RULE = "exportcheck/insufficient-description"
 DEADLINE_RULE = "exportcheck/deadline"
+DISGUISE_RULE = "exportcheck/disguised-text"
 
 
 def warned(r: FileResult) -> list[DealDeadline]:
@@ -70,11 +72,15 @@ def piece(r: FileResult, fmt: str, fail_on: str, fail_on_deadline: str = "none")
     if fmt == "json":
         body = _json_deal(r)
     elif fmt == "sarif":
-        body = _sarif_results(r, rules) + _sarif_deadlines(r, rules, fail_on_deadline)
+        body = (
+            _sarif_results(r, rules)
+            + _sarif_deadlines(r, rules, fail_on_deadline)
+            + _sarif_disguise(r, rules)
+        )
     elif fmt == "junit":
         body = _junit_case(r, fail_on, fail_on_deadline)
     elif fmt == "github":
-        body = _github_lines(r, fail_on) + _github_deadlines(r, fail_on_deadline)
+        body = _github_lines(r, fail_on) + _github_deadlines(r, fail_on_deadline) + _github_disguise(r)
         row = _summary_row(r)
     else:
         body = _text_row(r)
@@ -220,7 +226,9 @@ def _text_row(r: FileResult) -> tuple[str, ...]:
             for f in a.findings
         }
     )
+    codes += sorted({du.finding_id(f) for f in du.reportable(a.dual_use_findings)})
     late = [f"\n! {escape(deadline_message(d))}" for d in warned(r)]  # deal text: no markup, no escapes
+    late += [f"\n! {escape(w)}" for w in a.disguised]
     return (
         r.file,
         a.verdict.value,
@@ -321,8 +329,27 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
             suppression = {"kind": "external", "status": "accepted", "justification": ruling_note(f)}
             entry.setdefault("suppressions", []).append(suppression)
         sarif_results.append(entry)
+    for d in du.reportable(a.dual_use_findings):
+        rules.setdefault(du.rule_id(d), du.sarif_rule(d))
+        sarif_results.append(
+            {
+                "ruleId": du.rule_id(d),
+                "level": LEVEL[d.outcome],
+                "message": {"text": du.message(d)},
+                "locations": [_location(r.file, du.line(d))],
+                "partialFingerprints": {
+                    "exportcheck/v1": _fingerprint(r.file, d.technology_name, du.rule_id(d), d.measure)
+                },
+                "properties": {
+                    "verdict": d.outcome.value,
+                    "strength": d.strength.value,
+                    "status": d.status.value,
+                },
+            }
+        )
+    explained = {f.technology for f in a.findings} | {d.technology for d in a.dual_use_findings}
     for t in a.technologies:
-        if t.verdict is Verdict.REVIEW and not any(f.technology == t.index for f in a.findings):
+        if t.verdict is Verdict.REVIEW and t.index not in explained:
             rules.setdefault(
                 THIN_RULE,
                 {
@@ -343,6 +370,59 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
                 }
             )
     return sarif_results
+
+
+def _disguised(r: FileResult) -> list[tuple[int, str]]:
+    """(line, warning) for each technology whose matched words had to be unmasked to be read."""
+    a = r.assessment
+    if a is None or not a.disguised:
+        return []
+    lines = {t.name: t.line or 1 for t in a.technologies}
+    out = []
+    for warning in a.disguised:
+        line = next((n for name, n in lines.items() if f"technology '{name}'" in warning), 1)
+        out.append((line, warning))
+    return out
+
+
+def _sarif_disguise(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """A warning per technology whose matched words needed folding (invisible characters, look-alike
+    letters, bidi overrides, spaced-out Chinese): whoever wrote them may have meant to hide them."""
+    out: list[dict[str, Any]] = []
+    for line, warning in _disguised(r):
+        rules.setdefault(
+            DISGUISE_RULE,
+            {
+                "id": DISGUISE_RULE,
+                "name": "DisguisedText",
+                "shortDescription": {"text": "Matched words were disguised"},
+                "help": {
+                    "text": "The words that matched the catalogue were written with invisible characters, "
+                    "look-alike letters from another script, a bidi override or spaced-out Chinese. "
+                    "A person reads them as the catalogue's words; find out who wrote the text and why."
+                },
+                "defaultConfiguration": {"level": "warning"},
+            },
+        )
+        out.append(
+            {
+                "ruleId": DISGUISE_RULE,
+                "level": "warning",
+                "message": {"text": warning},
+                "locations": [_location(r.file, line)],
+                "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, str(line), DISGUISE_RULE)},
+            }
+        )
+    return out
+
+
+def _github_disguise(r: FileResult) -> str:
+    title = command("exportcheck: disguised text", True)
+    lines = [
+        f"::warning file={command(r.file, True)},line={line},title={title}::{command(w)}"
+        for line, w in _disguised(r)
+    ]
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _sarif_deadlines(
@@ -451,7 +531,7 @@ def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> 
         return case
     a = r.assessment
     verdict = a.gate_verdict or a.verdict
-    late = [f"deadline: {deadline_message(d)}" for d in warned(r)]
+    late = [f"deadline: {deadline_message(d)}" for d in warned(r)] + list(a.disguised)
     late_fail = [d for d in warned(r) if deadline_fails(d.state, fail_on_deadline)]
     if fails(verdict, fail_on):
         fail = ET.SubElement(case, "failure", message=f"{verdict.value}: {a.deal_title}", type=verdict.value)
@@ -459,6 +539,10 @@ def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> 
             f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}"
             + (f" — {ruling_note(f)}" if f.ruling else "")
             for f in a.findings
+        ]
+        lines += [
+            f"{du.finding_id(d)} {d.instrument}: {d.outcome.value}"
+            for d in du.reportable(a.dual_use_findings)
         ]
         fail.text = "\n".join(lines + late) or "; ".join(a.verdict_reasons)
     elif late_fail:
@@ -514,6 +598,12 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
         lines.append(
             f"::{level} file={command(r.file, True)},line={_line(f)},title={title}::{command(_message(f))}"
         )
+    for d in du.reportable(r.assessment.dual_use_findings):
+        level = "error" if fails(d.outcome, fail_on) else "warning"
+        title = command(f"exportcheck: {d.outcome.value} {du.finding_id(d)}", True)
+        lines.append(
+            f"::{level} file={command(r.file, True)},line={du.line(d)},title={title}::{command(du.message(d))}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -534,7 +624,11 @@ def _summary_row(r: FileResult) -> str:
             f"| {code(r.file)} | **error** | — | — | {markdown('; '.join(p.render() for p in r.problems))} |"
         )
     a = r.assessment
-    codes = markdown(", ".join(sorted({_finding_id(f) for f in a.findings})) or "—")
+    ids = {_finding_id(f) for f in a.findings} | {
+        du.finding_id(d) for d in du.reportable(a.dual_use_findings)
+    }
+    codes = markdown(", ".join(sorted(ids)) or "—")
     codes += "".join(f"; deadline {d.state.value}: {d.date.isoformat()}" for d in warned(r))
+    codes += "; DISGUISED TEXT" if a.disguised else ""
     gate_v = (a.gate_verdict or a.verdict).value
     return f"| {code(r.file)} | {a.verdict.value} | {gate_v} | {markdown(a.catalogue.version)} | {codes} |"

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .catalogue import Part, PresenceStatus
 from .common import Fidelity, Text
+from .dual_use import MeasureStatus
 from .record import AuditRecord
 
 FORMAT_VERSION = 1
@@ -139,6 +140,9 @@ class RulingApplied(Out):
 
 
 class Finding(Out):
+    regime: str = Field(
+        default="catalogue", description="catalogue; dual-use findings are in dual_use_findings."
+    )
     code: str | None
     entry_id: str
     all_codes: list[str] = Field(
@@ -243,6 +247,47 @@ class CatalogueRef(Out):
     coverage: CoverageOut
 
 
+class MeasureCheck(Out):
+    """A dual-use measure the engine checked, and its status on the assessment date."""
+
+    measure: str
+    instrument: str
+    status: MeasureStatus
+    reason: str = Field(description="The dates and instruments that decide the status.")
+    items: int = Field(description="Technology items encoded for it.")
+
+
+class DualUseCheck(Out):
+    date: str = Field(description="The assessment date the statuses are computed for.")
+    measures: list[MeasureCheck]
+    gaps: list[str] = Field(description="Measures and items known but not encoded.")
+
+
+class DualUseFinding(Out):
+    """A technology that matched a dual-use technology item (beside the catalogue's findings)."""
+
+    regime: str = "dual_use"
+    measure: str
+    instrument: str
+    control_code: str | None = Field(description="Control code as printed; null when no source gives it.")
+    item_text: Text
+    status: MeasureStatus = Field(description="The measure's status on the assessment date.")
+    status_reason: str
+    strength: Strength
+    outcome: Verdict = Field(description="What this finding alone calls for on the assessment date.")
+    reasons: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list, description="What counsel must answer.")
+    technology: int
+    technology_name: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    parameters: list[ParameterCheck] = Field(default_factory=list)
+    fidelity: Fidelity = Field(description="Fidelity of the item's wording.")
+    sources: list[str]
+    end_use: list[str] = Field(
+        default_factory=list, description="The measure's own end-use wording, if given."
+    )
+
+
 class Assessment(Out):
     format_version: int = FORMAT_VERSION
     tool_version: str
@@ -266,6 +311,12 @@ class Assessment(Out):
         "characters, look-alike letters, bidi overrides, spaced-out Chinese, hyphen-broken words).",
     )
     dual_use: list[str] = Field(default_factory=list)
+    dual_use_findings: list[DualUseFinding] = Field(
+        default_factory=list, description="Findings of the dual-use export-control regime (regime: dual_use)."
+    )
+    dual_use_checked: DualUseCheck | None = Field(
+        default=None, description="Which dual-use measures were checked, their status that day, and gaps."
+    )
     next_duty: str = Field(description="The duty that follows from the verdict, in one sentence.")
     rulings: list[RulingOutcome] = Field(
         default_factory=list, description="Every ruling recorded in the deal and what became of it."
