@@ -233,9 +233,15 @@ technologies:
         (["assess", "deal.yaml", "--no-checklist", "--format", "json"], '"disguised": ['),
         (["scan", ".", "--include", "deal.yaml"], "DISGUISED TEXT"),
         (["scan", ".", "--include", "deal.yaml", "--format", "json"], "DISGUISED TEXT"),
-        (["scan", ".", "--include", "deal.yaml", "--format", "sarif"], '"ruleId": "exportcheck/disguised-text"'),
+        (
+            ["scan", ".", "--include", "deal.yaml", "--format", "sarif"],
+            '"ruleId": "exportcheck/disguised-text"',
+        ),
         (["scan", ".", "--include", "deal.yaml", "--format", "junit"], "DISGUISED TEXT"),
-        (["scan", ".", "--include", "deal.yaml", "--format", "github"], "title=exportcheck%3A disguised text"),
+        (
+            ["scan", ".", "--include", "deal.yaml", "--format", "github"],
+            "title=exportcheck%3A disguised text",
+        ),
     ],
 )
 def test_every_format_warns_of_disguised_text(
