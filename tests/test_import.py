@@ -528,3 +528,17 @@ def test_spawned_scan_workers_use_the_same_overlay(overlay: Path) -> None:
     spawned = list(assess_files(work, cat, options, reduce, jobs=2, start_method="spawn"))
     assert spawned == here
     assert all(str(p.gate) == "licence_required" for p in spawned)  # found only with the overlay
+
+
+def test_one_line_entries_and_full_width_codes() -> None:
+    text = (
+        "二、限制出口部分\n（十二）计算机、通信和其他电子设备制造业\n"
+        "７１．编号：２０３９１２Ｘ　技术名称：无人机技术　控制要点：１．虚构测试要点（虚构）２．虚构测试要点乙\n"
+        "（虚构）\n"
+        "７２　２０６５０３Ｘ　基础软件安全增强技术　１．虚构测试要点丙（虚构）\n"
+    )
+    uav, base = parse_text(text, "t").entries
+    assert (uav.serial, uav.code, uav.name) == (71, "203912X", "无人机技术")
+    # the legal text keeps its full-width punctuation: only the code is folded
+    assert [p.text for p in uav.points] == ["虚构测试要点（虚构）", "虚构测试要点乙（虚构）"]
+    assert (base.serial, base.code, base.name, base.problems) == (72, "206503X", "基础软件安全增强技术", [])

@@ -11,6 +11,7 @@ are removed only where their shape is unmistakable, and every removal is counted
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 
@@ -26,7 +27,7 @@ INDUSTRY = re.compile(
 HEADING_LIKE = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]")
 LABELLED = re.compile(r"^\s*(?:序号\s*[:：]?\s*)?(?:(\d{1,3})\s*[.．、]?\s*)?编\s*号\s*[:：]\s*(\S*)")
 # a table row: serial and code, or a code, first on the line; the code-like token may be broken
-ROW = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]?\s+)?(\d{4,8}[A-Za-z]?)(?=\s|$)(.*)$")
+ROW = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]?\s+)?(\d{4,8}[A-Za-zＡ-Ｚａ-ｚ]?)(?=\s|$)(.*)$")
 SERIAL_ONLY = re.compile(r"^\s*(?:序号\s*[:：]\s*)?(\d{1,3})\s*[.．、]?\s*$")
 TABLE_HEADER = re.compile(r"^\s*序\s*号\s+编\s*号\s+技\s*术\s*名\s*称\s+控\s*制\s*要\s*点\s*$")
 PAGE_MARK = re.compile(
@@ -36,21 +37,15 @@ PAGE_MARK = re.compile(
 NAME_LABEL = re.compile(r"技\s*术\s*名\s*称\s*[:：]")
 POINTS_LABEL = re.compile(r"控\s*制\s*要\s*点\s*[:：]?")
 POINT = re.compile(r"(\d{1,2})\s*[.．、](?!\d)")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-
-
-def _is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
+# Chinese characters and full-width punctuation: a space between two of them is layout, not text. Not the
+# full-width digits and letters (７２　２０６５０３Ｘ): there the space separates a serial from a code.
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uffef"
+_LAYOUT_SPACE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 def _tidy(line: str) -> str:
     """One line's text: spaces that layout put between Chinese characters removed, runs collapsed."""
-    line = re.sub(r"\s+", " ", line.strip())
-    return re.sub(
-        r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])",
-        "",
-        line,
-    )
+    return _LAYOUT_SPACE.sub("", re.sub(r"\s+", " ", line.strip()))
 
 
 def _join(pieces: list[tuple[int, str]]) -> tuple[str, dict[int, int]]:
@@ -208,30 +203,38 @@ def _entry_start(tidy: str) -> tuple[int | None, str | None, str] | None:
     if m := LABELLED.match(tidy):
         code = m.group(2)
         rest = tidy[m.end() :]
-        found = re.match(r"(\d{4,8}[A-Za-z]?)(.*)$", code)
+        # the code may run into the next label once layout spaces are gone: only the code is folded to
+        # ASCII, never the legal text after it
+        found = re.match(r"(\d{4,8}[A-Za-zＡ-Ｚａ-ｚ]?)(.*)$", code)
         if found:
             code, rest = found.group(1), found.group(2) + rest
-        return (int(m.group(1)) if m.group(1) else None, code or None, rest.strip())
+        return (int(m.group(1)) if m.group(1) else None, _ascii(code) or None, rest.strip())
     if m := ROW.match(tidy):
         token = m.group(2)
         # a bare number is a serial or a page number, not a code
-        if not re.search(r"[A-Za-z]", token) and (m.group(1) is None or len(token) < 6):
+        if not re.search(r"[A-Za-zＡ-Ｚａ-ｚ]", token) and (m.group(1) is None or len(token) < 6):
             return None  # "100000 吨" continuing a point, or a page number
-        return (int(m.group(1)) if m.group(1) else None, token.upper(), m.group(3).strip())
+        return (int(m.group(1)) if m.group(1) else None, _ascii(token).upper(), m.group(3).strip())
     return None
 
 
 def _columns(line: str) -> tuple[int, int] | None:
     """In a table row laid out in columns (`71   203912X   无人机技术   1．…`): where the name starts and
     where the control-point column starts, so that wrapped lines can be sorted into the two."""
-    code = re.search(r"\d{4,8}[A-Za-z]?", line)
+    code = re.search(r"\d{4,8}[A-Za-zＡ-Ｚａ-ｚ]?", line)
     if code is None:
         return None
     name = re.search(r"\S", line[code.end() :])
-    mark = re.compile(r"(?<=\s\s)(\d{1,2})\s*[.．、](?!\d)").search(line, code.end())
+    # a column gap: two spaces, or one ideographic space
+    mark = re.compile(r"(?:(?<=\s\s)|(?<=\u3000))(\d{1,2})\s*[.．、](?!\d)").search(line, code.end())
     if name is None or mark is None or mark.start() <= code.end() + name.start():
         return None
     return code.end() + name.start(), mark.start()
+
+
+def _ascii(code: str) -> str:
+    """A code as ASCII: full-width digits and letters (０８３２０１Ｘ) are the same code."""
+    return unicodedata.normalize("NFKC", code)
 
 
 def _fill(entry: ParsedEntry, body: list[tuple[int, str]], name: str | None = None) -> None:
@@ -264,14 +267,15 @@ def _boundary(text: str, starts: dict[int, int], at: int, begin: int) -> bool:
     i = at - 1
     while i >= begin and text[i] == " ":
         i -= 1
-    return i < begin or text[i] in "：:。；;"
+    # a space (a column gap or a joined line) or a closing bracket also ends a point printed on one line
+    return i < begin or i < at - 1 or text[i] in "：:。；;）)"
 
 
 def _first_point(text: str, starts: dict[int, int], begin: int) -> int | None:
     for m in POINT.finditer(text, begin):
         # in a table row the name and the first point are apart by a column gap (a space once tidied)
         if (
-            m.group(1) == "1"
+            int(m.group(1)) == 1
             and m.start() > 0
             and (text[m.start() - 1] == " " or _boundary(text, starts, m.start(), begin))
         ):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def _cell(value: Any) -> str:
 def _entries(rows: list[tuple[int, dict[str, str]]], display: str, problems: list[Problem]) -> ParseResult:
     entries: dict[str, ParsedEntry] = {}
     for line, row in rows:
-        code = row.get("code", "").upper()
+        code = unicodedata.normalize("NFKC", row.get("code", "")).upper()
         if not code:
             problems.append(Problem(display, line, "code", "row without a code: not placed"))
             continue
