@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exportcheck import cli
 from exportcheck.catalogue import load_catalogue, shipped_catalogue
@@ -542,3 +544,16 @@ def test_one_line_entries_and_full_width_codes() -> None:
     # the legal text keeps its full-width punctuation: only the code is folded
     assert [p.text for p in uav.points] == ["虚构测试要点（虚构）", "虚构测试要点乙（虚构）"]
     assert (base.serial, base.code, base.name, base.problems) == (72, "206503X", "基础软件安全增强技术", [])
+
+
+LAYOUT_ALPHABET = "一二限制禁止出口部分、（）()编号：:技术名称控制要点1234567890０１２JXＸ.．；。 \n\f—-第页"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=LAYOUT_ALPHABET, max_size=400) | st.text(max_size=200))
+def test_text_reader_never_fails_on_any_text(text: str) -> None:
+    """Whatever the file holds, the reader returns entries and problems: never an exception."""
+    result = parse_text(text, "t")
+    for entry in result.entries:
+        assert entry.broken or (entry.code and entry.name)
+        assert all(p.text is not None for p in entry.points)
