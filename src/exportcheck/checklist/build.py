@@ -300,12 +300,14 @@ def _applies(ctx: Context, step: Step) -> tuple[bool, BiText | None]:
     return True, CONDITION_TEXT[step.when]
 
 
-def _pick_next(pending: list[tuple[int, Track]]) -> int | None:
-    """Exactly one next duty: stopping an unlawful transfer comes before anything else; otherwise the first
-    pending step in track order (screens, prohibited, dual-use, restricted, free)."""
-    for index, track in pending:
-        if track is Track.REMEDIATION:
-            return index
+def _pick_next(pending: list[tuple[int, Track]], prohibited: bool) -> int | None:
+    """Exactly one next duty: stopping an unlawful transfer comes before anything else, then, for a decided
+    prohibited finding, taking the technology out of the deal (no screen changes that); otherwise the
+    first pending step in track order (screens, prohibited, dual-use, restricted, free)."""
+    for first in (Track.REMEDIATION, Track.PROHIBITED) if prohibited else (Track.REMEDIATION,):
+        for index, track in pending:
+            if track is first:
+                return index
     return pending[0][0] if pending else None
 
 
@@ -316,7 +318,8 @@ def _steps(ctx: Context, r: Resolver, tracks: list[Track]) -> list[ChecklistItem
             applies, condition = _applies(ctx, step)
             if applies:
                 rows.append((step, _step_status(ctx, step), condition))
-    next_index = _pick_next([(i, step.track) for i, (step, status, _) in enumerate(rows) if status is None])
+    pending = [(i, step.track) for i, (step, status, _) in enumerate(rows) if status is None]
+    next_index = _pick_next(pending, bool(ctx.prohibited))
     items: list[ChecklistItem] = []
     for i, (step, status, condition) in enumerate(rows):
         if status is None:

@@ -68,7 +68,13 @@ def _evidence_line(f: Finding, limit: int | None = None) -> str:
         origin = e.origin.label
         where = f"{e.field}{f' line {e.line}' if e.line else ''}"
         same = e.deal_text.lower() == e.term.lower()
-        item = f"'{e.deal_text}'" + ("" if same else f" ~ '{e.term}'") + f" ({origin}, {where})"
+        # a concept group names what the words stand for, and the combination it is part of
+        term = f"concept {e.concept} in {e.term}" if e.concept else f"'{e.term}'"
+        item = f"'{e.deal_text}'" + ("" if same else f" ~ {term}") + f" ({origin}, {where})"
+        if e.disguise:
+            item += f" [disguised: {', '.join(e.disguise)}]"
+        if e.negation:
+            item += " [under a negation of unclear scope]"
         if item not in pairs:
             pairs.append(item)
     shown = pairs if limit is None else pairs[:limit]
