@@ -296,7 +296,8 @@ def merge(
     """The version's listed entries with the overlay's laid over them, the ids it touched, and problems.
 
     An overlay entry takes the id of the resolved entry holding its code (whatever id the overlay file
-    gave it), else of the codeless entry its import matched by name, else keeps its own id if free."""
+    gave it), else of the codeless entry of the same name and part its import matched, else keeps its own
+    id if free (a local id the catalogue has since given to another entry is refused, never merged)."""
     problems: list[Problem] = []
     by_code = {c: e for e in resolved.values() for c in e.all_codes}
     out = dict(listed)
@@ -306,7 +307,7 @@ def merge(
         shipped = by_code.get(entry.code)
         if shipped is None and entry.id in resolved:
             held = resolved[entry.id]
-            if held.code is None and held.part is entry.part:
+            if held.code is None and held.part is entry.part and held.name.zh == entry.name.zh:
                 shipped = held
             else:
                 problems.append(
