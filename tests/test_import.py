@@ -152,15 +152,18 @@ def test_deal_matching_only_an_imported_point(overlay: Path) -> None:
     assert finding["sources"] == ["overlay:acme-2023"] and finding["fidelity"] == "official"
     assert {e["origin"] for e in finding["evidence"]} >= {"legal_text"}
     assert "catalogue overlay acme-2023 (sha256 " in err
+    assert data["catalogue"]["overlay"].startswith("overlay acme-2023 (version 2023")  # named in the report
     markdown = invoke(
         "assess", deal, "--format", "markdown", "--no-checklist", "--catalogue-overlay", str(overlay)
     )[1]
     assert "Provenance: official wording; sources overlay:acme-2023" in markdown
+    assert "overlay acme-2023 (version 2023" in markdown
     # without the overlay: assessed on the shipped data alone, which has no such point
     code, out, err = invoke("assess", deal, "--format", "json", "--no-checklist")
     plain = json.loads(out)
     assert all(f["code"] != "083915X" for f in plain["findings"]) and plain["verdict"] != "licence_required"
     assert plain["catalogue"]["sha256"] == shipped_catalogue().sha256 != data["catalogue"]["sha256"]
+    assert plain["catalogue"]["overlay"] is None
     assert "overlay" not in err
 
 

@@ -760,6 +760,16 @@ def _weigh_no_technology(
     return kept, misses
 
 
+def _overlay_label(catalogue: Catalogue) -> str | None:
+    ov = catalogue.overlay
+    if ov is None:
+        return None
+    return (
+        f"overlay {ov.name} (version {ov.version}, {ov.entries} entries imported {ov.imported_date} from "
+        f"{ov.imported_file}, sha256 {ov.sha256})"
+    )
+
+
 def _explained_away(found: list[Finding], misses: list[NearMiss]) -> tuple[list[Finding], list[NearMiss]]:
     """A hint at an entry's subject (no point matched, related words only) gives way to a near miss on a
     point of the same entry that says why it does not apply: below a threshold, negated, excluded, or a
@@ -965,6 +975,7 @@ def assess(
             reason=selection.reason,
             sha256=catalogue.sha256,
             coverage=coverage,
+            overlay=_overlay_label(catalogue),
         ),
         technologies=techs,
         findings=sorted(findings, key=_finding_key),

@@ -98,6 +98,8 @@ def render_markdown(
         f"- {label(lang, 'catalogue')}: {m(a.catalogue.version)} — {m(a.catalogue.instrument.best(lang))} "
         f"({label(lang, 'selected')}: {m(a.catalogue.reason)})"
     )
+    if a.catalogue.overlay:
+        out.append(f"- {m(a.catalogue.overlay)}")
     out.append(f"- {label(lang, 'coverage')}: {_coverage_line(a, lang)}")
     out.append(f"- {label(lang, 'next')}: {m(duty or next_duty(lang, a.verdict, a.next_duty))}")
     out.append("")
@@ -176,6 +178,8 @@ def render_text(
     instrument = clean(a.catalogue.instrument.best(lang))
     head.append(f"{label(lang, 'catalogue')}: {clean(a.catalogue.version)} — {instrument}\n")
     head.append(f"  {label(lang, 'selected')}: {clean(a.catalogue.reason)}\n")
+    if a.catalogue.overlay:
+        head.append(f"  {clean(a.catalogue.overlay)}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
     head.append(f"{label(lang, 'next')}: {clean(duty or next_duty(lang, a.verdict, a.next_duty))}")
     if gate_line(a):

@@ -245,6 +245,11 @@ class CatalogueRef(Out):
     reason: str
     sha256: str
     coverage: CoverageOut
+    overlay: str | None = Field(
+        default=None,
+        description="The organisation's imported official text laid over the shipped data: name, "
+        "version and sha256 (catalogue import).",
+    )
 
 
 class MeasureCheck(Out):
