@@ -346,7 +346,7 @@ _PASS_EN = re.compile(
     r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
     r"|disclosed|disclose|included|include|access)\b"
 )
-_EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|only|but|apart from|beyond)\b")
+_EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|unless)\b")
 _NO_TECH_ZH = re.compile(
     r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,10}"
     r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"

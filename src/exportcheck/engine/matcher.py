@@ -194,9 +194,11 @@ _NOT_NEGATING_ZH = (
     "不限于",
 )
 _LIST_ZH = "、或和及与"
+_QUANTIFIER_ZH = re.compile("^(?:任何|任意|所有|一切|全部|有关|相关)")
 LIST_ITEM_CHARS = 8  # characters a Chinese list item may have between the negator and the term
 # '-free' right after a term negates it ("rare-earth-free"), but not "free of charge".
 _FREE_EN = stem("free")
+_FREE_ENDS = re.compile(r"\s+free\b\s*(?:$|[^\w\s])", re.IGNORECASE)
 
 
 def _negated_en(tokens: list[str]) -> int:
@@ -256,7 +258,8 @@ def _negated_zh(window: str) -> int:
     if any(tail.startswith(x, at) for x in _NOT_NEGATING_ZH):
         return NOT_NEGATED
     gap = tail[at + len(word) :]
-    items = _LIST_ZH_SPLIT.split(gap)
+    # a quantifier opens the negated list and belongs to none of its items: 不包含任何A、B、C
+    items = _LIST_ZH_SPLIT.split(_QUANTIFIER_ZH.sub("", gap, count=1))
     if not (all(len(x) <= LIST_ITEM_CHARS for x in items) and len(gap) <= 3 * LIST_ITEM_CHARS):
         return NOT_NEGATED
     # 的 between the negator and the term: the negation is of a modifier (不需要联网的语音识别), or the
@@ -277,14 +280,20 @@ def negated(text: str, start: int) -> int:
     return _negated_zh(window)
 
 
-def _free_suffix(norm: Normalised, start: int, end: int) -> bool:
-    """Whether the term at norm.text[start:end] is followed by '-free' as written ("rare-earth-free"):
-    not "free of charge", and not a free-standing "free" ("speech recognition free trial")."""
-    after = norm.text[end : end + 16].split()
+def _free_suffix(norm: Normalised, start: int, end: int) -> int:
+    """How a 'free' right after the term negates it: CLEAR for "rare-earth-free" or "rare-earth free." at
+    the end of a phrase; UNCLEAR for "rare-earth free motors" (free of it, or a free one?); NOT_NEGATED
+    for "free of charge" and a free-standing "free" before a noun with a hyphen of its own ("free-trial")."""
+    after = norm.text[end : end + 24].split()
     if not after or after[0] != _FREE_EN or (len(after) > 1 and after[1] == "of"):
-        return False
+        return NOT_NEGATED
     b = norm.original_span(start, end)[1]
-    return norm.original[b : b + 1] in ("-", "\u2010", "\u2011")
+    if norm.original[b : b + 1] in ("-", "\u2010", "\u2011"):
+        return CLEAR
+    # "free" ends the phrase as written: '"rare-earth free" - no NdFeB', "(rare-earth free)"
+    if _FREE_ENDS.match(norm.original, b):
+        return CLEAR
+    return UNCLEAR
 
 
 _OWN_FIELDS = {"name", "description", "keywords"}
@@ -356,7 +365,7 @@ class Matcher:
                     continue
                 if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
                     continue
-                neg = CLEAR if _free_suffix(norm, start, end) else negated(text, start)
+                neg = _free_suffix(norm, start, end) or negated(text, start)
                 seen = per_word.get((text[start:end], neg), 0)
                 if seen >= MAX_HITS_PER_WORD:
                     continue
