@@ -126,6 +126,7 @@ def check(param: Parameter, given: dict[str, ParameterValue]) -> ParameterCheck:
         return ParameterCheck(
             parameter=param.id,
             requirement=requirement,
+            requirement_zh=param.describe_zh(),
             given=None,
             holds=None,
             note=f"value not given; add it under parameters, e.g. '{param.name.best()}'",
@@ -134,7 +135,14 @@ def check(param: Parameter, given: dict[str, ParameterValue]) -> ParameterCheck:
     shown = f"{key}: {raw}"
 
     def unknown(note: str) -> ParameterCheck:
-        return ParameterCheck(parameter=param.id, requirement=requirement, given=shown, holds=None, note=note)
+        return ParameterCheck(
+            parameter=param.id,
+            requirement=requirement,
+            requirement_zh=param.describe_zh(),
+            given=shown,
+            holds=None,
+            note=note,
+        )
 
     if isinstance(raw, int | float):
         return unknown(f"no unit given; write it as '{raw} {param.unit}'")
@@ -153,4 +161,11 @@ def check(param: Parameter, given: dict[str, ParameterValue]) -> ParameterCheck:
     bound = m.group("cmp")
     holds = _decide(param.comparator, param.value, number, bound.lower() if bound else None)
     note = None if holds is not None else "an open or approximate value that could still meet the threshold"
-    return ParameterCheck(parameter=param.id, requirement=requirement, given=shown, holds=holds, note=note)
+    return ParameterCheck(
+        parameter=param.id,
+        requirement=requirement,
+        requirement_zh=param.describe_zh(),
+        given=shown,
+        holds=holds,
+        note=note,
+    )

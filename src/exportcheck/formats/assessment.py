@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 
 from ..escape import clean, code, json_text, markdown
-from ..models.assessment import Assessment, Finding, Verdict
+from ..models.assessment import Assessment, Finding, ParameterCheck, Verdict
+from ..models.common import Text as Bilingual
 from .console import string_console
 from .dual_use import blocks as dual_use_blocks
 from .dual_use import markdown as dual_use_markdown
+from .glossary import PART, VERDICT_SHORT, pick
 from .labels import STRENGTH, label, next_duty, verdict_text
 from .rulings import gate_line, hand_check_lines, ruling_lines, ruling_note
+from .zh import ORIGIN_ZH, fidelity_zh
+from .zh import sentence as zh_sentence
 
 VERDICT_STYLE = {
     Verdict.PROHIBITED: "bold white on red",
@@ -32,6 +36,55 @@ def render_json(assessment: Assessment, explain: bool = True) -> str:
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
+def _zh_names(a: Assessment, english: str) -> str:
+    """The engine names entries by their English name; Chinese output names them as the catalogue does."""
+    for name in [f.name for f in a.findings] + [n.name for n in a.near_misses]:
+        if name.en and name.zh and name.en in english:
+            english = english.replace(name.en, name.zh)
+    return english
+
+
+def _dual_use_hints_zh(a: Assessment) -> dict[str, str]:
+    """The catalogue's dual-use hints are exportcheck's English notes; in Chinese, one accurate sentence."""
+    return {
+        f"{f.code or f.entry_id} {f.name.best()}: {f.dual_use_hint}": f"{f.code or f.entry_id} "
+        f"{f.name.best('zh')}：该技术也可能属于两用物项，纳入出口管制管理；请另行核查两用物项出口管制规定"
+        "（两用物项的核查结果见上文）。"
+        for f in a.findings
+        if f.dual_use_hint
+    }
+
+
+def say(a: Assessment, english: str, lang: str) -> str:
+    """An engine sentence of this assessment in `lang` ("both": Chinese, then English)."""
+    if lang == "en":
+        return english
+    zh = _dual_use_hints_zh(a).get(english) or zh_sentence(_zh_names(a, english))
+    if lang == "zh":
+        return zh
+    return english if zh == english else f"{zh} / {english}"
+
+
+def _verdict_word(v: Verdict, lang: str) -> str:
+    """A verdict in a cell or a line: the machine value stays in JSON only."""
+    return pick(VERDICT_SHORT[v], lang)
+
+
+def _name(t: Bilingual, lang: str) -> str:
+    """A catalogue name or instrument; "both" gives the Chinese, then the English."""
+    if lang == "both" and t.zh and t.en:
+        return f"{t.zh} / {t.en}"
+    return t.best("zh" if lang == "both" else lang)
+
+
+def _paren(text: str, lang: str) -> str:
+    return f"（{text}）" if lang == "zh" else f"({text})"
+
+
+def _part(f: Finding, lang: str) -> str:
+    return pick(PART[f.part], lang)
+
+
 def _dual_use_only(a: Assessment) -> bool:
     """Whether the licence verdict comes from the dual-use regime alone (no catalogue finding asks for one)."""
     return not any(f.outcome is Verdict.LICENCE_REQUIRED for f in a.findings)
@@ -40,7 +93,7 @@ def _dual_use_only(a: Assessment) -> bool:
 def _cp(f: Finding, lang: str) -> str:
     if not f.control_point:
         return "—"
-    text = f.control_point_text.best(lang) if f.control_point_text else ""
+    text = _name(f.control_point_text, lang) if f.control_point_text else ""
     return f"{f.control_point} {text}"
 
 
@@ -61,25 +114,59 @@ def _coverage_line(a: Assessment, lang: str) -> str:
     return line
 
 
-def _evidence_line(f: Finding, limit: int | None = None) -> str:
+def _evidence_line(f: Finding, limit: int | None = None, lang: str = "en") -> str:
     """Distinct 'deal words' ~ 'term' pairs; the full list only when asked (--explain, JSON)."""
+    zh = lang == "zh"
     pairs: list[str] = []
     for e in f.evidence:
-        origin = e.origin.label
-        where = f"{e.field}{f' line {e.line}' if e.line else ''}"
+        origin = ORIGIN_ZH.get(e.origin.label, e.origin.label) if zh else e.origin.label
+        if zh:
+            where = f"{e.field}{f' 第{e.line}行' if e.line else ''}"
+        else:
+            where = f"{e.field}{f' line {e.line}' if e.line else ''}"
         same = e.deal_text.lower() == e.term.lower()
         # a concept group names what the words stand for, and the combination it is part of
-        term = f"concept {e.concept} in {e.term}" if e.concept else f"'{e.term}'"
-        item = f"'{e.deal_text}'" + ("" if same else f" ~ {term}") + f" ({origin}, {where})"
+        if e.concept:
+            term = f"概念组 {e.concept}（{e.term}）" if zh else f"concept {e.concept} in {e.term}"
+        else:
+            term = f"'{e.term}'"
+        item = f"'{e.deal_text}'" + ("" if same else f" ~ {term}")
+        item += f"（{origin}，{where}）" if zh else f" ({origin}, {where})"
         if e.disguise:
-            item += f" [disguised: {', '.join(e.disguise)}]"
+            item += (
+                f"［伪装文字：{'、'.join(e.disguise)}］" if zh else f" [disguised: {', '.join(e.disguise)}]"
+            )
         if e.negation:
-            item += " [under a negation of unclear scope]"
+            item += "［处于范围不明的否定表述之中］" if zh else " [under a negation of unclear scope]"
         if item not in pairs:
             pairs.append(item)
     shown = pairs if limit is None else pairs[:limit]
     more = len(pairs) - len(shown)
+    if zh:
+        return "；".join(shown) + (f"；另有{more}项（--explain）" if more else "")
     return "; ".join(shown) + (f"; +{more} more (--explain)" if more else "")
+
+
+def _evidence(f: Finding, limit: int | None, lang: str) -> str:
+    if lang == "both":
+        return f"{_evidence_line(f, limit, 'zh')}\n{_evidence_line(f, limit)}"
+    return _evidence_line(f, limit, lang)
+
+
+def _provenance(f: Finding, lang: str) -> str:
+    en = f"{f.fidelity.label}; sources {', '.join(f.sources)}"
+    zh = f"{fidelity_zh(f.fidelity.label)}；出处 {', '.join(f.sources)}"
+    return {"en": en, "zh": zh}.get(lang, f"{zh} / {en}")
+
+
+def _parameter(p: ParameterCheck, lang: str) -> str:
+    """A threshold and the deal's value; the Chinese name of the parameter where a source gives it."""
+    state = label(lang, {True: "meets", False: "below", None: "missing"}[p.holds])
+    if lang == "en" or not p.requirement_zh:
+        return f"{p.requirement}: {p.given or '—'} ({state})"
+    if lang == "zh":
+        return f"{p.requirement_zh}：{p.given or '—'}（{state}）"
+    return f"{p.requirement_zh} / {p.requirement}: {p.given or '—'} ({state})"
 
 
 def render_markdown(
@@ -95,8 +182,8 @@ def render_markdown(
         out += [f"**{m(gate_line(a))}**", ""]
     out.append(f"- {label(lang, 'deal')}: {code(a.deal_file)}")
     out.append(
-        f"- {label(lang, 'catalogue')}: {m(a.catalogue.version)} — {m(a.catalogue.instrument.best(lang))} "
-        f"({label(lang, 'selected')}: {m(a.catalogue.reason)})"
+        f"- {label(lang, 'catalogue')}: {m(a.catalogue.version)} — {m(_name(a.catalogue.instrument, lang))} "
+        f"({label(lang, 'selected')}: {m(say(a, a.catalogue.reason, lang))})"
     )
     if a.catalogue.overlay:
         out.append(f"- {m(a.catalogue.overlay)}")
@@ -115,43 +202,41 @@ def render_markdown(
         out.append("|---|---|---|---|---|")
         for f in a.findings:
             out.append(
-                f"| {m(f.technology_name)} | {m(f.code or f.entry_id)} {m(f.name.best(lang))} ({f.part.value}) | "
-                f"{m(_cp(f, lang))} | {STRENGTH[lang if lang in STRENGTH else 'en'][f.strength.value]} | "
-                f"{f.outcome.value} |"
+                f"| {m(f.technology_name)} | {m(f.code or f.entry_id)} {m(_name(f.name, lang))} "
+                f"{_paren(_part(f, lang), lang)} | {m(_cp(f, lang))} | {STRENGTH[lang][f.strength.value]} | "
+                f"{_verdict_word(f.outcome, lang)} |"
             )
         out.append("")
         for f in a.findings:
             head = m(f"{f.code or f.entry_id}" + (f" CP{f.control_point}" if f.control_point else ""))
             out.append(
-                f"- **{head}** — {label(lang, 'evidence')}: {m(_evidence_line(f, None if explain else 3))}"
+                f"- **{head}** — {label(lang, 'evidence')}: {m(_evidence(f, None if explain else 3, lang))}"
             )
             for r in f.reasons:
-                out.append(f"  - {m(r)}")
+                out.append(f"  - {m(say(a, r, lang))}")
             for p in f.parameters:
-                state = {True: "meets", False: "below", None: "missing"}[p.holds]
-                out.append(f"  - {m(p.requirement)}: {m(p.given or '—')} ({state})")
+                out.append(f"  - {m(_parameter(p, lang))}")
             for q in f.questions:
-                out.append(f"  - ❓ {m(q)}")
+                out.append(f"  - ❓ {m(say(a, q, lang))}")
             if ruling_note(f):
                 out.append(f"  - **{m(ruling_note(f))}**")
-            out.append(
-                f"  - {label(lang, 'provenance')}: {m(f.fidelity.label)}; sources {m(', '.join(f.sources))}"
-            )
+            out.append(f"  - {label(lang, 'provenance')}: {m(_provenance(f, lang))}")
     if explain and a.near_misses:
         out += ["", f"## {label(lang, 'near_misses')}", ""]
         for miss in a.near_misses:
             cp = f" CP{m(miss.control_point)}" if miss.control_point else ""
-            out.append(f"- {m(miss.code or miss.entry_id)}{cp} {m(miss.name.best(lang))}: {m(miss.reason)}")
-    out += dual_use_markdown(a.dual_use_findings, a.dual_use_checked)
+            reason = say(a, miss.reason, lang)
+            out.append(f"- {m(miss.code or miss.entry_id)}{cp} {m(_name(miss.name, lang))}: {m(reason)}")
+    out += dual_use_markdown(a.dual_use_findings, a.dual_use_checked, lang)
     if a.rulings:
-        out += ["", "## Rulings", ""] + [f"- {m(line)}" for line in ruling_lines(a)]
+        out += ["", f"## {label(lang, 'rulings')}", ""] + [f"- {m(line)}" for line in ruling_lines(a)]
     if hand_check_lines(a, lang):
-        out += ["", "## Check by hand against the official text", ""]
+        out += ["", f"## {label(lang, 'hand_check')}", ""]
         out += [f"- {m(line)}" for line in hand_check_lines(a, lang)]
     if a.dual_use:
-        out += ["", f"## {label(lang, 'dual_use')}", ""] + [f"- {m(d)}" for d in a.dual_use]
+        out += ["", f"## {label(lang, 'dual_use')}", ""] + [f"- {m(say(a, d, lang))}" for d in a.dual_use]
     if a.caveats:
-        out += ["", f"## {label(lang, 'caveats')}", ""] + [f"- {m(c)}" for c in a.caveats]
+        out += ["", f"## {label(lang, 'caveats')}", ""] + [f"- {m(say(a, c, lang))}" for c in a.caveats]
     out += ["", f"> {label(lang, 'disclaimer')}", ""]
     return "\n".join(out)
 
@@ -175,9 +260,9 @@ def render_text(
     head = Text()
     head.append(verdict_text(lang, a.verdict, _dual_use_only(a)), style=VERDICT_STYLE[a.verdict])
     head.append(f"\n{clean(a.deal_title)}\n", style="bold")
-    instrument = clean(a.catalogue.instrument.best(lang))
+    instrument = clean(_name(a.catalogue.instrument, lang))
     head.append(f"{label(lang, 'catalogue')}: {clean(a.catalogue.version)} — {instrument}\n")
-    head.append(f"  {label(lang, 'selected')}: {clean(a.catalogue.reason)}\n")
+    head.append(f"  {label(lang, 'selected')}: {clean(say(a, a.catalogue.reason, lang))}\n")
     if a.catalogue.overlay:
         head.append(f"  {clean(a.catalogue.overlay)}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
@@ -200,44 +285,52 @@ def render_text(
             else:
                 table.add_column(label(lang, col), no_wrap=True)
         for f in a.findings:
-            detail = clean(_evidence_line(f, None if explain else 3))
-            extra = [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters), *f.questions]
+            detail = clean(_evidence(f, None if explain else 3, lang))
+            extra = [
+                *(say(a, r, lang) for r in f.reasons),
+                *(_parameter(p, lang) for p in f.parameters),
+                *(say(a, q, lang) for q in f.questions),
+            ]
             extra += [ruling_note(f) or ""] if f.ruling else []
             if extra:
                 detail += "\n" + "\n".join(f"• {clean(x)}" for x in extra)
             table.add_row(  # Text cells: a `[/]` in a name is shown, never parsed as markup
                 Text(clean(f.technology_name)),
-                Text(f"{clean(f.code or f.entry_id)}\n{clean(f.name.best(lang))}\n({f.part.value})"),
+                Text(
+                    f"{clean(f.code or f.entry_id)}\n{clean(_name(f.name, lang))}\n{_paren(_part(f, lang), lang)}"
+                ),
                 Text(clean(_cp(f, lang))),
-                Text(STRENGTH[lang if lang in STRENGTH else "en"][f.strength.value]),
-                Text(f.outcome.value, style=VERDICT_STYLE[f.outcome]),
+                Text(STRENGTH[lang][f.strength.value]),
+                Text(_verdict_word(f.outcome, lang), style=VERDICT_STYLE[f.outcome]),
                 Text(detail),
             )
         console.print(table)
     else:
         console.print(Text(f"{label(lang, 'findings')}: {label(lang, 'none')}"))
+    sep = "；" if lang == "zh" else "; "
     for t in a.technologies:
-        console.print(Text(f"• {clean(t.name)}: {t.verdict.value} — {clean('; '.join(t.reasons))}"))
+        why = sep.join(say(a, r, lang) for r in t.reasons)
+        console.print(Text(f"• {clean(t.name)}: {_verdict_word(t.verdict, lang)} — {clean(why)}"))
     blocks = []
     if explain and a.near_misses:
         blocks.append(Text(label(lang, "near_misses"), style="bold"))
         for miss in a.near_misses:
             cp = f" CP{miss.control_point}" if miss.control_point else ""
-            line = f"{miss.code or miss.entry_id}{cp} {miss.name.best(lang)}: {miss.reason}"
+            line = f"{miss.code or miss.entry_id}{cp} {_name(miss.name, lang)}: {say(a, miss.reason, lang)}"
             blocks.append(Text(f"  {clean(line)}"))
-    blocks += dual_use_blocks(a.dual_use_findings, a.dual_use_checked)
+    blocks += dual_use_blocks(a.dual_use_findings, a.dual_use_checked, lang)
     if a.rulings:
-        blocks.append(Text("Rulings", style="bold"))
+        blocks.append(Text(label(lang, "rulings"), style="bold"))
         blocks += [Text(f"  {clean(line)}") for line in ruling_lines(a)]
     if hand_check_lines(a, lang):
-        blocks.append(Text("Check by hand against the official text", style="bold"))
+        blocks.append(Text(label(lang, "hand_check"), style="bold"))
         blocks += [Text(f"  {clean(line)}") for line in hand_check_lines(a, lang)]
     if a.dual_use:
         blocks.append(Text(label(lang, "dual_use"), style="bold"))
-        blocks += [Text(f"  {clean(d)}") for d in a.dual_use]
+        blocks += [Text(f"  {clean(say(a, d, lang))}") for d in a.dual_use]
     if a.caveats:
         blocks.append(Text(label(lang, "caveats"), style="bold"))
-        blocks += [Text(f"  {clean(c)}") for c in a.caveats]
+        blocks += [Text(f"  {clean(say(a, c, lang))}") for c in a.caveats]
     if blocks:
         console.print(Group(*blocks))
     console.print(Text(label(lang, "disclaimer"), style="dim"))

@@ -12,67 +12,108 @@ from ..escape import clean
 from ..escape import markdown as md
 from ..models.assessment import DualUseCheck, DualUseFinding
 from .console import string_console
+from .glossary import MEASURE_STATUS, STRENGTH, VERDICT_SHORT, pick
+from .zh import ORIGIN_ZH, fidelity_zh
+from .zh import text as say
+
+HEADINGS = {
+    "findings": {"en": "Dual-use findings (export-control regime)", "zh": "两用物项核查结果（出口管制）"},
+    "checked": {"en": "Dual-use measures checked on {day}", "zh": "已核查{day}当日的两用物项管制措施"},
+    "not_encoded": {"en": "not encoded", "zh": "未收录"},
+    "no_code": {"en": "(control code not sourced)", "zh": "（管制编码无来源）"},
+    "see_status": {"en": "see `exportcheck catalogue status`", "zh": "见 `exportcheck catalogue status`"},
+}
 
 
-def _evidence(f: DualUseFinding) -> str:
+def heading(key: str, lang: str, **values: str) -> str:
+    """A heading of the dual-use part; "both" gives the Chinese, then the English."""
+    if lang == "both":
+        return f"{heading(key, 'zh', **values)} / {heading(key, 'en', **values)}"
+    return HEADINGS[key]["zh" if lang == "zh" else "en"].format(**values)
+
+
+def _evidence(f: DualUseFinding, lang: str = "en") -> str:
+    zh = lang == "zh"
     pairs = []
     for e in f.evidence:
-        where = f"{e.field}{f' line {e.line}' if e.line else ''}"
-        item = f"'{e.deal_text}' ~ '{e.term}' ({e.origin.label}, {where})"
+        if zh:
+            where = f"{e.field}{f' 第{e.line}行' if e.line else ''}"
+            item = f"'{e.deal_text}' ~ '{e.term}'（{ORIGIN_ZH.get(e.origin.label, e.origin.label)}，{where}）"
+        else:
+            where = f"{e.field}{f' line {e.line}' if e.line else ''}"
+            item = f"'{e.deal_text}' ~ '{e.term}' ({e.origin.label}, {where})"
         if item not in pairs:
             pairs.append(item)
-    return "; ".join(pairs)
+    return ("；" if zh else "; ").join(pairs)
 
 
-def finding_lines(f: DualUseFinding) -> list[str]:
+def finding_lines(f: DualUseFinding, lang: str = "en") -> list[str]:
     """One finding as plain lines: head, then why, thresholds, questions and sources."""
-    code = f.control_code or "(control code not sourced)"
+    if lang == "both":
+        return [f"{zh} / {en}" for zh, en in zip(finding_lines(f, "zh"), finding_lines(f), strict=True)]
+    if lang != "zh":
+        code = f.control_code or HEADINGS["no_code"]["en"]
+        lines = [
+            f"{code} {f.item_text.best('zh')} — {f.instrument} — {f.technology_name}: status {f.status.value}, "
+            f"{f.strength.value} -> {f.outcome.value}",
+            f"status: {f.status_reason}",
+            f"evidence: {_evidence(f)}",
+        ]
+        lines += [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters)]
+        lines += [f"question: {q}" for q in f.questions]
+        lines += [f"end use ({f.instrument}): {t}" for t in f.end_use]
+        lines.append(f"provenance: {f.fidelity.label}; sources {', '.join(f.sources)}")
+        return lines
+    code = f.control_code or HEADINGS["no_code"]["zh"]
+    status = MEASURE_STATUS[f.status].zh
     lines = [
-        f"{code} {f.item_text.best('zh')} — {f.instrument} — {f.technology_name}: status {f.status.value}, "
-        f"{f.strength.value} -> {f.outcome.value}",
-        f"status: {f.status_reason}",
-        f"evidence: {_evidence(f)}",
+        f"{code} {f.item_text.best('zh')} — {f.instrument} — {f.technology_name}：{status}，"
+        f"{STRENGTH[f.strength].zh} → {VERDICT_SHORT[f.outcome].zh}",
+        f"措施状态：{say(f.status_reason, 'zh')}",
+        f"依据：{_evidence(f, 'zh')}",
     ]
-    lines += [*f.reasons, *(f"{p.requirement}: {p.given or '—'}" for p in f.parameters)]
-    lines += [f"question: {q}" for q in f.questions]
-    lines += [f"end use ({f.instrument}): {t}" for t in f.end_use]
-    lines.append(f"provenance: {f.fidelity.label}; sources {', '.join(f.sources)}")
+    lines += [say(r, "zh") for r in f.reasons]
+    lines += [f"{p.requirement_zh or p.requirement}：{p.given or '—'}" for p in f.parameters]
+    lines += [f"需补充的信息：{say(q, 'zh')}" for q in f.questions]
+    lines += [f"最终用途（{f.instrument}）：{t}" for t in f.end_use]
+    lines.append(f"来源：{fidelity_zh(f.fidelity.label)}；出处 {', '.join(f.sources)}")
     return lines
 
 
-def blocks(findings: list[DualUseFinding], check: DualUseCheck | None) -> list[Any]:
+def blocks(findings: list[DualUseFinding], check: DualUseCheck | None, lang: str = "en") -> list[Any]:
     """rich renderables for the text report: each finding, then the measures checked that day."""
     from rich.text import Text
 
     out: list[Any] = []
     if findings:
-        out.append(Text("Dual-use findings (export-control regime)", style="bold"))
+        out.append(Text(heading("findings", lang), style="bold"))
         for f in findings:
-            head, *rest = finding_lines(f)
+            head, *rest = finding_lines(f, lang)
             out.append(Text(f"  {clean(head)}"))
             out += [Text(f"    • {clean(line)}") for line in rest]
     if check is not None:
-        measures = ", ".join(f"{m.instrument} {m.status.value}" for m in check.measures) or "none"
-        out.append(
-            Text(
-                clean(f"Dual-use measures checked on {check.date}: {measures}; {len(check.gaps)} not encoded")
-            )
-        )
+        sep = "；" if lang == "zh" else ", "
+        measures = sep.join(f"{m.instrument} {pick(MEASURE_STATUS[m.status], lang)}" for m in check.measures)
+        gaps = f"{len(check.gaps)} {heading('not_encoded', lang)}"
+        out.append(Text(clean(f"{heading('checked', lang, day=str(check.date))}: {measures or '—'}; {gaps}")))
     return out
 
 
-def markdown(findings: list[DualUseFinding], check: DualUseCheck | None) -> list[str]:
+def markdown(findings: list[DualUseFinding], check: DualUseCheck | None, lang: str = "en") -> list[str]:
     out: list[str] = []
     if findings:
-        out += ["", "## Dual-use findings (export-control regime)", ""]
+        out += ["", f"## {heading('findings', lang)}", ""]
         for f in findings:
-            head, *rest = finding_lines(f)
+            head, *rest = finding_lines(f, lang)
             out.append(f"- **{md(head)}**")
             out += [f"  - {md(line)}" for line in rest]
     if check is not None:
-        out += ["", f"Dual-use measures checked on {md(check.date)}:", ""]
-        out += [f"- {md(m.instrument)}: {m.status.value} — {md(m.reason)}" for m in check.measures]
-        out.append(f"- not encoded: {len(check.gaps)} (see `exportcheck catalogue status`)")
+        out += ["", f"{md(heading('checked', lang, day=str(check.date)))}:", ""]
+        out += [
+            f"- {md(m.instrument)}: {pick(MEASURE_STATUS[m.status], lang)} — {md(say(m.reason, lang))}"
+            for m in check.measures
+        ]
+        out.append(f"- {heading('not_encoded', lang)}: {len(check.gaps)} ({heading('see_status', lang)})")
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..models.assessment import Verdict
+from . import glossary
 
 VERDICT = {
     "en": {
@@ -13,7 +14,7 @@ VERDICT = {
         Verdict.NOT_EXPORT: "NOT AN EXPORT — both parties in mainland China",
     },
     "zh": {
-        Verdict.PROHIBITED: "禁止出口",
+        Verdict.PROHIBITED: "禁止出口——属于禁止出口的技术，不得出口",
         Verdict.LICENCE_REQUIRED: "限制出口——需申请技术出口许可",
         Verdict.REVIEW: "需人工复核——不能认定为自由出口",
         Verdict.FREE: "自由出口——办理技术出口合同登记",
@@ -49,6 +50,19 @@ LABELS = {
         "of": "of",
         "entries": "entries",
         "control_points": "control points",
+        "rulings": "Rulings",
+        "hand_check": "Check by hand against the official text",
+        "meets": "meets",
+        "below": "below",
+        "missing": "missing",
+        "sources": "sources",
+        "more": "more",
+        "concept": "concept",
+        "in": "in",
+        "line": "line",
+        "disguised": "disguised",
+        "unclear_negation": "under a negation of unclear scope",
+        "overlay": "Overlay",
     },
     "zh": {
         "deal": "交易",
@@ -76,6 +90,19 @@ LABELS = {
         "of": "/",
         "entries": "条目",
         "control_points": "控制要点",
+        "rulings": "律师判定",
+        "hand_check": "请对照官方文本人工核对",
+        "meets": "满足",
+        "below": "未达到",
+        "missing": "缺失",
+        "sources": "出处",
+        "more": "项",
+        "concept": "概念组",
+        "in": "属于",
+        "line": "行",
+        "disguised": "伪装文字",
+        "unclear_negation": "处于范围不明的否定表述之中",
+        "overlay": "官方文本叠加层",
     },
 }
 
@@ -98,6 +125,8 @@ DUAL_USE_DUTY_ZH = (
 
 
 def next_duty(lang: str, verdict: Verdict, english: str) -> str:
+    if lang == "both":
+        return f"{next_duty('zh', verdict, english)} / {english}"
     if lang != "zh":
         return english
     if DUAL_USE_MARK not in english:
@@ -107,15 +136,22 @@ def next_duty(lang: str, verdict: Verdict, english: str) -> str:
     return f"{NEXT_DUTY_ZH[verdict]}另：{DUAL_USE_DUTY_ZH}"
 
 
-STRENGTH = {"en": {"match": "match", "possible": "possible"}, "zh": {"match": "命中", "possible": "可能命中"}}
+STRENGTH = {lang: {s.value: t.get(lang) for s, t in glossary.STRENGTH.items()} for lang in ("en", "zh")} | {
+    "both": {s.value: glossary.pick(t, "both") for s, t in glossary.STRENGTH.items()}
+}
 
 
 def label(lang: str, key: str) -> str:
+    """A heading or field name; "both" gives Chinese first, then English."""
+    if lang == "both":
+        return f"{LABELS['zh'][key]} / {LABELS['en'][key]}"
     return LABELS.get(lang, LABELS["en"])[key]
 
 
 def verdict_text(lang: str, verdict: Verdict, dual_use_only: bool = False) -> str:
     """The headline; `dual_use_only` when the licence comes from the dual-use regime, not the catalogue."""
+    if lang == "both":
+        return f"{verdict_text('zh', verdict, dual_use_only)} / {verdict_text('en', verdict, dual_use_only)}"
     if dual_use_only and verdict is Verdict.LICENCE_REQUIRED:
         return (
             "两用物项——需申请两用物项出口许可"

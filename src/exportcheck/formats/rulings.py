@@ -58,8 +58,25 @@ def hand_check_lines(a: Assessment, lang: str = "en") -> list[str]:
     out = []
     for t in a.technologies:
         for c in t.check_by_hand:
-            out.append(
-                f"{t.name}: {c.code or c.entry_id} {c.name.best(lang)} — check by hand against the official "
-                f"text ({'; '.join(c.near_by)})"
-            )
+            if lang == "en":
+                out.append(
+                    f"{t.name}: {c.code or c.entry_id} {c.name.best(lang)} — check by hand against the official "
+                    f"text ({'; '.join(c.near_by)})"
+                )
+            else:  # the reason quotes the words the technology shares with the entry's name
+                out.append(
+                    f"{t.name}：{c.code or c.entry_id} {c.name.best('zh')}——请对照官方文本人工核对"
+                    f"（{'；'.join(_near_by_zh(n) for n in c.near_by)}）"
+                )
     return out
+
+
+def _near_by_zh(reason: str) -> str:
+    """ "name 'X' shares 'a', 'b'" (engine/handcheck.py) in Chinese; any other reason as written."""
+    for what, zh in (("name", "条目名称"), ("industry heading", "行业类别")):
+        head = f"{what} "
+        if reason.startswith(head) and " shares " in reason:
+            quoted, _, words = reason[len(head) :].rpartition(" shares ")
+            name = quoted[1:-1].split(" / ")[0] if len(quoted) > 1 else quoted
+            return f"{zh}“{name}”与本技术共有词语{words}"
+    return reason

@@ -91,6 +91,10 @@ class Evidence(Out):
 class ParameterCheck(Out):
     parameter: str
     requirement: str = Field(description="e.g. 'compaction density at 220 MPa >= 2.58 g/cm3'.")
+    requirement_zh: str | None = Field(
+        default=None,
+        description="The requirement with the parameter's Chinese name, when a source gives one.",
+    )
     given: str | None = Field(default=None, description="The deal's value as written; null when missing.")
     holds: bool | None = Field(description="True/False when evaluated; null when the value is missing.")
     note: str | None = None

@@ -100,6 +100,19 @@ class Parameter(Strict):
         unit = "" if self.unit in ("%",) else " "
         return f"{self.name.best()}{cond} {self.comparator.value} {self.value:g}{unit}{self.unit}"
 
+    def describe_zh(self) -> str | None:
+        """The same in Chinese, from the parameter's Chinese name; None when no source gives one. A test
+        condition keeps its numbers and units ("at 220 MPa" -> （220 MPa下）); any other stays as written."""
+        if not self.name.zh:
+            return None
+        cond = self.condition or ""
+        if cond.startswith("at "):
+            cond = f"（{cond[3:]}下）"
+        elif cond:  # no source gives the condition in Chinese: quoted as the English source has it
+            cond = f"（条件：英文来源原文“{cond}”）"
+        unit = "" if self.unit in ("%",) else " "
+        return f"{self.name.zh}{cond} {self.comparator.value} {self.value:g}{unit}{self.unit}"
+
 
 class PointHistory(Strict):
     """Which catalogue version first holds a control point, and which one removed it."""

@@ -1,0 +1,300 @@
+"""Chinese forms of the sentences the engine writes in English (reasons, caveats, notes, statuses).
+
+Why a table here rather than message keys in the engine: the engine's sentences are few fixed templates,
+the JSON contract carries them as English strings, and several engine modules are being changed by other
+work at the same time. Each template below is the engine's English with `{placeholders}`; it is matched
+whole against a sentence, and the placeholders are carried into the Chinese (translated again when they
+are themselves a machine value or an engine sentence). A sentence that matches no template stays English:
+the test that `assess --lang zh` prints no English prose on every shipped example catches it.
+
+None of this is legal text: articles are cited by number only, in the regulations' own titles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..models.assessment import Verdict
+from ..models.common import FIDELITY_LABELS, Fidelity
+from ..models.dual_use import MeasureStatus
+from .glossary import MEASURE_STATUS, STAGE, STRENGTH, VERDICT_SHORT
+
+FIDELITY_ZH = {
+    Fidelity.OFFICIAL: "官方原文",
+    Fidelity.OFFICIAL_TRANSLATION: "官方文本，但仅见于译文或繁体转载",
+    Fidelity.SECONDARY: "二手概述（媒体、律师事务所），非官方原文",
+    Fidelity.INFERRED: "exportcheck推断，无来源载明此表述",
+}
+_FIDELITY_BY_LABEL = {FIDELITY_LABELS[f]: zh for f, zh in FIDELITY_ZH.items()}
+
+ORIGIN_ZH = {
+    "legal text": "法规原文",
+    "legal text, shortened": "法规原文（节略）",
+    "exportcheck back-translation": "exportcheck回译",
+    "exportcheck aid": "exportcheck匹配辅助词",
+}
+
+
+def verdict_zh(value: str) -> str:
+    try:
+        return VERDICT_SHORT[Verdict(value)].zh
+    except ValueError:
+        return value
+
+
+def status_zh(value: str) -> str:
+    try:
+        return MEASURE_STATUS[MeasureStatus(value)].zh
+    except ValueError:
+        return value
+
+
+def strength_zh(value: str) -> str:
+    return {s.value: t.zh for s, t in STRENGTH.items()}.get(value, value)
+
+
+def stage_zh(value: str) -> str:
+    return STAGE[value].zh if value in STAGE else value
+
+
+def fidelity_zh(label: str) -> str:
+    return _FIDELITY_BY_LABEL.get(label, label)
+
+
+def _list(text: str) -> str:
+    return "、".join(text.split(", "))
+
+
+def _measures(text: str) -> str:
+    """'A (in_force), B (suspended)' as the engine lists the dual-use measures of a day."""
+    if text == "none encoded":
+        return "未收录任何措施"
+    out = []
+    for item in text.split(", "):
+        name, _, status = item.rpartition(" (")
+        out.append(f"{name}（{status_zh(status.rstrip(')'))}）" if name else item)
+    return "；".join(out)
+
+
+# placeholder name -> how its captured text becomes Chinese; any other placeholder is kept as written
+_CONVERT: dict[str, Callable[[str], str]] = {
+    "verdict": verdict_zh,
+    "old": verdict_zh,
+    "gate": verdict_zh,
+    "status": status_zh,
+    "strength": strength_zh,
+    "fidelity": fidelity_zh,
+    "sentence": lambda s: sentence(s),
+    "list": _list,
+    "measures": _measures,
+}
+
+# (engine English, Chinese). Longer, more specific templates first: the first whole match wins.
+TEMPLATES: list[tuple[str, str]] = [
+    # catalogue version selection (engine/assess.py select_version)
+    ("in force on the deal date {day}", "交易日期{day}当日有效的版本"),
+    ("in force on {day} (--as-of)", "{day}当日有效的版本（--as-of）"),
+    ("in force today ({day}); the deal gives no date", "今日（{day}）有效的版本；交易文件未载明日期"),
+    ("pinned with --catalogue-version {v}", "由 --catalogue-version {v} 指定"),
+    # finding reasons (engine/assess.py)
+    (
+        "the matched wording is {fidelity}; confirm against the official text",
+        "所匹配的表述为{fidelity}；请与官方文本核对",
+    ),
+    ("only related terms matched, not the point itself", "仅相关词语匹配，控制要点本身未匹配"),
+    (
+        "resembles the entry's subject matter, but no encoded control point matched (the entry's control "
+        "points are not all encoded)",
+        "与该条目的技术领域相近，但未匹配任何已收录的控制要点（该条目的控制要点未全部收录）",
+    ),
+    (
+        "resembles the entry's subject matter, but no encoded control point matched",
+        "与该条目的技术领域相近，但未匹配任何已收录的控制要点",
+    ),
+    (
+        "whether version {v} still holds this entry is not confirmed",
+        "{v}年版目录是否仍列有该条目尚未确认",
+    ),
+    (
+        "sources do not settle whether this entry is prohibited or restricted",
+        "现有来源无法确定该条目属于禁止类还是限制类",
+    ),
+    (
+        "threshold values missing or unreadable; the point applies only if all thresholds hold",
+        "技术参数缺失或无法读取；须同时满足全部参数，该控制要点方才适用",
+    ),
+    (
+        "{quotes} stands under a negation whose scope is unclear (a duty such as 'shall not sublicense', or a "
+        "negated modifier): counsel should confirm whether it is transferred",
+        "{quotes}处于范围不明的否定表述之中（如“不得再许可”之类的义务，或被否定的修饰语）：请律师确认是否转让",
+    ),
+    (
+        "exclusion not applied to the rest of the text ({pairs} concerns another clause)",
+        "排除条件未适用于其余文字（{pairs}涉及另一条款）",
+    ),
+    (
+        "the description refers to an attachment exportcheck cannot read: put what is transferred in the "
+        "description itself",
+        "技术描述引用了exportcheck无法读取的附件：请在描述中直接写明所转让的内容",
+    ),
+    (
+        "too little description to judge: say what the recipient receives (source code, designs, know-how, "
+        "services) and what the technology does",
+        "技术描述过于简略，无法判断：请写明受让方获得什么（源代码、设计、技术秘密、技术服务）以及该技术的用途",
+    ),
+    ("no encoded entry or control point matched", "未匹配任何已收录的条目或控制要点"),
+    (
+        "dual-use {label}: {status}, {strength} -> {verdict}",
+        "两用物项 {label}：{status}，{strength} → {verdict}",
+    ),
+    ("{label}: {strength} -> {verdict}", "{label}：{strength} → {verdict}"),
+    # verdict reasons and caveats (engine/assess.py)
+    (
+        "version {v} is only partly encoded: {n} of {m} entries, few with all their control points; 'free' "
+        "means no encoded entry matched, not that the technology is absent from the official catalogue",
+        "{v}年版目录仅部分收录：已收录{n}/{m}个条目，其中控制要点完整的很少；“自由出口”仅表示未匹配任何已收录条目，"
+        "并不表示该技术不在官方目录之中",
+    ),
+    (
+        "--strict: the catalogue coverage gap turns 'free' into 'review'",
+        "--strict：目录收录不完整，“自由出口”改为“需人工复核”",
+    ),
+    (
+        "exporter and recipient are both in mainland China (CN): the transfer does not leave China, so the "
+        "catalogue's export rules do not apply",
+        "出口方与受让方均在中国境内（CN）：技术未转移出境，目录的出口规定不适用",
+    ),
+    (
+        "the exporter is outside mainland China ({c}): this is not a technology export from China, so the "
+        "catalogue does not apply (technology imports follow their own rules)",
+        "出口方不在中国境内（{c}）：不构成从中国的技术出口，目录不适用（技术进口另有规定）",
+    ),
+    (
+        "dual-use technology provided to foreign persons inside China can still need an export-control licence "
+        "(出口管制法 art. 2(3))",
+        "向境内外国组织或个人提供两用物项技术，仍可能需要出口管制许可（《出口管制法》第二条第三款）",
+    ),
+    (
+        "the recipient is in {c}: outside mainland China, so treated as a technology export",
+        "受让方位于{c}：不在中国境内，按技术出口处理",
+    ),
+    (
+        "{n} restricted finding(s) covered by a licence recorded in the deal; gate verdict {gate}",
+        "{n}项限制类结果已由交易文件记载的许可覆盖；门槛结论：{gate}",
+    ),
+    (
+        "checked against the encoded control points of the {n} entries exportcheck holds for version {v}; "
+        "{p} of them have control points not (all) encoded, {k} near this technology: check it by hand against "
+        "the official text of {list}",
+        "已与exportcheck收录的{v}年版{n}个条目的控制要点比对；其中{p}个条目的控制要点未（全部）收录，"
+        "{k}个与本技术相近：请对照官方文本人工核对{list}",
+    ),
+    (
+        "checked against the encoded control points of the {n} entries exportcheck holds for version {v}; "
+        "{p} of them have control points not (all) encoded",
+        "已与exportcheck收录的{v}年版{n}个条目的控制要点比对；其中{p}个条目的控制要点未（全部）收录",
+    ),
+    # dual-use regime (engine/dual_use.py, catalogue_dual_use.py)
+    ("dual-use regime checked on {day}: {measures}", "已核查{day}当日的两用物项管制措施：{measures}"),
+    (
+        "free under both regimes: no entry of catalogue version {v} and no dual-use measure in force that day "
+        "matched; dual-use measures not encoded are listed under dual_use_checked.gaps ({n})",
+        "两种制度下均属自由出口：未匹配{v}年版目录的任何条目，也未匹配当日施行的任何两用物项管制措施；"
+        "未收录的两用物项措施列于 dual_use_checked.gaps（{n}项）",
+    ),
+    (
+        "{label}: {sentence}; no dual-use licence track while suspended, but a transfer performed after the "
+        "suspension ends must be re-assessed on its own date",
+        "{label}：{sentence}；暂停实施期间不适用两用物项出口许可程序，但暂停期满后履行的转让须按履行当日重新评估",
+    ),
+    (
+        "a dual-use item provided to foreign organisations or persons inside China is an export under the "
+        "dual-use measures (出口管制法 art. 2(3)); the dual-use findings still apply to such a provision",
+        "向境内外国组织或个人提供两用物项，依照两用物项管制规定属于出口（《出口管制法》第二条第三款）；"
+        "上述两用物项结果对此类提供仍然适用",
+    ),
+    ("{label}: {status} on {day} — {sentence}", "{label}：{day}当日{status}——{sentence}"),
+    (
+        "a negation stands before the term but may not reach it",
+        "该词语前有否定表述，但否定范围未必及于该词语",
+    ),
+    (
+        "only a related term matched: the item may or may not cover this technology",
+        "仅相关词语匹配：该物项不一定涵盖本技术",
+    ),
+    ("the term occurs only in the deal title", "该词语仅出现在交易标题中"),
+    ("a threshold of the item could not be evaluated", "该物项的某项技术指标无法判断"),
+    (
+        "{sentence}: no dual-use licence under this measure while it is suspended",
+        "{sentence}：该措施暂停实施期间，无需依该措施申请两用物项出口许可",
+    ),
+    (
+        "{sentence}: a transfer from that day needs a dual-use licence",
+        "{sentence}：自该日起的转让需申请两用物项出口许可",
+    ),
+    ("{name} was issued on {d1}, after {d2}", "{name}于{d1}发布，晚于{d2}"),
+    ("{name} takes effect on {d}", "{name}自{d}起施行"),
+    (
+        "{name} suspended by {by} from {d1} until {d2} (inclusive)",
+        "{name}经{by}暂停实施，期间为{d1}至{d2}（含当日）",
+    ),
+    ("{name} suspended by {by} from {d1}", "{name}经{by}自{d1}起暂停实施"),
+    ("{name} applies again from {d} ({by})", "{name}自{d}起恢复实施（{by}）"),
+    ("{name} in force since {d}", "{name}自{d}起施行"),
+    (
+        "{name} was issued on {d} but no source held gives the day it took effect",
+        "{name}于{d}发布，但现有来源均未载明其施行日期——请核对现行规定",
+    ),
+    # licences recorded in the deal (engine/licences.py)
+    ("no licence recorded in the deal file", "交易文件未记载许可"),
+    (
+        "application recorded; no letter of intent or licence yet",
+        "已记载申请；尚未取得技术出口许可意向书或技术出口许可证",
+    ),
+    (
+        "a letter of intent is recorded but no licence yet: the contract cannot take effect until the licence "
+        "is issued",
+        "已记载技术出口许可意向书，但尚未取得技术出口许可证：许可证颁发前合同不生效",
+    ),
+    ("licence {no} expired on {d}; apply again", "许可证{no}已于{d}到期；请重新申请"),
+]
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    last = 0
+    seen: dict[str, int] = {}
+    for m in _PLACEHOLDER.finditer(template):
+        parts.append(re.escape(template[last : m.start()]))
+        name = m.group(1)
+        seen[name] = seen.get(name, 0) + 1
+        parts.append(f"(?P<{name}>.+?)" if seen[name] == 1 else f"(?P={name})")
+        last = m.end()
+    parts.append(re.escape(template[last:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+_COMPILED = [(_compile(en), zh) for en, zh in TEMPLATES]
+
+
+def sentence(english: str) -> str:
+    """The Chinese form of one engine sentence, or the sentence unchanged when no template matches."""
+    for pattern, zh in _COMPILED:
+        m = pattern.fullmatch(english)
+        if m:
+            values = {k: _CONVERT.get(k, lambda s: s)(v) for k, v in m.groupdict().items()}
+            return zh.format(**values)
+    return english
+
+
+def text(english: str, lang: str) -> str:
+    """An engine sentence in `lang`: Chinese, English, or both (Chinese first)."""
+    if lang == "zh":
+        return sentence(english)
+    if lang == "both":
+        zh = sentence(english)
+        return english if zh == english else f"{zh} / {english}"
+    return english
