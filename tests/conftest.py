@@ -44,3 +44,5 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["EXPORTCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    # the report language follows the locale: tests that expect English must not depend on the machine's
+    os.environ["LC_ALL"] = "C.UTF-8"

@@ -203,6 +203,12 @@ def _settings(**values: Any) -> dict[str, Any]:
     return {k: s.value for k, s in settle(_project_config(), given).items()}
 
 
+def _locale_lang() -> str:
+    from .config import locale_lang
+
+    return locale_lang()
+
+
 def _overlay_option(func: F) -> F:
     return click.option(
         "--catalogue-overlay",
@@ -221,7 +227,13 @@ def _overlay_option(func: F) -> F:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
 )
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "both"]),
+    default=_locale_lang,
+    show_default="config lang, else zh when LC_ALL/LANG starts with zh, else en",
+    help="Report language; both: Chinese then English.",
+)
 @click.option("--explain", is_flag=True, help="Show near misses and why they were discarded.")
 @click.option(
     "--fail-on",
@@ -308,7 +320,7 @@ def assess(
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 
-        text = render_markdown(result, lang=lang, explain=explain, duty=duty.get(lang) if duty else None)
+        text = render_markdown(result, lang=lang, explain=explain, duty=_duty_texts(duty))
         if checklist is not None:
             from .formats.checklist import render_markdown as checklist_markdown
 
@@ -321,7 +333,7 @@ def assess(
             lang=lang,
             explain=explain,
             color=output is None and sys.stdout.isatty(),
-            duty=duty.get(lang) if duty else None,
+            duty=_duty_texts(duty),
         )
         if checklist is not None:
             from .formats.checklist import render_text as checklist_text
@@ -338,6 +350,11 @@ def assess(
         sys.exit(1)
 
 
+def _duty_texts(duty: Any) -> dict[str, str] | None:
+    """The checklist's next duty in both languages; the formatter picks by --lang."""
+    return {"en": duty.en, "zh": duty.zh} if duty is not None else None
+
+
 def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
     from .checklist import build_checklist
     from .procedure import shipped_procedure
@@ -350,7 +367,13 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
 )
-@click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="en", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "both"]),
+    default=_locale_lang,
+    show_default="config lang, else zh when LC_ALL/LANG starts with zh, else en",
+    help="Report language; both: Chinese then English.",
+)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @click.option(
     "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge and check deadlines on this date."

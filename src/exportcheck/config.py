@@ -8,6 +8,8 @@ errors with their key path), never executed.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,8 +34,9 @@ class Config(Strict):
     )
     # strict types: `strict: yes` or `jobs: "4"` are mistakes to point out, not values to coerce
     strict: StrictBool | None = Field(default=None, description="Default of --strict for assess and scan.")
-    lang: Literal["en", "zh"] | None = Field(
-        default=None, description="Default of --lang (assess, checklist)."
+    lang: Literal["en", "zh", "both"] | None = Field(
+        default=None,
+        description="Default of --lang (assess, checklist); without it, the locale (LC_ALL, LANG) decides.",
     )
     include: list[str] | None = Field(default=None, description="Default --include globs of scan.")
     exclude: list[str] | None = Field(default=None, description="Default --exclude globs of scan.")
@@ -123,7 +126,7 @@ def effective(loaded: LoadedConfig) -> dict[str, Setting]:
     defaults: dict[str, Any] = {
         "fail_on": "review",
         "strict": False,
-        "lang": "en",
+        "lang": locale_lang(),
         "include": list(DEFAULT_INCLUDE),
         "exclude": [],
         "catalogue_overlay": None,
@@ -131,3 +134,16 @@ def effective(loaded: LoadedConfig) -> dict[str, Setting]:
         "jobs": None,  # scan: the CPUs available
     }
     return settle(loaded, {k: (defaults[k], False) for k in KEYS})
+
+
+def locale_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The report language a user's locale asks for: "zh" when the locale in effect starts with zh.
+
+    POSIX order: LC_ALL, then LC_MESSAGES, then LANG; the first one set decides (LC_ALL=C with LANG=zh_CN
+    is an English session). Most users are in Chinese companies, where the terminal says so."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"

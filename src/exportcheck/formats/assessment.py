@@ -7,6 +7,7 @@ text, Markdown gets `markdown`/`code`, JSON keeps the original text (`json_text`
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from ..escape import clean, code, json_text, markdown
 from ..models.assessment import Assessment, Finding, ParameterCheck, Verdict
@@ -38,7 +39,9 @@ def render_json(assessment: Assessment, explain: bool = True) -> str:
 
 def _zh_names(a: Assessment, english: str) -> str:
     """The engine names entries by their English name; Chinese output names them as the catalogue does."""
-    for name in [f.name for f in a.findings] + [n.name for n in a.near_misses]:
+    names = [f.name for f in a.findings] + [n.name for n in a.near_misses]
+    # longest first: one entry's English name can be the start of another's ("… (restricted counterpart)")
+    for name in sorted(names, key=lambda n: len(n.en or ""), reverse=True):
         if name.en and name.zh and name.en in english:
             english = english.replace(name.en, name.zh)
     return english
@@ -97,7 +100,21 @@ def _cp(f: Finding, lang: str) -> str:
     return f"{f.control_point} {text}"
 
 
+# the checklist's next duty: one string, or {"en": …, "zh": …} to be picked by language
+Duty = str | Mapping[str, str] | None
+
+
+def _duty(duty: Duty, lang: str) -> str | None:
+    if duty is None or isinstance(duty, str):
+        return duty
+    if lang == "both":
+        return f"{duty['zh']} / {duty['en']}"
+    return duty["zh" if lang == "zh" else "en"]
+
+
 def _coverage_line(a: Assessment, lang: str) -> str:
+    if lang == "both":
+        return f"{_coverage_line(a, 'zh')} / {_coverage_line(a, 'en')}"
     c = a.catalogue.coverage
     line = (
         f"{label(lang, 'encoded')} {c.encoded_entries} {label(lang, 'of')} {c.official_entries} "
@@ -170,13 +187,16 @@ def _parameter(p: ParameterCheck, lang: str) -> str:
 
 
 def render_markdown(
-    assessment: Assessment, lang: str = "en", explain: bool = False, duty: str | None = None
+    assessment: Assessment, lang: str = "en", explain: bool = False, duty: Duty = None
 ) -> str:
     """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own."""
+    duty = _duty(duty, lang)
     a = assessment
     m = markdown
     out = [f"# exportcheck: {m(a.deal_title)}", ""]
-    out.append(f"**{verdict_text(lang, a.verdict, _dual_use_only(a))}** (`{a.verdict.value}`)")
+    headline = f"**{verdict_text(lang, a.verdict, _dual_use_only(a))}**"
+    # the machine value is for English readers' scripts; a Chinese report says the verdict in words only
+    out.append(headline if lang in ("zh", "both") else f"{headline} (`{a.verdict.value}`)")
     out.append("")
     if gate_line(a):
         out += [f"**{m(gate_line(a))}**", ""]
@@ -247,9 +267,16 @@ def render_text(
     explain: bool = False,
     color: bool = False,
     width: int = 110,
-    duty: str | None = None,
+    duty: Duty = None,
 ) -> str:
-    """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own."""
+    """`duty`: the checklist's next duty (stage and records considered), in place of the verdict's own.
+    With "both", the Chinese report and then the English one: a table of "中文 / English" cells is too
+    narrow to read in a terminal."""
+    if lang == "both":
+        return "\n".join(
+            render_text(assessment, one, explain, color, width, _duty(duty, one)) for one in ("zh", "en")
+        )
+    duty = _duty(duty, lang)
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -280,8 +307,8 @@ def render_text(
             ("outcome", 0),
             ("evidence", 6),
         ):
-            if ratio:
-                table.add_column(label(lang, col), ratio=ratio)
+            if ratio:  # fold, not cut: a Chinese line has no space to wrap at and would lose its end
+                table.add_column(label(lang, col), ratio=ratio, overflow="fold")
             else:
                 table.add_column(label(lang, col), no_wrap=True)
         for f in a.findings:

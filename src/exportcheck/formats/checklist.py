@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from ..checklist import article_label
 from ..escape import clean, json_text, markdown
+from ..models.assessment import Verdict
 from ..models.procedure import (
     BiText,
     Checklist,
@@ -23,7 +24,10 @@ from ..models.procedure import (
     Gate,
     ItemStatus,
     Track,
+    Trigger,
 )
+from .glossary import STAGE, VERDICT_SHORT, pick
+from .zh import sentence as zh_sentence
 
 LANGS = ("en", "zh", "both")
 
@@ -159,13 +163,38 @@ def _header_rows(c: Checklist, lang: str) -> list[tuple[str, str]]:
         (_label("deal", lang), c.deal_title),
         (_label("file", lang), c.deal_file),
         (_label("date", lang), c.reference_date.isoformat()),
-        (_label("stage", lang), c.stage or _label("unset", lang)),
-        (_label("verdict", lang), c.verdict),
+        (
+            _label("stage", lang),
+            pick(STAGE[c.stage], lang) if c.stage in STAGE else c.stage or _label("unset", lang),
+        ),
+        (_label("verdict", lang), _verdict(c.verdict, lang)),
         *([(_label("next", lang), _t(c.next_duty, lang))] if c.next_duty else []),
         (_label("catalogue", lang), f"{c.catalogue_version} — {instrument}"),
         (_label("coverage", lang), _coverage(c, lang)),
         (_label("procedure", lang), f"v{c.procedure_version}, {c.procedure_as_of.isoformat()}"),
     ]
+
+
+def _verdict(value: str, lang: str) -> str:
+    """A verdict in words; the machine value is for JSON only."""
+    try:
+        return pick(VERDICT_SHORT[Verdict(value)], lang)
+    except ValueError:
+        return value
+
+
+def _trigger(t: Trigger, lang: str) -> str:
+    """What triggered an item. A dual-use note is the assessment's English line: the engine's sentences
+    have a Chinese form (formats/zh.py); a catalogue entry's dual-use hint is exportcheck's English note,
+    said in Chinese as what it means for the checklist."""
+    if lang == "en" or not t.note or t.outcome != "dual_use":
+        return t.label("zh" if lang == "zh" else "en")
+    zh = zh_sentence(t.note)
+    if zh == t.note:
+        zh = f"{t.note.split(' ')[0]}：该技术也可能属于两用物项，请另行核查两用物项出口管制规定"
+    if lang == "zh":
+        return zh
+    return f"{zh} / {t.label('en')}"
 
 
 def _citations(citations: list[Citation], lang: str) -> list[str]:
@@ -229,7 +258,7 @@ def _item_fields(
         out.append(
             (
                 _label("triggered", lang),
-                [("、" if lang == "zh" else ", ").join(t.label(lang) for t in item.triggered_by)],
+                [("、" if lang == "zh" else ", ").join(_trigger(t, lang) for t in item.triggered_by)],
             )
         )
     if item.confidence is not Confidence.VERIFIED:

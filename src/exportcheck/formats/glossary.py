@@ -3,7 +3,8 @@
 Every formatter that names a legal step, document or class of technology takes the words from here, so
 that a report never says 许可意向书 in one place and 意向许可书 in another, and so that the HTML report
 (and any later format) uses the same wording. Each term records the article whose official Chinese text
-uses it, as `/work/shared/reference/licensing-procedure.md` quotes it (fidelity [V], seen in Chinese);
+uses it, as `/work/shared/reference/licensing-procedure.md` quotes it (fidelity [V], seen in Chinese) or, for
+the dual-use licence, as the announcement held in catalogue/dual_use/ writes it;
 terms that are exportcheck's own (the `review` verdict) say so and cite nothing.
 """
 
@@ -67,7 +68,9 @@ TERMS: dict[str, Term] = {
     ),
     "dual_use_item": Term("两用物项", "dual-use item", f"{DUR}第十四条"),
     "export_control": Term("出口管制管理", "export-control administration", "商务部 科技部公告2020年第38号"),
-    "dual_use_licence": Term("两用物项出口许可", "dual-use export licence", f"{DUR}第十四条"),
+    # the reference quotes no article with these words; MOFCOM's own announcement does (sources du-caiwen-62,
+    # crntt, held in catalogue/dual_use/measures/2025-62.yaml)
+    "dual_use_licence": Term("两用物项出口许可", "dual-use export licence", "商务部公告2025年第62号"),
     "review": Term("需人工复核", "review", "", "exportcheck"),
     "not_export": Term("不构成技术出口", "not a technology export", "", "exportcheck"),
 }

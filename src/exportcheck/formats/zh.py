@@ -88,6 +88,11 @@ _CONVERT: dict[str, Callable[[str], str]] = {
     "sentence": lambda s: sentence(s),
     "list": _list,
     "measures": _measures,
+    "part": lambda p: {"prohibited": "禁止类", "restricted": "限制类"}.get(p, p),
+    "when": lambda w: {"later": "较晚的", "earlier": "较早的"}.get(w, w),
+    "absent": lambda s: sentence(s),
+    "why": lambda s: sentence(s),
+    "misses": lambda s: "；".join(sentence(x) for x in s.split("; ")),
 }
 
 # (engine English, Chinese). Longer, more specific templates first: the first whole match wins.
@@ -142,6 +147,67 @@ TEMPLATES: list[tuple[str, str]] = [
         "too little description to judge: say what the recipient receives (source code, designs, know-how, "
         "services) and what the technology does",
         "技术描述过于简略，无法判断：请写明受让方获得什么（源代码、设计、技术秘密、技术服务）以及该技术的用途",
+    ),
+    # near misses (engine/assess.py), shown with --explain
+    (
+        "matches {part} entry control point {n} of the {when} version {v} (in force from {d}), which version "
+        "{v2} does not hold; deleted by version {list}",
+        "与{when}{v}年版目录（{d}起施行）{part}条目的控制要点{n}相符，{v2}年版目录未列有该条目；该条目已由{list}年版删除",
+    ),
+    (
+        "matches {part} entry control point {n} of the {when} version {v} (in force from {d}), which version "
+        "{v2} does not hold",
+        "与{when}{v}年版目录（{d}起施行）{part}条目的控制要点{n}相符，{v2}年版目录未列有该条目",
+    ),
+    (
+        "matches {part} entry of the {when} version {v} (in force from {d}), which version {v2} does not hold; "
+        "deleted by version {list}",
+        "与{when}{v}年版目录（{d}起施行）的{part}条目相符，{v2}年版目录未列有该条目；该条目已由{list}年版删除",
+    ),
+    (
+        "matches {part} entry of the {when} version {v} (in force from {d}), which version {v2} does not hold",
+        "与{when}{v}年版目录（{d}起施行）的{part}条目相符，{v2}年版目录未列有该条目",
+    ),
+    (
+        "matches control point {n} of the {when} version {v}, {absent}",
+        "与{when}{v}年版目录的控制要点{n}相符，{absent}",
+    ),
+    ("matches of the {when} version {v}, {absent}", "与{when}{v}年版目录相符，{absent}"),
+    (
+        "which was added to the text by version {v} (in force from {d}), after version {v2}",
+        "该控制要点由{v}年版（{d}起施行）增列，晚于{v2}年版",
+    ),
+    ("which was removed from the text by version {v} ({d})", "该控制要点已由{v}年版（{d}）删除"),
+    (
+        "control point {n} ({text}) of this entry matched in the {when} version {v}; version {v2}'s control "
+        "points are not all encoded, so whether it still controls this technology is not confirmed",
+        "本条目的控制要点{n}（{text}）在{when}{v}年版目录中相符；{v2}年版目录的控制要点未全部收录，"
+        "因此该条目是否仍管制本技术尚未确认",
+    ),
+    (
+        "of this entry matched in the {when} version {v}; version {v2}'s control points are not all encoded, so "
+        "whether it still controls this technology is not confirmed",
+        "本条目在{when}{v}年版目录中相符；{v2}年版目录的控制要点未全部收录，因此该条目是否仍管制本技术尚未确认",
+    ),
+    ("excluded: {misses}", "已排除：{misses}"),
+    ("{a} matches exclusion {b}", "{a}符合排除条件{b}"),
+    ("below threshold: {misses}", "未达到技术参数：{misses}"),
+    ("{given} does not meet {req}", "{given}未达到{req}"),
+    (
+        "mentioned only in a negation ({quotes}): the deal says it is not transferred",
+        "仅出现在否定表述中（{quotes}）：交易文件载明不转让该技术",
+    ),
+    (
+        "only a possible match, and the deal says no technology passes: {statement}",
+        "仅为可能命中，且交易文件载明不转让任何技术：{statement}",
+    ),
+    (
+        "the entry's subject matched, but control point {n} explains why it does not apply: {why}",
+        "该条目的技术领域相符，但控制要点{n}说明了其不适用的原因：{why}",
+    ),
+    (
+        "the text mentions the excluded {a} but also {b}, which the exclusion does not cover",
+        "文本提到了被排除的{a}，但也提到了排除条件未涵盖的{b}",
     ),
     ("no encoded entry or control point matched", "未匹配任何已收录的条目或控制要点"),
     (

@@ -1,0 +1,251 @@
+"""Chinese reports: `assess --lang zh` on every shipped example prints no English prose, `--lang both` gives
+both languages, every label has its Chinese form, and the locale or .exportcheck.yaml picks the language.
+
+English that may stay in a Chinese report: the deal's own words (title, technology names, quoted text),
+codes, file paths, units, identifiers (concept groups, JSON keys), quoted catalogue terms, and the English
+names of catalogue entries no source gives in Chinese. Everything else is prose and fails the test.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from exportcheck.catalogue import load_catalogue
+from exportcheck.cli import main
+from exportcheck.config import locale_lang
+from exportcheck.formats import glossary, labels, zh
+from exportcheck.models.assessment import Strength, Verdict
+from exportcheck.models.catalogue import Part
+from exportcheck.models.dual_use import MeasureStatus
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+DEALS = sorted(EXAMPLES.glob("*.deal.yaml"))
+IDS = [p.name.removesuffix(".deal.yaml") for p in DEALS]
+
+WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*[A-Za-z]|[A-Za-z]")
+# quoted spans: deal words and catalogue terms as the evidence quotes them
+QUOTED = re.compile(r"'(?:[^'\n]|'(?=[A-Za-z]))*'|“[^”\n]*”|\"[^\"\n]*\"|`[^`\n]*`|&quot;.*?&quot;")
+ENTITY = re.compile(r"&[a-z]+;")
+# identifiers and codes: concept groups, JSON keys, file paths, catalogue and control codes, units with digits
+TOKEN = re.compile(r"\S*[_@/\\.0-9]\S*")
+# English the product's own name, options and units: never prose
+ALLOWED = {
+    "exportcheck", "explain", "strict", "as", "of", "catalogue", "status", "gaps", "dual", "use", "checked",
+    "cp", "j", "x", "mpa", "wh", "kg", "mah", "g", "cm", "c", "v", "ppb", "md", "yaml",
+    "mofcom", "most", "cn", "hk", "mo", "tw", "state", "secret", "sha",
+}  # fmt: skip
+
+
+@cache
+def _english_only_names() -> frozenset[str]:
+    """Words of the catalogue names no source gives in Chinese: shown as the catalogue holds them."""
+    words: set[str] = set()
+    cat = load_catalogue()
+    for version in cat.versions.values():
+        for entry in version.entries.values():
+            if not entry.name.zh and entry.name.en:
+                words |= {w.lower() for w in WORD.findall(entry.name.en)}
+    return frozenset(words)
+
+
+@cache
+def _source_keys() -> frozenset[str]:
+    """The source register's keys (kwongwah, mondaq …): identifiers, printed as the provenance of a finding."""
+    register = yaml.safe_load((REPO / "catalogue" / "sources.yaml").read_text(encoding="utf-8"))
+    keys: set[str] = set()
+    for group in register.values():
+        if isinstance(group, dict):
+            keys |= {w.lower() for k in group for w in WORD.findall(str(k))}
+    for path in (REPO / "catalogue" / "dual_use").rglob("*.yaml"):
+        keys |= {w.lower() for w in re.findall(r"\b(du-[a-z-]+)", path.read_text(encoding="utf-8"))}
+        keys |= {
+            w.lower()
+            for m in re.findall(r"sources: \[([^\]]*)\]", path.read_text(encoding="utf-8"))
+            for w in WORD.findall(m)
+        }
+    return frozenset(keys)
+
+
+def _deal_strings(path: Path) -> tuple[list[str], set[str]]:
+    """Every string in the deal file, longest first, and every word in it."""
+    text = path.read_text(encoding="utf-8")
+    strings: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                strings.append(str(k))
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif node is not None:
+            strings.append(str(node))
+
+    walk(yaml.safe_load(text))
+    strings = sorted({s.strip() for s in strings if s.strip()}, key=len, reverse=True)
+    return strings, {w.lower() for w in WORD.findall(text)}
+
+
+def english_prose(output: str, deal: Path, fragments_of: str | None = None) -> list[str]:
+    """The English words of `output` that are none of the allowed kinds, in order of appearance.
+
+    `fragments_of`: rich text folds table cells, so a word or identifier may be cut anywhere; a piece of
+    a word of this text (the Markdown report of the same deal, itself checked whole) then counts as that
+    word, and a piece of two letters or fewer is too short to judge."""
+    strings, deal_words = _deal_strings(deal)
+    vocabulary = set(deal_words)
+    if fragments_of is not None:
+        vocabulary |= {w.lower() for w in re.findall(r"[A-Za-z]+", fragments_of)}
+    for s in strings:  # the deal's own words as written, before quotes are looked for
+        if len(s) > 3:
+            output = output.replace(s, " ")
+    output = QUOTED.sub(" ", ENTITY.sub(" ", output))
+    output = TOKEN.sub(" ", output)
+    found = []
+    for word in WORD.findall(output):
+        w = word.lower().strip("'’-")
+        if not w or w in ALLOWED or w in _english_only_names() or w in _source_keys() or w in deal_words:
+            continue
+        if fragments_of is not None and (len(w) <= 2 or any(w in v for v in vocabulary | ALLOWED)):
+            continue
+        found.append(word)
+    return found
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+@pytest.mark.parametrize("path", DEALS, ids=IDS)
+def test_assess_zh_prints_no_english_prose(path: Path) -> None:
+    """Markdown whole, then rich text (folded cells) with the checklist, as `assess --lang zh` prints them."""
+    md = _run("assess", str(path), "--lang", "zh", "--format", "markdown", "--explain")
+    assert re.search(r"[\u4e00-\u9fff]", md)
+    assert english_prose(md, path) == []
+    text = _run("assess", str(path), "--lang", "zh", "--explain")
+    assert english_prose(text, path, fragments_of=md) == []
+
+
+@pytest.mark.parametrize("path", DEALS[:4], ids=IDS[:4])
+def test_the_checker_finds_english_prose(path: Path) -> None:
+    """The checker is not blind: the English report of the same deal is full of prose it flags."""
+    out = _run("assess", str(path), "--lang", "en", "--format", "markdown")
+    assert len(english_prose(out, path)) > 20
+    # one engine sentence left untranslated among Chinese is caught
+    zh_out = _run("assess", str(path), "--lang", "zh", "--format", "markdown")
+    assert english_prose(zh_out + "\n- resembles the entry's subject matter\n", path) == [
+        "resembles",
+        "entry's",
+        "subject",
+        "matter",
+    ]
+
+
+def test_lang_both_gives_each_language() -> None:
+    deal = EXAMPLES / "chinese-recommendation-2021.deal.yaml"
+    md = _run("assess", str(deal), "--lang", "both", "--format", "markdown")
+    assert "需申请许可 / licence required" in md  # the verdict of the finding, in both
+    assert "限制出口——需申请技术出口许可 / LICENCE REQUIRED — restricted technology" in md
+    assert "目录版本 / Catalogue" in md
+    text = _run("assess", str(deal), "--lang", "both")
+    assert "限制出口——需申请技术出口许可" in text and "LICENCE REQUIRED — restricted technology" in text
+    # the Chinese report comes first, then the English one
+    assert text.index("命中条目") < text.index("Findings")
+    checklist = _run("checklist", str(deal), "--lang", "both")
+    assert "技术出口许可意向书" in checklist and "letter of intent" in checklist
+
+
+def test_machine_values_stay_in_json_only() -> None:
+    deal = EXAMPLES / "chinese-recommendation-2021.deal.yaml"
+    md = _run("assess", str(deal), "--lang", "zh", "--format", "markdown")
+    assert "licence_required" not in md and "restricted)" not in md
+    assert '"verdict": "licence_required"' in _run("assess", str(deal), "--lang", "zh", "--format", "json")
+
+
+def test_every_label_has_its_chinese_form() -> None:
+    assert set(labels.LABELS["zh"]) == set(labels.LABELS["en"])
+    assert all(v.strip() for v in labels.LABELS["zh"].values())
+    for table in (labels.VERDICT["zh"], labels.NEXT_DUTY_ZH):
+        assert set(table) == set(Verdict)
+    assert set(glossary.VERDICT_SHORT) == set(Verdict)
+    assert set(glossary.PART) == set(Part)
+    assert set(glossary.STRENGTH) == set(Strength)
+    assert set(glossary.MEASURE_STATUS) == set(MeasureStatus)
+    assert set(zh.FIDELITY_ZH) == set(zh.Fidelity)
+    for term in [*glossary.TERMS.values(), *glossary.VERDICT_SHORT.values(), *glossary.PART.values()]:
+        assert re.search(r"[\u4e00-\u9fff]", term.zh), term
+        assert term.en and not re.search(r"[\u4e00-\u9fff]", term.en), term
+        # an official term names the article whose Chinese uses it; our own words say so
+        assert term.source if term.fidelity == "official" else term.fidelity == "exportcheck", term
+
+
+def test_glossary_terms_are_the_reference_wording() -> None:
+    """Each official term is written, character for character, in the reference's quotes of the law."""
+    reference = Path("/work/shared/reference/licensing-procedure.md")
+    if not reference.exists():
+        pytest.skip("the shared reference is not on this machine")
+    text = reference.read_text(encoding="utf-8")
+    text += "".join(p.read_text(encoding="utf-8") for p in (REPO / "catalogue" / "dual_use").rglob("*.yaml"))
+    for key, term in glossary.TERMS.items():
+        if term.fidelity == "official":
+            assert term.zh.strip("《》") in text, key
+
+
+def test_every_template_translates_its_own_example() -> None:
+    """Each template, filled with sample values, comes back Chinese (and never half English)."""
+    sample_values = {
+        "verdict": "review",
+        "gate": "free",
+        "status": "in_force",
+        "strength": "possible",
+        "part": "restricted",
+        "when": "later",
+    }
+    for english, _ in zh.TEMPLATES:
+        sample = re.sub(r"\{(\w+)\}", lambda m: sample_values.get(m.group(1), "X1"), english)
+        assert zh.sentence(sample) != sample, english
+        assert re.search(r"[\u4e00-\u9fff]", zh.sentence(sample)), english
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LC_ALL": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "zh_TW.UTF-8"}, "zh"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_locale_picks_the_language(env: dict[str, str], expected: str) -> None:
+    assert locale_lang(env) == expected
+
+
+def test_default_language_follows_locale_then_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deal = EXAMPLES / "erp-software-free-2021.deal.yaml"
+    zh_env = {"LC_ALL": "zh_CN.UTF-8", "LC_MESSAGES": None, "LANG": None}
+    assert "自由出口" in _run("assess", str(deal), "--format", "markdown", env=zh_env)  # type: ignore[arg-type]
+    en_env = {"LC_ALL": "C.UTF-8"}
+    assert "FREE" in _run("assess", str(deal), "--format", "markdown", env=en_env)
+    # .exportcheck.yaml's lang wins over the locale; --lang wins over both
+    (tmp_path / ".exportcheck.yaml").write_text("lang: zh\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    from exportcheck import cli
+
+    cli._project_config.cache_clear()
+    try:
+        assert "自由出口" in _run("assess", str(deal), "--format", "markdown", env=en_env)
+        assert "FREE" in _run("assess", str(deal), "--format", "markdown", "--lang", "en", env=en_env)
+    finally:
+        cli._project_config.cache_clear()
