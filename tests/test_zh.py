@@ -34,7 +34,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*[A-Za-z]|[A-Za-z]")
 QUOTED = re.compile(r"'(?:[^'\n]|'(?=[A-Za-z]))*'|“[^”\n]*”|\"[^\"\n]*\"|`[^`\n]*`|&quot;.*?&quot;")
 ENTITY = re.compile(r"&[a-z]+;")
 # identifiers and codes: concept groups, JSON keys, file paths, catalogue and control codes, units with digits
-TOKEN = re.compile(r"\S*[_@/\\.0-9]\S*")
+TOKEN = re.compile(r"\S*[_@/\\.0-9]\S*|--[a-z-]+")
 # English the product's own name, options and units: never prose
 ALLOWED = {
     "exportcheck", "explain", "strict", "as", "of", "catalogue", "status", "gaps", "dual", "use", "checked",
@@ -149,6 +149,30 @@ def test_the_checker_finds_english_prose(path: Path) -> None:
         "subject",
         "matter",
     ]
+
+
+def test_rulings_gate_and_caveats_in_chinese(tmp_path: Path) -> None:
+    """Counsel's rulings (one applied, one naming no technology) read in Chinese too."""
+    deal = tmp_path / "speech.deal.yaml"
+    text = (EXAMPLES / "speech-synthesis-2022.deal.yaml").read_text(encoding="utf-8")
+    deal.write_text(text.replace("date: 2022-03-01", "date: 2024-06-01"), encoding="utf-8")
+    for tech in ("Neural TTS engine", "Neural TTS engine"):
+        _run(
+            "rule", str(deal), "--technology", tech, "--entry", "086501X", "--by", "A. Counsel",
+            "--decision", "not_applicable", "--reason", "Concatenative prompts only", "--date", "2026-11-30",
+        )  # fmt: skip
+    deal.write_text(
+        deal.read_text(encoding="utf-8").replace(
+            "technology: Neural TTS engine", "technology: Old engine", 1
+        ),
+        encoding="utf-8",
+    )
+    md = _run("assess", str(deal), "--lang", "zh", "--format", "markdown")
+    assert "门槛结论（--fail-on 据此比较）：自由出口" in md
+    assert "律师判定：不适用（A. Counsel，2026-11-30；门槛已放行）" in md
+    assert "未使用" in md and "交易文件中没有名为'Old engine'的技术" in md
+    assert english_prose(md, deal) == []
+    assert english_prose(_run("assess", str(deal), "--lang", "zh"), deal, fragments_of=md) == []
 
 
 def test_lang_both_gives_each_language() -> None:

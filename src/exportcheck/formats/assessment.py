@@ -198,8 +198,8 @@ def render_markdown(
     # the machine value is for English readers' scripts; a Chinese report says the verdict in words only
     out.append(headline if lang in ("zh", "both") else f"{headline} (`{a.verdict.value}`)")
     out.append("")
-    if gate_line(a):
-        out += [f"**{m(gate_line(a))}**", ""]
+    if gate_line(a, lang):
+        out += [f"**{m(gate_line(a, lang))}**", ""]
     out.append(f"- {label(lang, 'deal')}: {code(a.deal_file)}")
     out.append(
         f"- {label(lang, 'catalogue')}: {m(a.catalogue.version)} — {m(_name(a.catalogue.instrument, lang))} "
@@ -239,7 +239,7 @@ def render_markdown(
             for q in f.questions:
                 out.append(f"  - ❓ {m(say(a, q, lang))}")
             if ruling_note(f):
-                out.append(f"  - **{m(ruling_note(f))}**")
+                out.append(f"  - **{m(ruling_note(f, lang))}**")
             out.append(f"  - {label(lang, 'provenance')}: {m(_provenance(f, lang))}")
     if explain and a.near_misses:
         out += ["", f"## {label(lang, 'near_misses')}", ""]
@@ -249,7 +249,7 @@ def render_markdown(
             out.append(f"- {m(miss.code or miss.entry_id)}{cp} {m(_name(miss.name, lang))}: {m(reason)}")
     out += dual_use_markdown(a.dual_use_findings, a.dual_use_checked, lang)
     if a.rulings:
-        out += ["", f"## {label(lang, 'rulings')}", ""] + [f"- {m(line)}" for line in ruling_lines(a)]
+        out += ["", f"## {label(lang, 'rulings')}", ""] + [f"- {m(line)}" for line in ruling_lines(a, lang)]
     if hand_check_lines(a, lang):
         out += ["", f"## {label(lang, 'hand_check')}", ""]
         out += [f"- {m(line)}" for line in hand_check_lines(a, lang)]
@@ -294,8 +294,8 @@ def render_text(
         head.append(f"  {clean(a.catalogue.overlay)}\n")
     head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
     head.append(f"{label(lang, 'next')}: {clean(duty or next_duty(lang, a.verdict, a.next_duty))}")
-    if gate_line(a):
-        head.append(f"\n{clean(gate_line(a))}", style="bold")
+    if gate_line(a, lang):
+        head.append(f"\n{clean(gate_line(a, lang))}", style="bold")
     console.print(Panel(head, title=Text(f"exportcheck — {clean(a.deal_file)}"), expand=True))
     if a.findings:
         table = Table(title=label(lang, "findings"), show_lines=True, expand=True)
@@ -318,7 +318,7 @@ def render_text(
                 *(_parameter(p, lang) for p in f.parameters),
                 *(say(a, q, lang) for q in f.questions),
             ]
-            extra += [ruling_note(f) or ""] if f.ruling else []
+            extra += [ruling_note(f, lang) or ""] if f.ruling else []
             if extra:
                 detail += "\n" + "\n".join(f"• {clean(x)}" for x in extra)
             table.add_row(  # Text cells: a `[/]` in a name is shown, never parsed as markup
@@ -348,7 +348,7 @@ def render_text(
     blocks += dual_use_blocks(a.dual_use_findings, a.dual_use_checked, lang)
     if a.rulings:
         blocks.append(Text(label(lang, "rulings"), style="bold"))
-        blocks += [Text(f"  {clean(line)}") for line in ruling_lines(a)]
+        blocks += [Text(f"  {clean(line)}") for line in ruling_lines(a, lang)]
     if hand_check_lines(a, lang):
         blocks.append(Text(label(lang, "hand_check"), style="bold"))
         blocks += [Text(f"  {clean(line)}") for line in hand_check_lines(a, lang)]

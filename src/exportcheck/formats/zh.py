@@ -36,6 +36,15 @@ ORIGIN_ZH = {
 }
 
 
+RULING_STATUS = {
+    "applied": "已适用",
+    "stale": "已失效（技术描述已改变）",
+    "expired": "已到期",
+    "not_yet_valid": "尚未生效",
+    "unused": "未使用",
+}
+
+
 def verdict_zh(value: str) -> str:
     try:
         return VERDICT_SHORT[Verdict(value)].zh
@@ -92,6 +101,7 @@ _CONVERT: dict[str, Callable[[str], str]] = {
     "when": lambda w: {"later": "较晚的", "earlier": "较早的"}.get(w, w),
     "absent": lambda s: sentence(s),
     "why": lambda s: sentence(s),
+    "rstatus": lambda s: RULING_STATUS.get(s, s),
     "misses": lambda s: "；".join(sentence(x) for x in s.split("; ")),
 }
 
@@ -324,6 +334,49 @@ TEMPLATES: list[tuple[str, str]] = [
         "已记载技术出口许可意向书，但尚未取得技术出口许可证：许可证颁发前合同不生效",
     ),
     ("licence {no} expired on {d}; apply again", "许可证{no}已于{d}到期；请重新申请"),
+    (
+        "licence {no} issued {d} records no expiry (licence_expiry): it waives nothing until the validity stated "
+        "on the licence is recorded (no validity period is known from the sources; check with the provincial "
+        "commerce department)",
+        "许可证{no}（{d}颁发）未记载有效期（licence_expiry）：在记载许可证载明的有效期之前不免除任何义务"
+        "（现有来源未载明有效期——请向省级商务主管部门核对现行规定）",
+    ),
+    ("licence {no} issued {d}, valid to {d2}", "许可证{no}，{d}颁发，有效期至{d2}"),
+    ("licence {no} issued {d}", "许可证{no}，{d}颁发"),
+    # counsel's rulings (engine/rulings.py)
+    ("the deal has no technology named {name}", "交易文件中没有名为{name}的技术"),
+    ("dated {d}, after the reference day {d2}", "判定日期为{d}，晚于基准日{d2}"),
+    ("expired on {d}; rule again to keep it", "已于{d}到期；如需继续适用，请重新判定"),
+    (
+        "the technology's text changed since the ruling (fingerprint differs): it clears nothing until counsel "
+        "rules again (exportcheck rule)",
+        "判定作出后技术描述已改变（指纹不一致）：律师重新判定前不排除任何结果（exportcheck rule）",
+    ),
+    ("names no finding the deal has ({what})", "所指结果在本交易中不存在（{what}）"),
+    ("overridden: another ruling says these findings apply", "已被另一判定取代：该判定认定这些结果适用"),
+    ("cleared for the gate", "门槛已放行"),
+    ("decided: it applies", "已判定：适用"),
+    (
+        "counsel ruled that it applies ({by}, {d}): {old} -> {verdict}; the sources do not settle whether the "
+        "entry is prohibited or restricted, so prohibited",
+        "律师判定适用（{by}，{d}）：{old} → {verdict}；现有来源无法确定该条目属于禁止类还是限制类，故按禁止类处理",
+    ),
+    (
+        "counsel ruled that it applies ({by}, {d}): {old} -> {verdict}",
+        "律师判定适用（{by}，{d}）：{old} → {verdict}",
+    ),
+    (
+        "{n} finding(s) cleared for the gate by counsel's rulings; gate verdict {gate}",
+        "{n}项结果经律师判定在门槛处放行；门槛结论：{gate}",
+    ),
+    (
+        "PROHIBITED finding {label} cleared for the gate only by counsel's ruling ({by}, {d}): {why}",
+        "禁止类结果{label}仅凭律师判定在门槛处放行（{by}，{d}）：{why}",
+    ),
+    (
+        "ruling rulings[{i}] ({what}) {rstatus}: {sentence}",
+        "判定 rulings[{i}]（{what}）{rstatus}：{sentence}",
+    ),
 ]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
