@@ -230,6 +230,7 @@ def test_every_template_translates_its_own_example() -> None:
     sample_values = {
         "verdict": "review",
         "gate": "free",
+        "old": "free",
         "status": "in_force",
         "strength": "possible",
         "part": "restricted",

@@ -380,6 +380,17 @@ TEMPLATES: list[tuple[str, str]] = [
 ]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# a placeholder that stands for a machine value matches only that vocabulary, so that a general template
+# ("{label}: {strength} -> {verdict}") cannot swallow a longer sentence that happens to contain its words
+_VALUES = {
+    "verdict": "|".join(v.value for v in Verdict),
+    "old": "|".join(v.value for v in Verdict),
+    "gate": "|".join(v.value for v in Verdict),
+    "status": "|".join(s.value for s in MeasureStatus),
+    "strength": "match|possible",
+    "part": "prohibited|restricted",
+    "when": "later|earlier",
+}
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -390,7 +401,8 @@ def _compile(template: str) -> re.Pattern[str]:
         parts.append(re.escape(template[last : m.start()]))
         name = m.group(1)
         seen[name] = seen.get(name, 0) + 1
-        parts.append(f"(?P<{name}>.+?)" if seen[name] == 1 else f"(?P={name})")
+        body = _VALUES.get(name, ".+?")
+        parts.append(f"(?P<{name}>{body})" if seen[name] == 1 else f"(?P={name})")
         last = m.end()
     parts.append(re.escape(template[last:]))
     return re.compile("".join(parts), re.DOTALL)
