@@ -274,3 +274,20 @@ def test_default_language_follows_locale_then_config(tmp_path: Path, monkeypatch
         assert "FREE" in _run("assess", str(deal), "--format", "markdown", "--lang", "en", env=en_env)
     finally:
         cli._project_config.cache_clear()
+
+
+def test_catalogue_commands_speak_chinese() -> None:
+    """catalogue show / status / list / search: labels, parts, statuses and provenance in Chinese; the
+    catalogue's English renderings and exportcheck's English notes are marked as such."""
+    show = _run("catalogue", "show", "056101X", "--version", "2020", "--lang", "zh")
+    assert "类别：限制类" in show and "控制要点（已收录" in show and "英文（非官方）：" in show
+    assert "英文译文均为非官方译文，以目录官方中文文本为准。" in show
+    assert "part:" not in show and "provenance:" not in show
+    status = _run("catalogue", "status", "--lang", "zh", "--as-of", "2026-01-01")
+    assert "目录收录情况" in status and "两用物项管制措施" in status and "暂停实施" in status
+    assert "in_force" not in status and "No version is fully encoded" not in status
+    listing = _run("catalogue", "list", "--version", "2020", "--part", "prohibited", "--lang", "zh")
+    assert "│ 禁止类 │" in listing and not re.search(r"│ prohibited +│", listing)
+    both = _run("catalogue", "search", "激光雷达", "--lang", "both")
+    assert "匹配位置 / matched in" in both
+    assert "限制类 / restricted" in both

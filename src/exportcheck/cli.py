@@ -209,6 +209,16 @@ def _locale_lang() -> str:
     return locale_lang()
 
 
+def _lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "zh", "both"]),
+        default=_locale_lang,
+        show_default="config lang, else zh when LC_ALL/LANG starts with zh, else en",
+        help="Text output language; both: Chinese, then English (JSON is the same in every language).",
+    )(func)
+
+
 def _overlay_option(func: F) -> F:
     return click.option(
         "--catalogue-overlay",
@@ -227,13 +237,7 @@ def _overlay_option(func: F) -> F:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "zh", "both"]),
-    default=_locale_lang,
-    show_default="config lang, else zh when LC_ALL/LANG starts with zh, else en",
-    help="Report language; both: Chinese then English.",
-)
+@_lang_option
 @click.option("--explain", is_flag=True, help="Show near misses and why they were discarded.")
 @click.option(
     "--fail-on",
@@ -367,13 +371,7 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "zh", "both"]),
-    default=_locale_lang,
-    show_default="config lang, else zh when LC_ALL/LANG starts with zh, else en",
-    help="Report language; both: Chinese then English.",
-)
+@_lang_option
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
 @click.option(
     "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge and check deadlines on this date."
@@ -455,6 +453,7 @@ def _check_version(cat: Any, version: str | None) -> None:
 @click.option("--part", type=click.Choice(["prohibited", "restricted"]))
 @click.option("--industry", help="Filter by industry heading (zh or en, substring).")
 @_format_option
+@_lang_option
 @_catalogue_option
 @handles_errors
 def catalogue_list(
@@ -462,6 +461,7 @@ def catalogue_list(
     part: str | None,
     industry: str | None,
     fmt: str,
+    lang: str,
     catalogue_path: Path | None,
     catalogue_overlay: Path | None,
 ) -> None:
@@ -474,17 +474,23 @@ def catalogue_list(
     _check_version(cat, version)
     vid = version or (cat.in_force(dt.date.today()) or cat.latest()).id
     rows = list_entries(cat, vid, Part(part) if part else None, industry)
-    _emit(out.list_json(rows) if fmt == "json" else out.list_text(rows))
+    _emit(out.list_json(rows) if fmt == "json" else out.list_text(rows, _settings(lang=lang)["lang"]))
 
 
 @catalogue.command("show")
 @click.argument("code")
 @_version_option
 @_format_option
+@_lang_option
 @_catalogue_option
 @handles_errors
 def catalogue_show(
-    code: str, version: str | None, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
+    code: str,
+    version: str | None,
+    fmt: str,
+    lang: str,
+    catalogue_path: Path | None,
+    catalogue_overlay: Path | None,
 ) -> None:
     """Show an entry (code such as 086501X, or ID such as M12) in every version that holds it."""
     from .catalogue_query import find
@@ -501,17 +507,23 @@ def catalogue_show(
             err=True,
         )
         sys.exit(2)
-    _emit(out.entry_json(rows) if fmt == "json" else out.entry_text(rows))
+    _emit(out.entry_json(rows) if fmt == "json" else out.entry_text(rows, _settings(lang=lang)["lang"]))
 
 
 @catalogue.command("search")
 @click.argument("text")
 @_version_option
 @_format_option
+@_lang_option
 @_catalogue_option
 @handles_errors
 def catalogue_search(
-    text: str, version: str | None, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
+    text: str,
+    version: str | None,
+    fmt: str,
+    lang: str,
+    catalogue_path: Path | None,
+    catalogue_overlay: Path | None,
 ) -> None:
     """Search names, control points and aids (Simplified, Traditional Chinese or English)."""
     from .catalogue_query import search
@@ -520,11 +532,12 @@ def catalogue_search(
     cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     _check_version(cat, version)
     hits = search(cat, text, version)
-    _emit(out.search_json(hits) if fmt == "json" else out.search_text(hits))
+    _emit(out.search_json(hits) if fmt == "json" else out.search_text(hits, _settings(lang=lang)["lang"]))
 
 
 @catalogue.command("status")
 @_format_option
+@_lang_option
 @_catalogue_option
 @click.option(
     "--as-of",
@@ -533,7 +546,11 @@ def catalogue_search(
 )
 @handles_errors
 def catalogue_status(
-    fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None, as_of: dt.datetime | None
+    fmt: str,
+    lang: str,
+    catalogue_path: Path | None,
+    catalogue_overlay: Path | None,
+    as_of: dt.datetime | None,
 ) -> None:
     """Per version: official counts against what is encoded; dual-use measures, their status, and gaps."""
     from .catalogue_dual_use import check_on
@@ -547,7 +564,8 @@ def catalogue_status(
     if fmt == "json":
         _emit(out.status_json(rows, cat.sha256, dual_use=du.status_data(check)))
     else:
-        _emit(out.status_text(rows, cat.sha256) + du.status_text(check))
+        lang = _settings(lang=lang)["lang"]
+        _emit(out.status_text(rows, cat.sha256, lang) + du.status_text(check, lang))
 
 
 @catalogue.command("diff")

@@ -13,6 +13,73 @@ from ..escape import clean, json_text
 from ..models.catalogue import Entry
 from ..models.common import Provenance
 from .console import cell, string_console
+from .glossary import PART, pick
+from .zh import fidelity_zh
+
+# The words of the catalogue commands' text output; "both" gives the Chinese, then the English.
+WORDS: dict[str, tuple[str, str]] = {
+    "version": ("version", "版本"),
+    "code": ("code", "编码"),
+    "id": ("id", "ID"),
+    "part": ("part", "类别"),
+    "name_zh": ("name (zh)", "名称（中文）"),
+    "name_en": ("name (en, unofficial)", "名称（英文，非官方）"),
+    "cps": ("CPs", "控制要点数"),
+    "presence": ("presence", "本版本是否列有"),
+    "entries": ("{n} entries", "共{n}个条目"),
+    "name": ("name", "名称"),
+    "where": ("matched in", "匹配位置"),
+    "text": ("text", "文本"),
+    "hits": ("{n} hits", "共{n}条结果"),
+    "notice": (
+        "English renderings are unofficial; the official Chinese text governs.",
+        "英文译文均为非官方译文，以目录官方中文文本为准。",
+    ),
+    "status_title": (
+        "Catalogue coverage: what exportcheck encodes of each official version",
+        "目录收录情况：exportcheck对各官方版本的收录",
+    ),
+    "in_force": ("in force", "施行期间"),
+    "now": ("now", "至今"),
+    "official": ("official (J+X)", "官方条目数（禁止+限制）"),
+    "encoded": ("encoded (J+X)", "已收录（禁止+限制）"),
+    "unconfirmed": ("unconfirmed", "状态未确认"),
+    "with_code": ("with code", "有编码"),
+    "cp_official": ("control points (official wording)", "控制要点（官方原文）"),
+    "complete": ("complete entries", "控制要点完整的条目"),
+    "not_complete": (
+        "No version is fully encoded: a 'free' verdict means no encoded entry matched.",
+        "没有任何版本已完整收录：“自由出口”结论仅表示未匹配任何已收录条目。",
+    ),
+    "sha": ("catalogue sha256: {sha}", "目录 sha256：{sha}"),
+}
+
+PRESENCE = {
+    "evidenced": ("evidenced", "有来源证明"),
+    "inferred": ("inferred", "据来源推断"),
+    "unconfirmed": ("unconfirmed", "未确认"),
+}
+
+
+def word(key: str, lang: str, **values: str) -> str:
+    en, zh = WORDS[key]
+    if lang == "both":
+        return f"{zh.format(**values)} / {en.format(**values)}"
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def _presence(value: str, lang: str) -> str:
+    en, zh = PRESENCE.get(value, (value, value))
+    return {"en": en, "zh": zh}.get(lang, f"{zh} / {en}")
+
+
+def _where(where: str, lang: str) -> str:
+    """Where a search hit is ("control point 21 (exportcheck aid)", catalogue_query.search) in Chinese."""
+    if lang == "en":
+        return where
+    zh = where.replace("control point ", "控制要点").replace("entry", "条目").replace("name", "名称")
+    zh = zh.replace(" (exportcheck aid)", "（exportcheck匹配辅助词）")
+    return zh if lang == "zh" else f"{zh} / {where}"
 
 
 def _console(width: int = 120) -> Any:
@@ -23,9 +90,17 @@ def _dump(data: Any) -> str:
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
-def _prov(p: Provenance | None) -> str:
+def _prov(p: Provenance | None, lang: str = "en") -> str:
     if p is None:
         return "—"
+    if lang == "zh":  # a note is exportcheck's own English: kept as written, marked so
+        s = f"{fidelity_zh(p.fidelity.label)} [{', '.join(p.sources)}]"
+        if p.zh_is_back_translation:
+            seen = {"en": "英文", "ja": "日文", "zh_traditional": "繁体中文"}.get(
+                p.seen_as.value, p.seen_as.value
+            )
+            s += f"；仅见于{seen}来源：中文为回译"
+        return s + (f"——备注（英文）：{p.note}" if p.note else "")
     s = f"{p.fidelity.label} [{', '.join(p.sources)}]"
     if p.zh_is_back_translation:
         s += f"; seen only in {p.seen_as.value}: Chinese is a back-translation"
@@ -52,13 +127,13 @@ def list_json(rows: list[Located]) -> str:
     )
 
 
-def list_text(rows: list[Located]) -> str:
+def list_text(rows: list[Located], lang: str = "en") -> str:
     from rich.table import Table
 
     console = _console()
     table = Table(show_lines=False, expand=True)
-    for col in ("version", "code", "id", "part", "name (zh)", "name (en, unofficial)", "CPs", "presence"):
-        table.add_column(col)
+    for col in ("version", "code", "id", "part", "name_zh", "name_en", "cps", "presence"):
+        table.add_column(word(col, lang))
     for r in rows:
         e = r.entry
         table.add_row(
@@ -68,16 +143,16 @@ def list_text(rows: list[Located]) -> str:
                     r.version,
                     e.code or "—",
                     e.id,
-                    e.part.value,
+                    pick(PART[e.part], lang) if lang != "en" else e.part.value,
                     e.name.zh or "—",
                     e.name.en or "—",
                     str(len(e.control_points)),
-                    e.presence.status.value,
+                    _presence(e.presence.status.value, lang),
                 ),
             )
         )
     console.print(table)
-    console.print(f"{len(rows)} entries")
+    console.print(word("entries", lang, n=str(len(rows))))
     return console.file.getvalue()
 
 
@@ -130,11 +205,63 @@ def _entry_block(version: str, origin: str, e: Entry) -> list[str]:
     return out
 
 
-def entry_text(rows: list[Located]) -> str:
+def _entry_block_zh(version: str, origin: str, e: Entry) -> list[str]:
+    """The entry as `_entry_block` shows it, with Chinese labels; exportcheck's English notes stay as written
+    and are marked as such (no source gives them in Chinese)."""
+    origin_zh = origin.replace("listed", "本版本列有").replace("carried from ", "沿用自") + (
+        "年版" if origin.startswith("carried from ") else ""
+    )
+    out = [f"== {e.code or '（编码未知）'}  {e.name.zh or ''}  {e.name.en or ''}  [{version}年版]"]
+    out.append(
+        f"ID：{e.id}   类别：{PART[e.part].zh}{'' if e.part_confirmed else '（未确认）'}   来由：{origin_zh}"
+    )
+    if e.industry:
+        out.append(f"行业：{e.industry.zh or ''} {e.industry.en or ''}".rstrip())
+    out.append(f"名称来源：{_prov(e.provenance, 'zh')}")
+    if e.code:
+        out.append(f"编码来源：{_prov(e.code_provenance, 'zh')}")
+    for alias in e.other_codes:
+        out.append(f"另有编码 {alias.code}：{alias.context}——{_prov(alias.provenance, 'zh')}")
+    out.append(
+        f"{version}年版是否列有：{_presence(e.presence.status.value, 'zh')}"
+        + (f"——备注（英文）：{e.presence.note}" if e.presence.note else "")
+        + (f"——{_prov(e.presence.provenance, 'zh')}" if e.presence.provenance else "")
+    )
+    total = "已全部收录" if e.control_points_complete else "未全部收录"
+    out.append(f"控制要点（已收录{len(e.control_points)}个；本版本的控制要点{total}）：")
+    for cp in sorted(e.control_points, key=lambda c: int(c.number)):
+        out.append(f"  {cp.number}. {cp.text.zh or '（中文原文未知）'}")
+        if cp.text.en:
+            out.append(f"      英文（非官方）：{cp.text.en}")
+        for sub in cp.sub_points:
+            out.append(f"      - {sub.zh or ''} {sub.en or ''}".rstrip())
+        for p in cp.parameters:
+            out.append(f"      技术参数：{p.describe_zh() or p.describe()}——{_prov(p.provenance, 'zh')}")
+        for c in cp.conditions:
+            out.append(f"      条件（未评估）：{c.best('zh')}")
+        out.append(f"      来源：{_prov(cp.provenance, 'zh')}")
+        aids = cp.aids.terms + cp.aids.related
+        if aids:
+            out.append(f"      exportcheck匹配辅助词（非法规原文）：{', '.join(aids)}")
+        if cp.aids.exclude:
+            out.append(f"      exportcheck排除词（非法规原文）：{', '.join(cp.aids.exclude)}")
+    for n in e.notes:
+        out.append(f"备注（英文）：{n}")
+    if e.dual_use_hint:
+        out.append(
+            f"两用物项：该技术也可能属于两用物项，请另行核查两用物项出口管制规定。备注（英文）：{e.dual_use_hint}"
+        )
+    return out
+
+
+def entry_text(rows: list[Located], lang: str = "en") -> str:
     lines: list[str] = []
     for r in rows:
-        lines += [*map(clean, _entry_block(r.version, r.origin, r.entry)), ""]
-    lines.append("English renderings are unofficial; the official Chinese text governs.")
+        if lang in ("zh", "both"):
+            lines += [*map(clean, _entry_block_zh(r.version, r.origin, r.entry)), ""]
+        if lang in ("en", "both"):
+            lines += [*map(clean, _entry_block(r.version, r.origin, r.entry)), ""]
+    lines.append(word("notice", lang))
     return "\n".join(lines) + "\n"
 
 
@@ -155,13 +282,13 @@ def search_json(hits: list[SearchHit]) -> str:
     )
 
 
-def search_text(hits: list[SearchHit]) -> str:
+def search_text(hits: list[SearchHit], lang: str = "en") -> str:
     from rich.table import Table
 
     console = _console()
     table = Table(expand=True)
-    for col in ("version", "code", "name", "part", "matched in", "text"):
-        table.add_column(col)
+    for col in ("version", "code", "name", "part", "where", "text"):
+        table.add_column(word(col, lang))
     for h in hits:
         table.add_row(
             *map(
@@ -170,14 +297,14 @@ def search_text(hits: list[SearchHit]) -> str:
                     h.version,
                     h.entry.code or h.entry.id,
                     h.entry.name.best("zh"),
-                    h.entry.part.value,
-                    h.where,
+                    pick(PART[h.entry.part], lang) if lang != "en" else h.entry.part.value,
+                    _where(h.where, lang),
                     h.text,
                 ),
             )
         )
     console.print(table)
-    console.print(f"{len(hits)} hits")
+    console.print(word("hits", lang, n=str(len(hits))))
     return console.file.getvalue()
 
 
@@ -222,29 +349,29 @@ def status_json(rows: list[StatusRow], sha256: str, dual_use: dict[str, Any] | N
     )
 
 
-def status_text(rows: list[StatusRow], sha256: str) -> str:
+def status_text(rows: list[StatusRow], sha256: str, lang: str = "en") -> str:
     from rich.table import Table
 
     console = _console()
-    table = Table(title="Catalogue coverage: what exportcheck encodes of each official version", expand=True)
+    table = Table(title=word("status_title", lang), expand=True)
     for col in (
         "version",
-        "in force",
-        "official (J+X)",
-        "encoded (J+X)",
+        "in_force",
+        "official",
+        "encoded",
         "unconfirmed",
-        "with code",
-        "control points (official wording)",
-        "complete entries",
+        "with_code",
+        "cp_official",
+        "complete",
     ):
-        table.add_column(col)
+        table.add_column(word(col, lang))
     for r in rows:
         table.add_row(
             *map(
                 cell,
                 (
                     r.version,
-                    f"{r.effective} → {r.superseded or 'now'}",
+                    f"{r.effective} → {r.superseded or word('now', lang)}",
                     f"{r.official_total} ({r.official_prohibited}+{r.official_restricted})",
                     f"{r.encoded_total} ({r.encoded_prohibited}+{r.encoded_restricted})",
                     str(r.unconfirmed),
@@ -255,8 +382,8 @@ def status_text(rows: list[StatusRow], sha256: str) -> str:
             )
         )
     console.print(table)
-    console.print("No version is fully encoded: a 'free' verdict means no encoded entry matched.")
-    console.print(f"catalogue sha256: {sha256}")
+    console.print(word("not_complete", lang))
+    console.print(word("sha", lang, sha=sha256))
     return console.file.getvalue()
 
 

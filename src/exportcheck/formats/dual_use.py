@@ -121,20 +121,45 @@ def status_data(check: DualUseCheck) -> dict[str, Any]:
     return check.model_dump(mode="json")
 
 
-def status_text(check: DualUseCheck) -> str:
+STATUS_WORDS = {
+    "title": (
+        "Dual-use measures (export-control regime): status on {day}",
+        "两用物项管制措施（出口管制）：{day}当日状态",
+    ),
+    "measure": ("measure", "措施"),
+    "instrument": ("instrument", "公告"),
+    "status": ("status", "状态"),
+    "items": ("technology items", "技术物项数"),
+    "why": ("why", "理由"),
+    "gaps": (
+        "Not encoded (a 'free' verdict does not cover these):",
+        "未收录（“自由出口”结论不涵盖以下措施）：",
+    ),
+}
+
+
+def _word(key: str, lang: str, **values: str) -> str:
+    en, zh = STATUS_WORDS[key]
+    if lang == "both":
+        return f"{zh.format(**values)} / {en.format(**values)}"
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def status_text(check: DualUseCheck, lang: str = "en") -> str:
     from rich.table import Table
     from rich.text import Text
 
     console, buf = string_console(120)
-    table = Table(title=f"Dual-use measures (export-control regime): status on {check.date}", expand=True)
-    for col in ("measure", "instrument", "status", "technology items", "why"):
-        table.add_column(col)
+    table = Table(title=_word("title", lang, day=str(check.date)), expand=True)
+    for col in ("measure", "instrument", "status", "items", "why"):
+        table.add_column(_word(col, lang))
     for m in check.measures:
+        status = m.status.value if lang == "en" else pick(MEASURE_STATUS[m.status], lang)
         table.add_row(
-            *(Text(clean(c)) for c in (m.measure, m.instrument, m.status.value, str(m.items), m.reason))
+            *(Text(clean(c)) for c in (m.measure, m.instrument, status, str(m.items), say(m.reason, lang)))
         )
     console.print(table)
-    console.print(Text("Not encoded (a 'free' verdict does not cover these):", style="bold"))
+    console.print(Text(_word("gaps", lang), style="bold"))
     for gap in check.gaps:
         console.print(Text(f"  - {clean(gap)}"))
     return buf.getvalue()
