@@ -94,16 +94,16 @@ def _deal_strings(path: Path) -> tuple[list[str], set[str]]:
     return strings, {w.lower() for w in WORD.findall(text)}
 
 
-def english_prose(output: str, deal: Path, fragments_of: str | None = None) -> list[str]:
+def english_prose(output: str, deal: Path | None, fragments_of: str | None = None) -> list[str]:
     """The English words of `output` that are none of the allowed kinds, in order of appearance.
 
     `fragments_of`: rich text folds table cells, so a word or identifier may be cut anywhere; a piece of
     a word of this text (the Markdown report of the same deal, itself checked whole) then counts as that
     word, and a piece of two letters or fewer is too short to judge."""
-    strings, deal_words = _deal_strings(deal)
+    strings, deal_words = _deal_strings(deal) if deal else ([], set())
     vocabulary = set(deal_words)
     if fragments_of is not None:
-        vocabulary |= {w.lower() for w in re.findall(r"[A-Za-z]+", fragments_of)}
+        vocabulary |= {w.lower() for w in re.findall(r"[A-Za-z]+", fragments_of) + WORD.findall(fragments_of)}
     for s in strings:  # the deal's own words as written, before quotes are looked for
         if len(s) > 3:
             output = output.replace(s, " ")
@@ -291,3 +291,24 @@ def test_catalogue_commands_speak_chinese() -> None:
     both = _run("catalogue", "search", "激光雷达", "--lang", "both")
     assert "匹配位置 / matched in" in both
     assert "限制类 / restricted" in both
+
+
+def test_scan_text_and_step_summary_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """scan --lang zh over the shipped examples: verdicts in words, totals, the overdue registration and the
+    dual-use word in Chinese; the GitHub step summary too. SARIF, JUnit and annotations stay machine English."""
+    monkeypatch.chdir(EXAMPLES)
+    text = _run("scan", ".", "--lang", "zh", "--as-of", "2026-12-01", "--jobs", "1")
+    assert "需申请许可" in text and "禁止出口：1" in text and "（两用物项）" in text
+    assert "办理技术出口合同登记：已逾期" in " ".join(text.split())
+    assert "licence_required" not in text and "dual-use" not in text
+    names = " ".join(p.name for p in DEALS)  # long file names are cut with "…" in their column
+    assert english_prose(text, None, fragments_of=names) == []
+    summary = tmp_path / "summary.md"
+    out = _run(
+        "scan", ".", "--lang", "zh", "--as-of", "2026-12-01", "--jobs", "1", "--format", "github",
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )  # fmt: skip
+    md = summary.read_text(encoding="utf-8")
+    assert "| 文件 | 结论 | 门槛结论 | 目录版本 | 命中条目 |" in md and "不构成技术出口" in md
+    assert english_prose(md, None) == []
+    assert "::error" in out  # annotations are for the CI machine: unchanged

@@ -717,6 +717,7 @@ def config_command(fmt: str) -> None:
     metavar="DAYS",
     help="Days before a date that it counts as due soon.",
 )
+@_lang_option
 @_rulings_option
 @_overlay_option
 @_limit_options
@@ -736,6 +737,7 @@ def scan(
     jobs: int | None,
     fail_on_deadline: str,
     deadline_window: int,
+    lang: str,
     no_rulings: bool,
     catalogue_overlay: Path | None,
     **limits: int,
@@ -764,8 +766,9 @@ def scan(
         exclude=exclude,
         jobs=jobs,
         catalogue_overlay=catalogue_overlay,
+        lang=lang,
     )
-    fail_on, strict, jobs = conf["fail_on"], conf["strict"], conf["jobs"]
+    fail_on, strict, jobs, lang = conf["fail_on"], conf["strict"], conf["jobs"], conf["lang"]
     include, exclude = tuple(conf["include"]), tuple(conf["exclude"])
     cat = _load_catalogue(catalogue_path, conf["catalogue_overlay"])
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
@@ -784,6 +787,7 @@ def scan(
         cat.sha256,
         color=output is None and sys.stdout.isatty(),
         fail_on_deadline=fail_on_deadline,
+        lang=lang,
     )
     here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
@@ -791,7 +795,7 @@ def scan(
         work,
         cat,
         options,
-        partial(out.piece, fmt=fmt, fail_on=fail_on, fail_on_deadline=fail_on_deadline),
+        partial(out.piece, fmt=fmt, fail_on=fail_on, fail_on_deadline=fail_on_deadline, lang=lang),
         jobs or default_jobs(),
     )
     if len(files) > 50 and sys.stderr.isatty():

@@ -18,7 +18,7 @@ from .dual_use import markdown as dual_use_markdown
 from .glossary import PART, VERDICT_SHORT, pick
 from .labels import STRENGTH, label, next_duty, verdict_text
 from .rulings import gate_line, hand_check_lines, ruling_lines, ruling_note
-from .zh import ORIGIN_ZH, fidelity_zh
+from .zh import ORIGIN_ZH, disguises_zh, fidelity_zh
 from .zh import sentence as zh_sentence
 
 VERDICT_STYLE = {
@@ -151,7 +151,9 @@ def _evidence_line(f: Finding, limit: int | None = None, lang: str = "en") -> st
         item += f"（{origin}，{where}）" if zh else f" ({origin}, {where})"
         if e.disguise:
             item += (
-                f"［伪装文字：{'、'.join(e.disguise)}］" if zh else f" [disguised: {', '.join(e.disguise)}]"
+                f"［伪装文字：{disguises_zh(', '.join(e.disguise))}］"
+                if zh
+                else f" [disguised: {', '.join(e.disguise)}]"
             )
         if e.negation:
             item += "［处于范围不明的否定表述之中］" if zh else " [under a negation of unclear scope]"

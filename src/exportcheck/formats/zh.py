@@ -45,6 +45,20 @@ RULING_STATUS = {
 }
 
 
+DISGUISE_ZH = {
+    "invisible characters": "不可见字符",
+    "text reversed by a bidi override": "被双向控制符反转的文字",
+    "look-alike letters from another script": "来自其他文字的形近字母",
+    "spaced-out Chinese characters": "被拆开的汉字",
+    "hyphen-broken word": "被连字符断开的单词",
+}
+
+
+def disguises_zh(text: str) -> str:
+    """fold.py's names of what was undone ("invisible characters, hyphen-broken word")."""
+    return "、".join(DISGUISE_ZH.get(x, x) for x in text.split(", "))
+
+
 def verdict_zh(value: str) -> str:
     try:
         return VERDICT_SHORT[Verdict(value)].zh
@@ -102,6 +116,7 @@ _CONVERT: dict[str, Callable[[str], str]] = {
     "absent": lambda s: sentence(s),
     "why": lambda s: sentence(s),
     "rstatus": lambda s: RULING_STATUS.get(s, s),
+    "disguises": disguises_zh,
     "misses": lambda s: "；".join(sentence(x) for x in s.split("; ")),
 }
 
@@ -321,6 +336,13 @@ TEMPLATES: list[tuple[str, str]] = [
     (
         "{name} was issued on {d} but no source held gives the day it took effect",
         "{name}于{d}发布，但现有来源均未载明其施行日期——请核对现行规定",
+    ),
+    # disguised text (engine/assess.py _disguise_warnings)
+    (
+        "DISGUISED TEXT: technology {name}, {field}: {words} matched only after undoing {disguises}; a person "
+        "reads these words as the catalogue's, a plain search would not. Find out who wrote the text and why.",
+        "伪装文字：技术{name}，{field}：{words}须先还原{disguises}才能匹配；人读来即为目录用语，普通检索却查不到。"
+        "请查明文字由谁所写、为何如此书写。",
     ),
     # licences recorded in the deal (engine/licences.py)
     ("no licence recorded in the deal file", "交易文件未记载许可"),
