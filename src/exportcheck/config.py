@@ -36,9 +36,8 @@ class Config(Strict):
     strict: StrictBool | None = Field(default=None, description="Default of --strict for assess and scan.")
     lang: Literal["en", "zh", "both"] | None = Field(
         default=None,
-        description="Default of --lang (assess, checklist, scan, catalogue list/show/search/status); without it, "
-        "the "
-        "locale (LC_ALL, LANG) decides.",
+        description="Default of --lang (assess, checklist, scan, catalogue list/show/search/status); "
+        "without it, the locale (LC_ALL, LANG) decides.",
     )
     include: list[str] | None = Field(default=None, description="Default --include globs of scan.")
     exclude: list[str] | None = Field(default=None, description="Default --exclude globs of scan.")

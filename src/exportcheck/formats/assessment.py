@@ -80,6 +80,10 @@ def _name(t: Bilingual, lang: str) -> str:
     return t.best("zh" if lang == "both" else lang)
 
 
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
 def _paren(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f"({text})"
 
@@ -116,6 +120,15 @@ def _coverage_line(a: Assessment, lang: str) -> str:
     if lang == "both":
         return f"{_coverage_line(a, 'zh')} / {_coverage_line(a, 'en')}"
     c = a.catalogue.coverage
+    if lang == "zh":  # as the checklist says it
+        line = (
+            f"已收录{c.encoded_entries}/{c.official_entries}个条目（禁止类{c.encoded_prohibited}/"
+            f"{c.official_prohibited}，限制类{c.encoded_restricted}/{c.official_restricted}），"
+            f"控制要点{c.encoded_control_points}个"
+        )
+        if c.unconfirmed_entries:
+            line += f"；其中{c.unconfirmed_entries}个条目在本版本中的状态未确认"
+        return line
     line = (
         f"{label(lang, 'encoded')} {c.encoded_entries} {label(lang, 'of')} {c.official_entries} "
         f"{label(lang, 'entries')} ({c.encoded_prohibited}/{c.official_prohibited} J, "
@@ -123,11 +136,7 @@ def _coverage_line(a: Assessment, lang: str) -> str:
         f"{label(lang, 'control_points')}"
     )
     if c.unconfirmed_entries:
-        line += (
-            f"；其中 {c.unconfirmed_entries} 条在本版本中的状态未确认"
-            if lang == "zh"
-            else f"; {c.unconfirmed_entries} unconfirmed in this version"
-        )
+        line += f"; {c.unconfirmed_entries} unconfirmed in this version"
     return line
 
 
@@ -166,9 +175,9 @@ def _evidence_line(f: Finding, limit: int | None = None, lang: str = "en") -> st
     return "; ".join(shown) + (f"; +{more} more (--explain)" if more else "")
 
 
-def _evidence(f: Finding, limit: int | None, lang: str) -> str:
+def _evidence(f: Finding, limit: int | None, lang: str, sep: str = "\n") -> str:
     if lang == "both":
-        return f"{_evidence_line(f, limit, 'zh')}\n{_evidence_line(f, limit)}"
+        return f"{_evidence_line(f, limit, 'zh')}{sep}{_evidence_line(f, limit)}"
     return _evidence_line(f, limit, lang)
 
 
@@ -202,15 +211,15 @@ def render_markdown(
     out.append("")
     if gate_line(a, lang):
         out += [f"**{m(gate_line(a, lang))}**", ""]
-    out.append(f"- {label(lang, 'deal')}: {code(a.deal_file)}")
+    out.append(f"- {label(lang, 'deal')}{_colon(lang)}{code(a.deal_file)}")
     out.append(
-        f"- {label(lang, 'catalogue')}: {m(a.catalogue.version)} — {m(_name(a.catalogue.instrument, lang))} "
-        f"({label(lang, 'selected')}: {m(say(a, a.catalogue.reason, lang))})"
+        f"- {label(lang, 'catalogue')}{_colon(lang)}{m(a.catalogue.version)} — {m(_name(a.catalogue.instrument, lang))} "
+        f"({label(lang, 'selected')}{_colon(lang)}{m(say(a, a.catalogue.reason, lang))})"
     )
     if a.catalogue.overlay:
         out.append(f"- {m(a.catalogue.overlay)}")
-    out.append(f"- {label(lang, 'coverage')}: {_coverage_line(a, lang)}")
-    out.append(f"- {label(lang, 'next')}: {m(duty or next_duty(lang, a.verdict, a.next_duty))}")
+    out.append(f"- {label(lang, 'coverage')}{_colon(lang)}{_coverage_line(a, lang)}")
+    out.append(f"- {label(lang, 'next')}{_colon(lang)}{m(duty or next_duty(lang, a.verdict, a.next_duty))}")
     out.append("")
     out.append(f"## {label(lang, 'findings')}")
     out.append("")
@@ -232,7 +241,7 @@ def render_markdown(
         for f in a.findings:
             head = m(f"{f.code or f.entry_id}" + (f" CP{f.control_point}" if f.control_point else ""))
             out.append(
-                f"- **{head}** — {label(lang, 'evidence')}: {m(_evidence(f, None if explain else 3, lang))}"
+                f"- **{head}** — {label(lang, 'evidence')}{_colon(lang)}{m(_evidence(f, None if explain else 3, lang, ' / '))}"
             )
             for r in f.reasons:
                 out.append(f"  - {m(say(a, r, lang))}")
@@ -242,7 +251,7 @@ def render_markdown(
                 out.append(f"  - ❓ {m(say(a, q, lang))}")
             if ruling_note(f):
                 out.append(f"  - **{m(ruling_note(f, lang))}**")
-            out.append(f"  - {label(lang, 'provenance')}: {m(_provenance(f, lang))}")
+            out.append(f"  - {label(lang, 'provenance')}{_colon(lang)}{m(_provenance(f, lang))}")
     if explain and a.near_misses:
         out += ["", f"## {label(lang, 'near_misses')}", ""]
         for miss in a.near_misses:
@@ -290,12 +299,14 @@ def render_text(
     head.append(verdict_text(lang, a.verdict, _dual_use_only(a)), style=VERDICT_STYLE[a.verdict])
     head.append(f"\n{clean(a.deal_title)}\n", style="bold")
     instrument = clean(_name(a.catalogue.instrument, lang))
-    head.append(f"{label(lang, 'catalogue')}: {clean(a.catalogue.version)} — {instrument}\n")
-    head.append(f"  {label(lang, 'selected')}: {clean(say(a, a.catalogue.reason, lang))}\n")
+    head.append(f"{label(lang, 'catalogue')}{_colon(lang)}{clean(a.catalogue.version)} — {instrument}\n")
+    head.append(f"  {label(lang, 'selected')}{_colon(lang)}{clean(say(a, a.catalogue.reason, lang))}\n")
     if a.catalogue.overlay:
         head.append(f"  {clean(a.catalogue.overlay)}\n")
-    head.append(f"{label(lang, 'coverage')}: {_coverage_line(a, lang)}\n")
-    head.append(f"{label(lang, 'next')}: {clean(duty or next_duty(lang, a.verdict, a.next_duty))}")
+    head.append(f"{label(lang, 'coverage')}{_colon(lang)}{_coverage_line(a, lang)}\n")
+    head.append(
+        f"{label(lang, 'next')}{_colon(lang)}{clean(duty or next_duty(lang, a.verdict, a.next_duty))}"
+    )
     if gate_line(a, lang):
         head.append(f"\n{clean(gate_line(a, lang))}", style="bold")
     console.print(Panel(head, title=Text(f"exportcheck — {clean(a.deal_file)}"), expand=True))
@@ -335,7 +346,7 @@ def render_text(
             )
         console.print(table)
     else:
-        console.print(Text(f"{label(lang, 'findings')}: {label(lang, 'none')}"))
+        console.print(Text(f"{label(lang, 'findings')}{_colon(lang)}{label(lang, 'none')}"))
     sep = "；" if lang == "zh" else "; "
     for t in a.technologies:
         why = sep.join(say(a, r, lang) for r in t.reasons)
