@@ -312,3 +312,19 @@ def test_scan_text_and_step_summary_in_chinese(tmp_path: Path, monkeypatch: pyte
     assert "| 文件 | 结论 | 门槛结论 | 目录版本 | 命中条目 |" in md and "不构成技术出口" in md
     assert english_prose(md, None) == []
     assert "::error" in out  # annotations are for the CI machine: unchanged
+
+
+@pytest.mark.parametrize("path", DEALS, ids=IDS)
+def test_json_carries_the_chinese_of_every_sentence(path: Path) -> None:
+    """--format json --lang zh: the machine fields unchanged, a `zh` object with no English prose."""
+    import json
+
+    en = json.loads(_run("assess", str(path), "--format", "json", "--lang", "en"))
+    data = json.loads(_run("assess", str(path), "--format", "json", "--lang", "zh"))
+    assert "zh" not in en and {k: v for k, v in data.items() if k != "zh"} == en
+    zh = data["zh"]
+    assert len(zh["findings"]) == len(en["findings"]) and len(zh["caveats"]) == len(en["caveats"])
+    text = json.dumps(zh, ensure_ascii=False, indent=1).replace("\\n", " ")
+    for key in ('"name"', '"entry"', '"control_point"', "null"):  # JSON keys and literals
+        text = text.replace(key, " ")
+    assert english_prose(text, path) == []

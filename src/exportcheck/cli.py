@@ -310,7 +310,7 @@ def assess(
 
         from .formats.assessment import render_json
 
-        text = render_json(result, explain=True)
+        text = render_json(result, explain=True, lang=lang)
         data = json.loads(text)
         if checklist is not None:
             from .formats.checklist import render_json as checklist_json
@@ -318,6 +318,8 @@ def assess(
             data["checklist"] = json.loads(checklist_json(checklist))
         if duty is not None:
             data["next_duty"] = duty.en
+            if "zh" in data:
+                data["zh"]["next_duty"] = duty.zh
         from .escape import json_text
 
         text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

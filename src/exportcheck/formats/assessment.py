@@ -30,11 +30,57 @@ VERDICT_STYLE = {
 }
 
 
-def render_json(assessment: Assessment, explain: bool = True) -> str:
+def render_json(assessment: Assessment, explain: bool = True, lang: str = "en") -> str:
+    """The assessment as JSON. With --lang zh or both, a `zh` object adds the Chinese of every
+    human-readable field; the machine values and the English fields stay as they are."""
     data = assessment.model_dump(mode="json")
     if not explain:
         data["near_misses"] = []
+    if lang in ("zh", "both"):
+        data["zh"] = chinese_fields(assessment)
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+def chinese_fields(a: Assessment) -> dict[str, object]:
+    """The Chinese of the report's sentences, keyed like the assessment's own fields."""
+    return {
+        "verdict": verdict_text("zh", a.verdict, _dual_use_only(a)),
+        "gate": gate_line(a, "zh"),
+        "catalogue_reason": say(a, a.catalogue.reason, "zh"),
+        "coverage": _coverage_line(a, "zh"),
+        "next_duty": next_duty("zh", a.verdict, a.next_duty),
+        "verdict_reasons": [say(a, r, "zh") for r in a.verdict_reasons],
+        "technologies": [
+            {
+                "name": t.name,
+                "verdict": _verdict_word(t.verdict, "zh"),
+                "reasons": [say(a, r, "zh") for r in t.reasons],
+            }
+            for t in a.technologies
+        ],
+        "findings": [
+            {
+                "entry": f.code or f.entry_id,
+                "control_point": f.control_point,
+                "outcome": _verdict_word(f.outcome, "zh"),
+                "reasons": [say(a, r, "zh") for r in f.reasons],
+                "parameters": [_parameter(p, "zh") for p in f.parameters],
+                "provenance": _provenance(f, "zh"),
+            }
+            for f in a.findings
+        ],
+        "near_misses": [
+            {
+                "entry": m.code or m.entry_id,
+                "control_point": m.control_point,
+                "reason": say(a, m.reason, "zh"),
+            }
+            for m in a.near_misses
+        ],
+        "dual_use": [say(a, d, "zh") for d in a.dual_use],
+        "caveats": [say(a, c, "zh") for c in a.caveats],
+        "disclaimer": label("zh", "disclaimer"),
+    }
 
 
 def _zh_names(a: Assessment, english: str) -> str:
