@@ -328,3 +328,25 @@ def test_json_carries_the_chinese_of_every_sentence(path: Path) -> None:
     for key in ('"name"', '"entry"', '"control_point"', "null"):  # JSON keys and literals
         text = text.replace(key, " ")
     assert english_prose(text, path) == []
+
+
+def test_errors_in_a_deal_file_are_bilingual_with_chinese(tmp_path: Path) -> None:
+    """Every problem keeps its `file:line: key.path:` start and English; Chinese follows after " / "."""
+    deal = tmp_path / "bad.deal.yaml"
+    deal.write_text(
+        "date: 2024-12-01\nexporter: {name: A, country: CN}\nrecipient: {name: B, country: XX}\n"
+        "technologies:\n  - name: X\n    descriptoin: y\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["assess", str(deal), "--lang", "zh"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert any(
+        ":6: technologies[0].descriptoin: unknown key; did you mean 'description'? / 未知的键；是否应为'description'？"
+        in x
+        for x in lines
+    ), lines
+    assert any("title: required key is missing / 缺少必填的键" in x for x in lines), lines
+    assert any("recipient.country" in x and "不是 ISO 3166-1 两字母国家代码" in x for x in lines), lines
+    english = CliRunner().invoke(main, ["assess", str(deal), "--lang", "en"]).stderr
+    assert "未知" not in english and "did you mean 'description'?" in english

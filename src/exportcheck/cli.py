@@ -70,6 +70,22 @@ def _emit(text: str | Iterable[str], output: Path | None = None) -> None:
             os.unlink(tmp)
 
 
+def _error_lines(exc: ExportcheckError) -> list[str]:
+    """One line per problem; with --lang zh or both (or a Chinese locale), the Chinese follows the English
+    after " / ", so that `file:line: key.path:` still starts every line."""
+    lang = click.get_current_context().params.get("lang")
+    if lang not in ("zh", "both"):
+        return exc.lines()
+    from .errors import Problem
+    from .formats.zh import problem
+
+    out = []
+    for p in exc.problems:
+        zh = problem(p.message)
+        out.append(Problem(p.file, p.line, p.key, f"{p.message} / {zh}" if zh else p.message).render())
+    return out
+
+
 def handles_errors(func: F) -> F:
     """Turn domain errors into one line per problem and exit 2; a traceback only with --debug."""
 
@@ -81,7 +97,7 @@ def handles_errors(func: F) -> F:
         except ExportcheckError as exc:
             if debug:
                 raise
-            for line in exc.lines():
+            for line in _error_lines(exc):
                 click.echo(f"error: {line}", err=True)
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
