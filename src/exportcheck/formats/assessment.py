@@ -97,8 +97,8 @@ def _dual_use_hints_zh(a: Assessment) -> dict[str, str]:
     """The catalogue's dual-use hints are exportcheck's English notes; in Chinese, one accurate sentence."""
     return {
         f"{f.code or f.entry_id} {f.name.best()}: {f.dual_use_hint}": f"{f.code or f.entry_id} "
-        f"{f.name.best('zh')}：该技术也可能属于两用物项，纳入出口管制管理；请另行核查两用物项出口管制规定"
-        "（两用物项的核查结果见上文）。"
+        f"{f.name.best('zh')}：该技术也可能属于两用物项（属于军民两用技术的，纳入出口管制管理）；请另行核查"
+        "两用物项出口管制规定（两用物项的核查结果见上文）。"
         for f in a.findings
         if f.dual_use_hint
     }
@@ -131,7 +131,8 @@ def _colon(lang: str) -> str:
 
 
 def _paren(text: str, lang: str) -> str:
-    return f"（{text}）" if lang == "zh" else f"({text})"
+    """A parenthesis after a word: full-width and without a space in Chinese."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
 def _part(f: Finding, lang: str) -> str:
@@ -259,8 +260,8 @@ def render_markdown(
         out += [f"**{m(gate_line(a, lang))}**", ""]
     out.append(f"- {label(lang, 'deal')}{_colon(lang)}{code(a.deal_file)}")
     out.append(
-        f"- {label(lang, 'catalogue')}{_colon(lang)}{m(a.catalogue.version)} — {m(_name(a.catalogue.instrument, lang))} "
-        f"({label(lang, 'selected')}{_colon(lang)}{m(say(a, a.catalogue.reason, lang))})"
+        f"- {label(lang, 'catalogue')}{_colon(lang)}{m(a.catalogue.version)} — {m(_name(a.catalogue.instrument, lang))}"
+        + _paren(f"{label(lang, 'selected')}{_colon(lang)}{m(say(a, a.catalogue.reason, lang))}", lang)
     )
     if a.catalogue.overlay:
         out.append(f"- {m(a.catalogue.overlay)}")
@@ -279,7 +280,7 @@ def render_markdown(
         out.append("|---|---|---|---|---|")
         for f in a.findings:
             out.append(
-                f"| {m(f.technology_name)} | {m(f.code or f.entry_id)} {m(_name(f.name, lang))} "
+                f"| {m(f.technology_name)} | {m(f.code or f.entry_id)} {m(_name(f.name, lang))}"
                 f"{_paren(_part(f, lang), lang)} | {m(_cp(f, lang))} | {STRENGTH[lang][f.strength.value]} | "
                 f"{_verdict_word(f.outcome, lang)} |"
             )
@@ -383,7 +384,7 @@ def render_text(
             table.add_row(  # Text cells: a `[/]` in a name is shown, never parsed as markup
                 Text(clean(f.technology_name)),
                 Text(
-                    f"{clean(f.code or f.entry_id)}\n{clean(_name(f.name, lang))}\n{_paren(_part(f, lang), lang)}"
+                    f"{clean(f.code or f.entry_id)}\n{clean(_name(f.name, lang))}\n{_paren(_part(f, lang), lang).strip()}"
                 ),
                 Text(clean(_cp(f, lang))),
                 Text(STRENGTH[lang][f.strength.value]),
@@ -396,7 +397,7 @@ def render_text(
     sep = "；" if lang == "zh" else "; "
     for t in a.technologies:
         why = sep.join(say(a, r, lang) for r in t.reasons)
-        console.print(Text(f"• {clean(t.name)}: {_verdict_word(t.verdict, lang)} — {clean(why)}"))
+        console.print(Text(f"• {clean(t.name)}{_colon(lang)}{_verdict_word(t.verdict, lang)} — {clean(why)}"))
     blocks = []
     if explain and a.near_misses:
         blocks.append(Text(label(lang, "near_misses"), style="bold"))

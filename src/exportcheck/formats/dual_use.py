@@ -94,8 +94,12 @@ def blocks(findings: list[DualUseFinding], check: DualUseCheck | None, lang: str
     if check is not None:
         sep = "；" if lang == "zh" else ", "
         measures = sep.join(f"{m.instrument} {pick(MEASURE_STATUS[m.status], lang)}" for m in check.measures)
-        gaps = f"{len(check.gaps)} {heading('not_encoded', lang)}"
-        out.append(Text(clean(f"{heading('checked', lang, day=str(check.date))}: {measures or '—'}; {gaps}")))
+        if lang == "zh":
+            line = f"{heading('checked', lang, day=str(check.date))}：{measures or '—'}；未收录{len(check.gaps)}项"
+        else:
+            gaps = f"{len(check.gaps)} {heading('not_encoded', lang)}"
+            line = f"{heading('checked', lang, day=str(check.date))}: {measures or '—'}; {gaps}"
+        out.append(Text(clean(line)))
     return out
 
 
@@ -108,12 +112,14 @@ def markdown(findings: list[DualUseFinding], check: DualUseCheck | None, lang: s
             out.append(f"- **{md(head)}**")
             out += [f"  - {md(line)}" for line in rest]
     if check is not None:
-        out += ["", f"{md(heading('checked', lang, day=str(check.date)))}:", ""]
+        out += ["", f"{md(heading('checked', lang, day=str(check.date)))}{'：' if lang == 'zh' else ':'}", ""]
+        colon = "：" if lang == "zh" else ": "
         out += [
-            f"- {md(m.instrument)}: {pick(MEASURE_STATUS[m.status], lang)} — {md(say(m.reason, lang))}"
+            f"- {md(m.instrument)}{colon}{pick(MEASURE_STATUS[m.status], lang)} — {md(say(m.reason, lang))}"
             for m in check.measures
         ]
-        out.append(f"- {heading('not_encoded', lang)}: {len(check.gaps)} ({heading('see_status', lang)})")
+        see = f"（{heading('see_status', lang)}）" if lang == "zh" else f" ({heading('see_status', lang)})"
+        out.append(f"- {heading('not_encoded', lang)}{colon}{len(check.gaps)}{see}")
     return out
 
 

@@ -325,7 +325,7 @@ TEMPLATES: list[tuple[str, str]] = [
         "{sentence}：自该日起的转让需申请两用物项出口许可",
     ),
     ("{name} was issued on {d1}, after {d2}", "{name}于{d1}发布，晚于{d2}"),
-    ("{name} takes effect on {d}", "{name}自{d}起施行"),
+    ("{name} takes effect on {d}", "{name}将自{d}起施行"),
     (
         "{name} suspended by {by} from {d1} until {d2} (inclusive)",
         "{name}经{by}暂停实施，期间为{d1}至{d2}（含当日）",
