@@ -206,6 +206,23 @@ def test_every_label_has_its_chinese_form() -> None:
     assert set(glossary.STRENGTH) == set(Strength)
     assert set(glossary.MEASURE_STATUS) == set(MeasureStatus)
     assert set(zh.FIDELITY_ZH) == set(zh.Fidelity)
+    # the other formatters' word tables: every entry has a Chinese form with Chinese in it
+    from exportcheck.formats import catalogue, dual_use, scan_words
+
+    tables = [
+        {k: v[1] for k, v in scan_words.WORDS.items()},
+        {k: v[1] for k, v in catalogue.WORDS.items()},
+        {k: v[1] for k, v in catalogue.PRESENCE.items()},
+        {k: v[1] for k, v in dual_use.STATUS_WORDS.items()},
+        {k: v["zh"] for k, v in dual_use.HEADINGS.items()},
+        dict(scan_words.DEADLINE_STATE_ZH),
+        zh.RULING_STATUS,
+        zh.DISGUISE_ZH,
+        zh.ORIGIN_ZH,
+    ]
+    for table in tables:
+        for key, chinese in table.items():
+            assert re.search(r"[\u4e00-\u9fff]", chinese), (key, chinese)
     for term in [*glossary.TERMS.values(), *glossary.VERDICT_SHORT.values(), *glossary.PART.values()]:
         assert re.search(r"[\u4e00-\u9fff]", term.zh), term
         assert term.en and not re.search(r"[\u4e00-\u9fff]", term.en), term

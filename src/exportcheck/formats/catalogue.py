@@ -20,7 +20,7 @@ from .zh import fidelity_zh
 WORDS: dict[str, tuple[str, str]] = {
     "version": ("version", "版本"),
     "code": ("code", "编码"),
-    "id": ("id", "ID"),
+    "id": ("id", "条目ID"),
     "part": ("part", "类别"),
     "name_zh": ("name (zh)", "名称（中文）"),
     "name_en": ("name (en, unofficial)", "名称（英文，非官方）"),

@@ -23,10 +23,9 @@ from ..models.procedure import DeadlineState, DealDeadline, deadline_fails
 from ..runner import FileResult
 from . import dual_use as du
 from .console import cell, string_console
-from .due import inert
 from .due import message as deadline_message
-from .glossary import VERDICT_SHORT, pick
 from .rulings import ruling_note
+from .scan_words import deadline, dual_use_id, total, verdict_word, word
 from .zh import text as zh_text
 
 INFORMATION_URI = "https://github.com/exportcheck/exportcheck"
@@ -190,12 +189,12 @@ class ScanReport:
     def summary(self) -> str:
         """Markdown for $GITHUB_STEP_SUMMARY."""
         lang = self.lang
-        cols = " | ".join(_word(c, lang) for c in ("file", "verdict", "gate", "catalogue", "findings"))
-        out = [f"## {_word('title', lang)}", "", f"| {cols} |", "|---|---|---|---|---|"]
+        cols = " | ".join(word(c, lang) for c in ("file", "verdict", "gate", "catalogue", "findings"))
+        out = [f"## {word('title', lang)}", "", f"| {cols} |", "|---|---|---|---|---|"]
         out += [row for _, row in sorted(self.summary_rows)]
         totals = self.totals().items()
-        out += ["", ", ".join(f"**{_total(k, lang)}**: {v}" for k, v in totals), ""]
-        out.append(f"> {_word('disclaimer', lang)}")
+        out += ["", ", ".join(f"**{total(k, lang)}**: {v}" for k, v in totals), ""]
+        out.append(f"> {word('disclaimer', lang)}")
         return "\n".join(out) + "\n"
 
 
@@ -225,86 +224,20 @@ def _indent(text: str, spaces: int) -> str:
     return pad + text.replace("\n", "\n" + pad)
 
 
-# the scan's own words in text and the step summary; "both" gives the Chinese, then the English
-WORDS: dict[str, tuple[str, str]] = {
-    "title": ("exportcheck scan", "exportcheck 扫描"),
-    "file": ("file", "文件"),
-    "verdict": ("verdict", "结论"),
-    "gate": ("gate", "门槛结论"),
-    "catalogue": ("catalogue", "目录版本"),
-    "findings": ("findings", "命中条目"),
-    "findings_problems": ("findings / problems", "命中条目／问题"),
-    "error": ("ERROR", "错误"),
-    "licensed": (" (licensed)", "（已许可）"),
-    "ruled": (" (ruled not applicable)", "（经律师判定不适用）"),
-    "disguised": ("DISGUISED TEXT", "伪装文字"),
-    "errors": ("errors", "出错文件"),
-    "files": ("files", "文件数"),
-    "disclaimer": (
-        "exportcheck is a screening aid, not legal advice.",
-        "本工具仅供初步筛查，不构成法律意见。",
-    ),
-}
-DEADLINE_STATE_ZH = {
-    DeadlineState.OVERDUE: "已逾期",
-    DeadlineState.DUE_SOON: "即将到期",
-    DeadlineState.UPCOMING: "未到期",
-}
-
-
-def _word(key: str, lang: str) -> str:
-    en, zh = WORDS[key]
-    return {"en": en, "zh": zh}.get(lang, f"{zh} / {en}")
-
-
-def _total(key: str, lang: str) -> str:
-    """A totals key: a verdict value, or errors / files."""
-    if key in WORDS:
-        return _word(key, lang)
-    return key if lang == "en" else verdict_word(key, lang)
-
-
-def verdict_word(value: str, lang: str) -> str:
-    """A verdict value in words for a Chinese report (the machine value stays in JSON, SARIF, JUnit)."""
-    if lang == "en":
-        return value
-    try:
-        return pick(VERDICT_SHORT[Verdict(value)], lang)
-    except ValueError:
-        return value
-
-
-def _deadline(d: DealDeadline, lang: str) -> str:
-    if lang == "en":
-        return deadline_message(d)
-    verb = "届满" if d.kind.value != "registration" else "最后期限"
-    zh = inert(f"{d.title.zh}：{DEADLINE_STATE_ZH[d.state]}——{verb} {d.date.isoformat()}（{d.basis.zh}）")
-    return zh if lang == "zh" else f"{zh} / {deadline_message(d)}"
-
-
-def _dual_use_id(f: Any, lang: str) -> str:
-    """'1E902.a (dual-use)'; the control code stays, the word follows the language."""
-    label = du.finding_id(f)
-    if lang == "en":
-        return label
-    zh = label.replace(" (dual-use)", "（两用物项）")
-    return zh if lang == "zh" else label.replace(" (dual-use)", " (两用物项 / dual-use)")
-
-
 def _text_row(r: FileResult, lang: str = "en") -> tuple[str, ...]:
     a = r.assessment
     if a is None:
-        return (r.file, _word("error", lang), "—", "—", "\n".join(p.render() for p in r.problems))
+        return (r.file, word("error", lang), "—", "—", "\n".join(p.render() for p in r.problems))
     codes = sorted(
         {
             _finding_id(f)
-            + (_word("licensed", lang) if f.waived else "")
-            + (_word("ruled", lang) if f.cleared else "")
+            + (word("licensed", lang) if f.waived else "")
+            + (word("ruled", lang) if f.cleared else "")
             for f in a.findings
         }
     )
-    codes += sorted({_dual_use_id(f, lang) for f in du.reportable(a.dual_use_findings)})
-    late = [f"\n! {escape(_deadline(d, lang))}" for d in warned(r)]  # deal text: no markup, no escapes
+    codes += sorted({dual_use_id(f, lang) for f in du.reportable(a.dual_use_findings)})
+    late = [f"\n! {escape(deadline(d, lang))}" for d in warned(r)]  # deal text: no markup, no escapes
     late += [f"\n! {escape(zh_text(w, lang))}" for w in a.disguised]
     return (
         r.file,
@@ -328,16 +261,16 @@ def _render_text(
     from rich.table import Table
 
     console, buf = string_console(width, color)
-    table = Table(title=_word("title", lang), expand=True)
+    table = Table(title=word("title", lang), expand=True)
     for col in ("file", "verdict", "gate", "catalogue", "findings_problems"):
         # fold, not cut, the findings: a Chinese deadline line has no space to wrap at
-        table.add_column(_word(col, lang), overflow="fold" if col == "findings_problems" else "ellipsis")
+        table.add_column(word(col, lang), overflow="fold" if col == "findings_problems" else "ellipsis")
     for row in rows:  # Text cells: a `[/]` in a file name is shown, never parsed as rich markup
         table.add_row(*map(cell, row))
     console.print(table)
     sep = "，" if lang == "zh" else ", "
     colon = "：" if lang == "zh" else ": "
-    console.print(sep.join(f"{_total(k, lang)}{colon}{v}" for k, v in totals.items()))
+    console.print(sep.join(f"{total(k, lang)}{colon}{v}" for k, v in totals.items()))
     return buf.getvalue()
 
 
@@ -703,17 +636,17 @@ def _github_deadlines(r: FileResult, fail_on_deadline: str) -> str:
 def _summary_row(r: FileResult, lang: str = "en") -> str:
     if r.assessment is None:
         problems = markdown("; ".join(p.render() for p in r.problems))
-        return f"| {code(r.file)} | **{'error' if lang == 'en' else _word('error', lang)}** | — | — | {problems} |"
+        return f"| {code(r.file)} | **{'error' if lang == 'en' else word('error', lang)}** | — | — | {problems} |"
     a = r.assessment
     ids = {_finding_id(f) for f in a.findings} | {
-        _dual_use_id(d, lang) for d in du.reportable(a.dual_use_findings)
+        dual_use_id(d, lang) for d in du.reportable(a.dual_use_findings)
     }
     codes = markdown(", ".join(sorted(ids)) or "—")
     if lang == "en":
         codes += "".join(f"; deadline {d.state.value}: {d.date.isoformat()}" for d in warned(r))
     else:
-        codes += "".join(markdown(f"；{_deadline(d, lang)}") for d in warned(r))
-    codes += f"; {_word('disguised', lang)}" if a.disguised else ""
+        codes += "".join(markdown(f"；{deadline(d, lang)}") for d in warned(r))
+    codes += f"; {word('disguised', lang)}" if a.disguised else ""
     verdict = verdict_word(a.verdict.value, lang)
     gate_v = verdict_word((a.gate_verdict or a.verdict).value, lang)
     return f"| {code(r.file)} | {verdict} | {gate_v} | {markdown(a.catalogue.version)} | {codes} |"
