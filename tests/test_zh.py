@@ -367,3 +367,26 @@ def test_errors_in_a_deal_file_are_bilingual_with_chinese(tmp_path: Path) -> Non
     assert any("recipient.country" in x and "不是 ISO 3166-1 两字母国家代码" in x for x in lines), lines
     english = CliRunner().invoke(main, ["assess", str(deal), "--lang", "en"]).stderr
     assert "未知" not in english and "did you mean 'description'?" in english
+
+
+def test_hostile_deal_text_inside_an_engine_sentence() -> None:
+    """Deal text that repeats a template's own words: the sentence is read in one pass (a regular
+    expression with several lazy groups backtracked for minutes on these), and the words are carried
+    into the Chinese as written, never taken for the sentence's structure when that cannot parse."""
+    name = "A suspended by B from " * 3000
+    english = f"{name}suspended by 商务部公告 from 2025-11-10 until 2026-11-10 (inclusive)"
+    chinese = zh.sentence(english)
+    # the first " suspended by " is taken as the sentence's; everything written is still there, in order
+    assert chinese.startswith("A经B暂停实施，期间为A suspended by B from") and chinese.endswith(
+        "至2026-11-10（含当日）"
+    )
+    assert chinese.count("suspended by") == english.count("suspended by") - 1
+    colons = "x: match -> " * 5000 + "y"
+    assert zh.sentence(colons) == colons  # no template: unchanged
+    label = "M9 a: b -> c"
+    assert zh.sentence(f"{label}: possible -> review") == "M9 a: b -> c：可能命中 → 需人工复核"
+    nested = "a transfer: " * 2000 + ": a transfer from that day needs a dual-use licence"
+    assert zh.sentence(nested).endswith("自该日起的转让需申请两用物项出口许可")
+    assert zh.problem("unknown key; did you mean " + "'x'? " * 5000 + "'y'?") is not None
+    many = "x: possible -> " * 5000
+    assert zh.sentence(f"{many}review").endswith("x：可能命中 → 需人工复核")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..models.assessment import Verdict
 from ..models.common import FIDELITY_LABELS, Fidelity
@@ -108,7 +109,6 @@ _CONVERT: dict[str, Callable[[str], str]] = {
     "status": status_zh,
     "strength": strength_zh,
     "fidelity": fidelity_zh,
-    "sentence": lambda s: sentence(s),
     "list": _list,
     "measures": _measures,
     "part": lambda p: {"prohibited": "禁止类", "restricted": "限制类"}.get(p, p),
@@ -118,6 +118,14 @@ _CONVERT: dict[str, Callable[[str], str]] = {
     "rstatus": lambda s: RULING_STATUS.get(s, s),
     "disguises": disguises_zh,
     "misses": lambda s: "；".join(sentence(x) for x in s.split("; ")),
+}
+
+# placeholders whose text is itself an engine sentence (or a list of them), translated one level deeper
+_NESTED: dict[str, Callable[[str, int], str]] = {
+    "sentence": lambda s, d: sentence(s, d),
+    "absent": lambda s, d: sentence(s, d),
+    "why": lambda s, d: sentence(s, d),
+    "misses": lambda s, d: "；".join(sentence(x, d) for x in s.split("; ")),
 }
 
 # (engine English, Chinese). Longer, more specific templates first: the first whole match wins.
@@ -415,31 +423,102 @@ _VALUES = {
 }
 
 
-def _compile(template: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    last = 0
-    seen: dict[str, int] = {}
+@dataclass(frozen=True)
+class _Template:
+    """A template cut at its placeholders: literals[i] comes before names[i]; literals[-1] ends it."""
+
+    literals: tuple[str, ...]
+    names: tuple[str, ...]
+
+    def match(self, text: str) -> dict[str, str] | None:
+        """The placeholders' values when `text` is the template filled in, else None.
+
+        One pass from left to right, each placeholder ending at the first place the next literal occurs
+        (a machine-value placeholder: the first place where what lies before is one of its values), the
+        last one at the end. No backtracking: deal text that repeats a template's words can make a
+        sentence stay English, but never makes the work grow faster than the text (a regular expression
+        with several lazy groups took minutes on a hostile 60 kB name)."""
+        head, *rest = self.literals
+        if not rest:  # a fixed sentence
+            return {} if text == head else None
+        if not text.startswith(head) or not text.endswith(rest[-1]) or len(text) < len(head) + len(rest[-1]):
+            return None
+        pos, values = len(head), dict[str, str]()
+        for i, name in enumerate(self.names):
+            literal = rest[i]
+            last = i == len(self.names) - 1
+            allowed = _VALUE_SETS.get(name)
+            if last:
+                end = len(text) - len(literal)
+                if end < pos:
+                    return None
+            elif allowed is not None:  # a short machine value: try the values, not every occurrence
+                end = next(
+                    (pos + len(v) for v in allowed if text.startswith(v + literal, pos)),
+                    -1,
+                )
+            else:
+                end = text.find(literal, pos + 1)  # a placeholder is never empty
+                if i + 1 < len(self.names) and self.names[i + 1] in _VALUE_SETS:
+                    # free text before a machine value ("{label}: {strength} -> …"): the label may hold
+                    # the separator too, so move on to the occurrence a value follows (one pass)
+                    while end >= 0 and not self._value_at(text, end + len(literal), i + 1):
+                        end = text.find(literal, end + 1)
+            if end < 0:
+                return None
+            value = text[pos:end]
+            if not value or (allowed is not None and value not in allowed):
+                return None
+            if name in values and values[name] != value:
+                return None
+            values[name] = value
+            pos = end + len(literal)
+        return values if pos == len(text) else None
+
+    def _value_at(self, text: str, pos: int, i: int) -> bool:
+        """Whether placeholder i (a machine value) and the machine values right after it can be read from
+        `pos`: a few short values each, so this costs the same whatever the text."""
+        name, after = self.names[i], self.literals[i + 1]
+        if name not in _VALUE_SETS:
+            return True
+        for v in _VALUE_SETS[name]:
+            if i == len(self.names) - 1:
+                if len(text) - pos == len(v) + len(after) and text.startswith(v + after, pos):
+                    return True
+            elif text.startswith(v + after, pos) and self._value_at(text, pos + len(v) + len(after), i + 1):
+                return True
+        return False
+
+
+def _cut(template: str) -> _Template:
+    literals, names, last = [], [], 0
     for m in _PLACEHOLDER.finditer(template):
-        parts.append(re.escape(template[last : m.start()]))
-        name = m.group(1)
-        seen[name] = seen.get(name, 0) + 1
-        body = _VALUES.get(name, ".+?")
-        parts.append(f"(?P<{name}>{body})" if seen[name] == 1 else f"(?P={name})")
+        literals.append(template[last : m.start()])
+        names.append(m.group(1))
         last = m.end()
-    parts.append(re.escape(template[last:]))
-    return re.compile("".join(parts), re.DOTALL)
+    literals.append(template[last:])
+    return _Template(tuple(literals), tuple(names))
 
 
-_COMPILED = [(_compile(en), zh) for en, zh in TEMPLATES]
+_VALUE_SETS = {name: sorted(body.split("|"), key=len, reverse=True) for name, body in _VALUES.items()}
+_CUT = [(_cut(en), zh) for en, zh in TEMPLATES]
+MAX_DEPTH = 3  # a sentence inside a sentence (a status inside a caveat); deeper text stays as written
 
 
-def sentence(english: str) -> str:
+def sentence(english: str, depth: int = 0) -> str:
     """The Chinese form of one engine sentence, or the sentence unchanged when no template matches."""
-    for pattern, zh in _COMPILED:
-        m = pattern.fullmatch(english)
-        if m:
-            values = {k: _CONVERT.get(k, lambda s: s)(v) for k, v in m.groupdict().items()}
-            return zh.format(**values)
+    if depth > MAX_DEPTH:
+        return english
+    for template, zh in _CUT:
+        values = template.match(english)
+        if values is not None:
+            converted = {}
+            for k, v in values.items():
+                if k in _NESTED:
+                    converted[k] = _NESTED[k](v, depth + 1)
+                else:
+                    converted[k] = _CONVERT.get(k, lambda s: s)(v)
+            return zh.format(**converted)
     return english
 
 
@@ -504,13 +583,13 @@ PROBLEMS: list[tuple[str, str]] = [
     ),
     ("expires is before date", "expires 早于 date"),
 ]
-_COMPILED_PROBLEMS = [(_compile(en), zh) for en, zh in PROBLEMS]
+_CUT_PROBLEMS = [(_cut(en), zh) for en, zh in PROBLEMS]
 
 
 def problem(message: str) -> str | None:
     """The Chinese of a problem's message, or None when no template matches (it then stays English)."""
-    for pattern, zh in _COMPILED_PROBLEMS:
-        m = pattern.fullmatch(message)
-        if m:
-            return zh.format(**m.groupdict())
+    for template, zh in _CUT_PROBLEMS:
+        values = template.match(message)
+        if values is not None:
+            return zh.format(**values)
     return None
