@@ -311,13 +311,17 @@ class Matcher:
         self.patterns: list[Pattern] = []
         self.automaton: ahocorasick.Automaton | None = None
         self.vocabulary: frozenset[str] = frozenset()  # the English words of every term, stemmed
-        self._index: dict[Pattern, int] = {}
+        self._index: dict[Pattern, int] | None = {}
         self._memo: dict[tuple[tuple[tuple[str, str], ...], bool], dict[int, list[Hit]]] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_memo": {}}  # a cached catalogue carries no deal's hits
+        # a cached catalogue carries no deal's hits, nor the index of patterns, which only compiling uses:
+        # rehashing its 2,000 nested patterns would cost the start-up several milliseconds
+        return {**self.__dict__, "_memo": {}, "_index": None}
 
     def add(self, pattern: Pattern) -> int:
+        if self._index is None:  # unpickled: rebuilt for the rare caller that adds after loading
+            self._index = {p: i for i, p in enumerate(self.patterns)}
         if pattern not in self._index:
             self._index[pattern] = len(self.patterns)
             self.patterns.append(pattern)
