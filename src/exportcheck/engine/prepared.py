@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..cache import remember
-from ..startup import settle
 from ..catalogue import Catalogue, catalogue_digest, default_root, load_catalogue
+from ..startup import settle
 from .matcher import compile_versions
 
 
