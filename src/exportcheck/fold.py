@@ -166,14 +166,15 @@ def fold(original: str, is_word: Callable[[str], bool] | None = None) -> Folded:
     spans = [(i, i + 1) for i in range(len(original))]
     folds: list[tuple[int, int, str]] = []
     chars, spans = _unreverse(chars, spans, folds)
-    keep_c, keep_s = [], []
-    for c, s in zip(chars, spans, strict=True):
-        if _INVISIBLE_RE.match(c):
-            folds.append((s[0], s[1], INVISIBLE))
-        else:
-            keep_c.append(c)
-            keep_s.append(s)
-    chars, spans = keep_c, keep_s
+    if _INVISIBLE_RE.search("".join(chars)):  # one character class: most texts hold none, so skip the loop
+        keep_c, keep_s = [], []
+        for c, s in zip(chars, spans, strict=True):
+            if _INVISIBLE_RE.match(c):
+                folds.append((s[0], s[1], INVISIBLE))
+            else:
+                keep_c.append(c)
+                keep_s.append(s)
+        chars, spans = keep_c, keep_s
     chars, spans = _drop_matches(_CJK_GAP, chars, spans, folds, SPACED)
     text = "".join(chars)
     if _FOREIGN_LETTER.search(text):
