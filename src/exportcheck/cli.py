@@ -21,53 +21,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
 
-def _emit(text: str | Iterable[str], output: Path | None = None) -> None:
-    """Write the report (a string, or its pieces) to the output file or standard output.
+def _emit(text: str | Iterable[str], output: Path | None = None, inputs: Iterable[Path] = ()) -> None:
+    """Write the report (a string, or its pieces) to standard output (no --output, or `-`) or to a file.
 
-    A file is written under a temporary name and renamed when complete: a scan that fails or is
-    interrupted half-way leaves the previous report in place, never a truncated one. Only errors of
-    writing are reported as such; an error while the pieces are made propagates as itself."""
+    A file is replaced atomically (see safeio.write_atomic): never written through a symlink, never over
+    a device, a pipe or one of the `inputs`."""
     chunks = [text] if isinstance(text, str) else text
-    if not output:
+    if output is None or _to_stdout(output):
         for chunk in chunks:
             click.echo(chunk, nl=False)
         return
-    import os
-    import tempfile
+    from .safeio import write_atomic
 
-    from .errors import InputError, Problem
+    write_atomic(output, chunks, inputs)
 
-    def failed(exc: OSError) -> InputError:
-        message = f"cannot write the output: {exc.strerror or exc}"
-        return InputError([Problem(str(output), None, "", message)])
 
-    try:
-        # only a regular file (or a new one) is replaced by renaming: /dev/null, a pipe or a symlink is
-        # written where it is
-        plain = not output.is_symlink() and (output.is_file() or not output.exists())
-        if plain:
-            fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-            handle = os.fdopen(fd, "w", encoding="utf-8")
-        else:
-            tmp, handle = "", output.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise failed(exc) from None
-    try:
-        for chunk in chunks:  # an error while the pieces are made propagates as itself
-            try:
-                handle.write(chunk)
-            except OSError as exc:
-                raise failed(exc) from None
-        try:
-            handle.close()
-            if tmp:
-                os.replace(tmp, output)
-        except OSError as exc:
-            raise failed(exc) from None
-    finally:
-        handle.close()
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+def _to_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-"
 
 
 def handles_errors(func: F) -> F:
@@ -181,7 +151,11 @@ def _load_catalogue(path: Path | None) -> Any:
     help="Use this catalogue folder instead of the shipped one.",
 )
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write to this file (`-`: standard output).",
+)
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
 @_limit_options
 @handles_errors
@@ -231,12 +205,14 @@ def assess(
     else:
         from .formats.assessment import render_text
 
-        text = render_text(result, lang=lang, explain=explain, color=output is None and sys.stdout.isatty())
+        text = render_text(
+            result, lang=lang, explain=explain, color=_to_stdout(output) and sys.stdout.isatty()
+        )
         if checklist is not None:
             from .formats.checklist import render_text as checklist_text
 
             text += "\n" + checklist_text(checklist, lang)
-    _emit(text, output)
+    _emit(text, output, [deal_file])
     from .models.assessment import reaches
 
     if reaches(result.gate_verdict or result.verdict, fail_on):
@@ -256,7 +232,11 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
 )
 @click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="en", show_default=True)
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write to this file (`-`: standard output).",
+)
 @click.option(
     "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge and check deadlines on this date."
 )
@@ -284,7 +264,7 @@ def checklist(
     deal, result = assess_deal_file(
         deal_file, display_path(deal_file), lambda: _load_catalogue(catalogue_path), options
     )
-    _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output)
+    _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output, [deal_file])
 
 
 @main.group()
@@ -457,7 +437,9 @@ def catalogue_validate(path: Path | None) -> None:
 @click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--encoding", help="Read deal files in this encoding instead of UTF-8.")
 @click.option(
-    "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write the report to this file (`-`: standard output).",
 )
 @click.option(
     "-j",
@@ -502,7 +484,7 @@ def scan(
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
     options = _options(as_of, pinned, encoding, limits, strict=strict)
-    report = out.ScanReport(fmt, fail_on, cat.sha256, color=output is None and sys.stdout.isatty())
+    report = out.ScanReport(fmt, fail_on, cat.sha256, color=_to_stdout(output) and sys.stdout.isatty())
     here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
     pieces: Iterable[Any] = assess_files(
@@ -522,7 +504,7 @@ def scan(
     unreadable = sorted((FileResult(p.file, None, [p]) for p in problems), key=lambda r: r.file)
     # in file order, so the report can be written while the deals are assessed
     report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
-    _emit(report.chunks(), output)
+    _emit(report.chunks(), output, files)
     bad = report.error_lines
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
