@@ -40,6 +40,18 @@ def _to_stdout(output: Path | None) -> bool:
     return output is None or str(output) == "-"
 
 
+def _detach_stdout() -> None:
+    """Point standard output at the null device, so Python's final flush cannot fail again."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (tests): nothing to flush into it
+        pass
+
+
 def handles_errors(func: F) -> F:
     """Turn domain errors into one line per problem and exit 2; a traceback only with --debug."""
 
@@ -54,7 +66,21 @@ def handles_errors(func: F) -> F:
             for line in exc.lines():
                 click.echo(f"error: {line}", err=True)
             sys.exit(2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C: one line, and the shell's code for SIGINT (not 1, "findings")
+            if debug:
+                raise
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # the reader left (`| head`): nothing more to say, and no one to say it to
+            _detach_stdout()
+            sys.exit(141)  # as a shell reports SIGPIPE: a gate in a pipeline fails closed
+        except SystemExit as exc:
+            from .runner import Terminated
+
+            if isinstance(exc, Terminated):
+                click.echo("error: terminated", err=True)
+            raise
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as exc:  # fail closed: never a verdict, never a traceback without --debug
             if debug:
@@ -176,10 +202,11 @@ def assess(
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import assess_deal_file
+    from .safeio import printable
 
     options = _options(as_of, pinned, encoding, limits, strict=strict)
     deal, result = assess_deal_file(
-        deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path), options
+        deal_file, printable(str(deal_file)), lambda: _load_catalogue(catalogue_path), options
     )
     checklist = None if no_checklist else _checklist(deal, result, options.reference_day)
     if fmt == "json":
