@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -474,6 +474,11 @@ def catalogue_validate(path: Path | None) -> None:
     type=click.IntRange(min=1),
     help="Processes to assess in [default: the CPUs available; 1 = this process]. The report is the same.",
 )
+@click.option(
+    "--sarif-output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the SARIF report of the same scan to this file (CI: annotations and SARIF at once).",
+)
 @_limit_options
 @handles_errors
 def scan(
@@ -489,6 +494,7 @@ def scan(
     encoding: str | None,
     output: Path | None,
     jobs: int | None,
+    sarif_output: Path | None,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
@@ -514,8 +520,14 @@ def scan(
     report = out.ScanReport(fmt, fail_on, cat.sha256, color=_to_stdout(output) and sys.stdout.isatty())
     here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
-    pieces: Iterable[Any] = assess_files(
-        work, cat, options, partial(out.piece, fmt=fmt, fail_on=fail_on), jobs or default_jobs()
+    # with --sarif-output the same assessments also make the SARIF report (CI: one scan, two reports)
+    sarif = out.ScanReport("sarif", fail_on, cat.sha256) if sarif_output else None
+    fmts = (fmt, "sarif") if sarif else (fmt,)
+    pieces: Iterable[Any] = _first_pieces(
+        assess_files(
+            work, cat, options, partial(_pieces, fmts=fmts, fail_on=fail_on), jobs or default_jobs()
+        ),
+        sarif,
     )
     if len(files) > 50 and sys.stderr.isatty():
         from rich.progress import track
@@ -532,6 +544,10 @@ def scan(
     # in file order, so the report can be written while the deals are assessed
     report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
     _emit(report.chunks(), output, files)
+    if sarif is not None and sarif_output is not None:
+        for result in unreadable:
+            sarif.add(result)
+        _emit(sarif.render(), sarif_output, files)
     bad = report.error_lines
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
@@ -548,6 +564,21 @@ def scan(
         sys.exit(2)
     if report.fails():
         sys.exit(1)
+
+
+def _pieces(result: Any, fmts: tuple[str, ...], fail_on: str) -> tuple[Any, ...]:
+    """What one file adds to each report of the scan (made in the worker processes)."""
+    from .formats.scan import piece
+
+    return tuple(piece(result, fmt, fail_on) for fmt in fmts)
+
+
+def _first_pieces(items: Iterable[tuple[Any, ...]], sarif: Any) -> Iterator[Any]:
+    """The main report's pieces, handing each file's SARIF piece (if asked for) to the SARIF report."""
+    for item in items:
+        if sarif is not None:
+            sarif.add(item[1])
+        yield item[0]
 
 
 def _stderr_console() -> Any:
