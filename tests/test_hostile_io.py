@@ -4,6 +4,7 @@ symlinks, FIFOs, device links, case-variant and undecodable names."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -13,7 +14,9 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -292,14 +295,27 @@ main()
 """
 
 
-def _start_blocked(repo: Path, jobs: int) -> tuple[subprocess.Popen[bytes], Path]:
-    for i in range(70 if jobs > 1 else 1):  # enough files for worker processes
-        shutil.copy(FREE, repo / "contracts" / f"n{i:02d}.deal.yaml")
-    markers = repo / "markers"
-    markers.mkdir()
-    cmd = [sys.executable, "-c", BLOCKED, str(markers), "scan", "contracts", "--jobs", str(jobs)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    return proc, markers
+@pytest.fixture
+def blocked_scan(repo: Path) -> Iterator[Callable[[int], tuple[subprocess.Popen[bytes], Path]]]:
+    """Starts the blocked scan in a session of its own; whatever the test's outcome, every process of that
+    session (the scan and any worker left behind) is killed at the end."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(jobs: int) -> tuple[subprocess.Popen[bytes], Path]:
+        for i in range(70 if jobs > 1 else 1):  # enough files for worker processes
+            shutil.copy(FREE, repo / "contracts" / f"n{i:02d}.deal.yaml")
+        markers = repo / "markers"
+        markers.mkdir()
+        cmd = [sys.executable, "-c", BLOCKED, str(markers), "scan", "contracts", "--jobs", str(jobs)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        started.append(proc)
+        return proc, markers
+
+    yield start
+    for proc in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
 
 
 def _handled(pid: int, signum: int) -> bool:
@@ -335,8 +351,8 @@ def _alive_after_a_while(pids: list[int]) -> list[int]:
 
 @LINUX
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_ctrl_c_exits_130_with_one_line(repo: Path, jobs: int) -> None:
-    proc, markers = _start_blocked(repo, jobs)
+def test_ctrl_c_exits_130_with_one_line(blocked_scan: Any, jobs: int) -> None:
+    proc, markers = blocked_scan(jobs)
     _wait_until(lambda: len(list(markers.iterdir())) >= jobs and _handled(proc.pid, signal.SIGINT), proc)
     workers = [int(p.name) for p in markers.iterdir() if int(p.name) != proc.pid]
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the whole process group
@@ -346,8 +362,8 @@ def test_ctrl_c_exits_130_with_one_line(repo: Path, jobs: int) -> None:
 
 
 @LINUX
-def test_sigterm_ends_the_workers(repo: Path) -> None:
-    proc, markers = _start_blocked(repo, 2)
+def test_sigterm_ends_the_workers(blocked_scan: Any) -> None:
+    proc, markers = blocked_scan(2)
     _wait_until(lambda: len(list(markers.iterdir())) >= 2 and _handled(proc.pid, signal.SIGTERM), proc)
     workers = [int(p.name) for p in markers.iterdir()]
     proc.terminate()
@@ -357,18 +373,13 @@ def test_sigterm_ends_the_workers(repo: Path) -> None:
 
 
 @LINUX
-def test_workers_die_with_a_killed_parent(repo: Path) -> None:
-    proc, markers = _start_blocked(repo, 2)
+def test_workers_die_with_a_killed_parent(blocked_scan: Any) -> None:
+    proc, markers = blocked_scan(2)
     _wait_until(lambda: len(list(markers.iterdir())) >= 2, proc)
     workers = [int(p.name) for p in markers.iterdir()]
     proc.kill()  # no handler can run: only the kernel (PR_SET_PDEATHSIG) can end the workers
-    try:
-        proc.communicate(timeout=60)  # returns once the workers, which hold the pipes, are gone
-    finally:
-        alive = _alive_after_a_while(workers)
-        for pid in alive:  # never leave this test's own processes behind
-            os.kill(pid, signal.SIGKILL)
-    assert alive == []
+    proc.communicate(timeout=60)  # returns once the workers, which hold the pipes, are gone
+    assert _alive_after_a_while(workers) == []
 
 
 @pytest.mark.parametrize(

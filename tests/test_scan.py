@@ -363,7 +363,9 @@ def test_output_to_a_device_is_refused_and_a_symlink_is_replaced(repo: Path) -> 
     executable` must not get the report written into the executable): the rename replaces the link."""
     code, out, err = scan("contracts", "--format", "json", "--output", os.devnull)
     assert code == 2 and out == ""
-    assert err == f"error: {os.devnull}: cannot write the output: it is a character device, not a regular file\n"
+    assert (
+        err == f"error: {os.devnull}: cannot write the output: it is a character device, not a regular file\n"
+    )
     target = repo / "real.json"
     target.write_text("old")
     (repo / "link.json").symlink_to(target)
