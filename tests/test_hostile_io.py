@@ -115,6 +115,18 @@ def test_permissions_kept_for_an_existing_report_umask_for_a_new_one(repo: Path)
     assert stat.S_IMODE((repo / "new.json").stat().st_mode) == 0o640
 
 
+def test_init_never_writes_through_a_dangling_symlink(repo: Path) -> None:
+    (repo / "deal.yaml").symlink_to(repo / "elsewhere" / "planted.yaml")
+    (repo / "elsewhere").mkdir()
+    code, _, err = run("init", "deal.yaml", "--no-interactive", "--title", "t")
+    assert code == 2 and err == "error: deal.yaml: already exists; pass --force to overwrite\n"
+    assert run("init", "deal.yaml", "--no-interactive", "--title", "t", "--force")[0] == 0
+    assert (
+        not (repo / "deal.yaml").is_symlink() and "exportcheck deal file" in (repo / "deal.yaml").read_text()
+    )
+    assert list((repo / "elsewhere").iterdir()) == []
+
+
 def test_dash_is_standard_output(repo: Path) -> None:
     code, out, _ = run("scan", "contracts", "--format", "json", "--output", "-")
     assert code == 1 and json.loads(out)["totals"]["files"] == 2

@@ -623,9 +623,11 @@ def init(
     path: Path, force: bool, date_: dt.datetime | None, interactive: bool | None, **fields: str | None
 ) -> None:
     """Write a commented deal file; asks for the main fields when run in a terminal."""
+    import os
+
     from .authoring import deal_template
 
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:  # lexists: a dangling symlink is there too
         click.echo(f"error: {path}: already exists; pass --force to overwrite", err=True)
         sys.exit(2)
     if interactive is None:
@@ -647,5 +649,5 @@ def init(
                 question, default=defaults.get(key, ""), show_default=bool(defaults.get(key))
             )
     text = deal_template(values, date_.date() if date_ else None)
-    path.write_text(text, encoding="utf-8")
+    _emit(text, path)  # replaced by rename, never written through a symlink
     click.echo(f"wrote {path}; edit it, then run: exportcheck assess {path}")
