@@ -456,6 +456,23 @@ def test_action_sarif_upload_is_opt_in_and_cannot_fail_the_job(action: dict[str,
     assert "inputs.upload-sarif == 'true'" in str(upload["if"])
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_scan_writes_annotations_and_the_same_sarif(repo: Path, jobs: str) -> None:
+    """The action's single scan: --sarif-output must hold exactly what `--format sarif` prints, also when
+    worker processes make the pieces and a file is invalid."""
+    for i in range(64 if jobs == "2" else 0):
+        shutil.copy(RESTRICTED, repo / "contracts" / f"n{i:02d}.deal.yaml")
+    (repo / "contracts" / "broken.deal.yaml").write_text("title: [unclosed\n")
+    code, out, _ = run("scan", "contracts", "--format", "github", "--sarif-output", "s.sarif", "--jobs", jobs)
+    assert code == 2 and "::error file=contracts/broken.deal.yaml" in out
+    alone = run("scan", "contracts", "--format", "sarif", "--jobs", jobs)[1]
+    assert (repo / "s.sarif").read_text(encoding="utf-8") == alone
+    code, _, err = run("scan", "contracts", "--sarif-output", "contracts/erp.deal.yaml")
+    assert code == 2 and "cannot write the output: it is the input contracts/erp.deal.yaml" in err
+    code, _, err = run("scan", "contracts", "--output", "s.sarif", "--sarif-output", "./s.sarif")
+    assert code == 2 and "is the same file as --output" in err
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_action_scan_step_runs_with_hostile_paths(action: dict[str, object], repo: Path) -> None:
     """The scan step's own script, run by bash as the runner would: a path with spaces is one path, and

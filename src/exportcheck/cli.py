@@ -40,18 +40,6 @@ def _to_stdout(output: Path | None) -> bool:
     return output is None or str(output) == "-"
 
 
-def _detach_stdout() -> None:
-    """Point standard output at the null device, so Python's final flush cannot fail again."""
-    import os
-
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError, AttributeError):  # no real descriptor (tests): nothing to flush into it
-        pass
-
-
 def handles_errors(func: F) -> F:
     """Turn domain errors into one line per problem and exit 2; a traceback only with --debug."""
 
@@ -72,7 +60,9 @@ def handles_errors(func: F) -> F:
             click.echo("error: interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:  # the reader left (`| head`): nothing more to say, and no one to say it to
-            _detach_stdout()
+            from .safeio import detach_stdout
+
+            detach_stdout()
             sys.exit(141)  # as a shell reports SIGPIPE: a gate in a pipeline fails closed
         except SystemExit as exc:
             from .runner import Terminated
@@ -514,6 +504,8 @@ def scan(
         working_dir,
     )
 
+    if output and sarif_output and os.path.abspath(output) == os.path.abspath(sarif_output):
+        raise click.BadParameter("is the same file as --output", param_hint="--sarif-output")
     cat = _load_catalogue(catalogue_path)
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
     options = _options(as_of, pinned, encoding, limits, strict=strict)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -173,3 +174,14 @@ def write_atomic(output: Path, chunks: Iterable[str], inputs: Iterable[Path] = (
                 handle.close()
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def detach_stdout() -> None:
+    """Point standard output at the null device once its reader has gone (`| head`), so that Python's
+    final flush cannot fail a second time and print a traceback."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (tests): nothing will flush into it
+        pass
