@@ -491,6 +491,7 @@ def scan(
     deal reaches --fail-on, else 0."""
     import heapq
     import os
+    from contextlib import closing
     from functools import partial
 
     from .formats import scan as out
@@ -515,12 +516,10 @@ def scan(
     # with --sarif-output the same assessments also make the SARIF report (CI: one scan, two reports)
     sarif = out.ScanReport("sarif", fail_on, cat.sha256) if sarif_output else None
     fmts = (fmt, "sarif") if sarif else (fmt,)
-    pieces: Iterable[Any] = _first_pieces(
-        assess_files(
-            work, cat, options, partial(_pieces, fmts=fmts, fail_on=fail_on), jobs or default_jobs()
-        ),
-        sarif,
+    results = assess_files(
+        work, cat, options, partial(_pieces, fmts=fmts, fail_on=fail_on), jobs or default_jobs()
     )
+    pieces: Iterable[Any] = _first_pieces(results, sarif)
     if len(files) > 50 and sys.stderr.isatty():
         from rich.progress import track
 
@@ -535,7 +534,8 @@ def scan(
     unreadable = sorted((FileResult(p.file, None, [p]) for p in problems), key=lambda r: r.file)
     # in file order, so the report can be written while the deals are assessed
     report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
-    _emit(report.chunks(), output, files)
+    with closing(results):  # a report that fails or is interrupted half-way ends the workers at once
+        _emit(report.chunks(), output, files)
     if sarif is not None and sarif_output is not None:
         for result in unreadable:
             sarif.add(result)

@@ -12,7 +12,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -153,7 +153,7 @@ def assess_files(
     reduce: Callable[[FileResult], T],
     jobs: int = 1,
     start_method: str | None = None,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """reduce(result) for every (path, display) in order, in `jobs` processes when that pays.
 
     Workers return only what `reduce` keeps (a report's piece), never whole assessments, and results come
