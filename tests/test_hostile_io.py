@@ -494,9 +494,8 @@ def test_action_scan_step_runs_with_hostile_paths(action: dict[str, object], rep
             "GITHUB_OUTPUT": str(out),
             "GITHUB_STEP_SUMMARY": str(repo / "summary.md"),
         }
-        proc = subprocess.run(
-            ["bash", "-c", str(scan_step["run"])], env=env, capture_output=True, check=False
-        )
+        bash = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]  # as the runner starts it
+        proc = subprocess.run([*bash, str(scan_step["run"])], env=env, capture_output=True, check=False)
         outputs = dict(line.split("=", 1) for line in out.read_text().splitlines())
         return proc.returncode, outputs
 
