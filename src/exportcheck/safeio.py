@@ -158,7 +158,7 @@ def write_atomic(output: Path, chunks: Iterable[str], inputs: Iterable[Path] = (
         try:
             handle.flush()  # a full disk shows here, or at fsync
             os.fsync(handle.fileno())
-            mode = stat.S_IMODE(previous.st_mode) if previous else 0o666 & ~_umask()
+            mode = previous.st_mode & 0o777 if previous else 0o666 & ~_umask()  # no set-id bits
             if hasattr(os, "fchmod"):  # on the descriptor: the name could be swapped in a shared folder
                 os.fchmod(handle.fileno(), mode)
             else:  # pragma: no cover - Windows before Python 3.13
