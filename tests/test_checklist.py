@@ -306,14 +306,14 @@ def test_dual_use_hint_points_to_export_control_track(proc: Procedure) -> None:
     c = build_checklist(assessment([f]), deal(), proc, TODAY)
     assert Track.DUAL_USE in c.tracks
     alert = item(c, "dual_use_track")
-    assert "export-control licence track" in alert.title.en
+    assert "export-control licence track may apply" in alert.title.en and "instead" not in alert.title.en
     assert {"regs 42", "dur 14"} <= cites(alert)
     assert [e.id for e in alert.exposures] == ["ecl_34_39"]
+    # decide first: the decision screen is the next duty, the MOFCOM application waits for it
+    assert status(c, "screen.dual_use") is ItemStatus.NEXT
     apply = item(c, "dual_use.apply")
-    assert apply.status is ItemStatus.NEXT and "国务院商务主管部门" in apply.actor.zh
-    decision = item(c, "dual_use.decision")
-    assert (decision.deadline_days, decision.deadline_unit) == (45, "working_days")
-    assert "dur 17(1)" in cites(decision)
+    assert apply.status is ItemStatus.BLOCKED and "国务院商务主管部门" in apply.actor.zh
+    assert apply.condition.en.startswith("may apply")
 
 
 def test_dual_use_from_assessment_level_note(proc: Procedure) -> None:
@@ -495,7 +495,9 @@ def test_licence_for_other_entry_does_not_count(proc: Procedure) -> None:
     other = {**LICENSED, "entries": ["183501X"]}
     c = build_checklist(assessment([finding()]), deal(stage="signed", licences=[other]), proc, TODAY)
     assert [p.code for p in c.problems] == ["record_covers_nothing"]
-    assert status(c, "restricted.application") is ItemStatus.NEXT
+    # signed with no licence and no letter of intent covering it: remediation first, then the application
+    assert status(c, "remediation.stop_performance") is ItemStatus.NEXT
+    assert status(c, "restricted.application") is ItemStatus.TODO
     assert any(i.id == "contract_not_effective" for i in c.items)
 
 

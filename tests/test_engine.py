@@ -229,9 +229,21 @@ def test_output_is_deterministic_and_order_independent(mini: Catalogue) -> None:
             Verdict.LICENCE_REQUIRED,
         ),
         (
-            [{"licence_number": "L-3", "licence_issued": "2021-02-25", "entries": ["086501X"]}],
+            [
+                {
+                    "licence_number": "L-3",
+                    "licence_issued": "2021-02-25",
+                    "licence_expiry": "2027-02-25",
+                    "entries": ["086501X"],
+                }
+            ],
             "covered",
             Verdict.FREE,
+        ),
+        (  # no recorded validity: the licence waives nothing (issue 15)
+            [{"licence_number": "L-4", "licence_issued": "2021-02-25", "entries": ["086501X"]}],
+            "incomplete",
+            Verdict.LICENCE_REQUIRED,
         ),
     ],
 )

@@ -115,10 +115,15 @@ def test_recorded_licence_passes_expired_fails(repo: Path) -> None:
     (repo / "ok").mkdir()
     (repo / "ok" / "deal.yaml").write_text(ok)
     code, out, _ = scan("ok", "--format", "json")
+    assert code == 1  # no licence_expiry recorded: the licence waives nothing
+    assert json.loads(out)["deals"][0]["assessment"]["findings"][0]["licence"]["status"] == "incomplete"
+    ok += "    licence_expiry: 2099-09-01\n"
+    (repo / "ok" / "deal.yaml").write_text(ok)
+    code, out, _ = scan("ok", "--format", "json")
     assert code == 0
     finding = json.loads(out)["deals"][0]["assessment"]["findings"][0]
     assert finding["waived"] is True and finding["licence"]["status"] == "covered"
-    expired = ok + "    licence_expiry: 2020-09-05\n"
+    expired = ok.replace("2099-09-01", "2020-09-05")
     (repo / "ok" / "deal.yaml").write_text(expired)
     code, out, _ = scan("ok", "--format", "json")
     assert code == 1

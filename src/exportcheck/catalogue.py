@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from .catalogue_dual_use import DualUseData, dual_use_files, load_dual_use
 from .errors import CatalogueError, Problem
 from .models.catalogue import (
     CarryPolicy,
@@ -30,8 +31,12 @@ from .models.catalogue import (
     VersionStatus,
 )
 from .models.common import Provenance
+from .models.concepts import CONCEPT_REF, Concept, ConceptLexicon
 from .validation import validate
 from .yamlsafe import Document, InputError, Limits, load_file
+
+if TYPE_CHECKING:  # the overlay module is imported only when an overlay is used
+    from .catalogue_overlay import OverlayRef
 
 CATALOGUE_LIMITS = Limits(max_bytes=4 * 1024 * 1024, max_nodes=2_000_000, max_depth=40)
 VERSION_DIR = re.compile(r"^\d{4}$")
@@ -82,6 +87,8 @@ class ResolvedVersion:
     origin: dict[str, str] = field(default_factory=dict)  # id -> "listed" | "carried from 2020"
     superseded: dt.date | None = None
     compiled: Any = field(default=None, repr=False, compare=False)  # the engine's matcher, built once
+    # exportcheck's concept groups (concepts.yaml), shared by every version; matching aids, not law
+    concepts: dict[str, Concept] = field(default_factory=dict, repr=False, compare=False)
     _coverage: Coverage | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -135,6 +142,9 @@ class Catalogue:
     sources: dict[str, Source]
     versions: dict[str, ResolvedVersion]
     sha256: str
+    # the dual-use export-control regime, loaded beside the versions (catalogue_dual_use.py)
+    dual_use: DualUseData = field(default_factory=DualUseData)
+    overlay: OverlayRef | None = None  # an organisation's imported official text, laid over the data
 
     def ordered(self) -> list[ResolvedVersion]:
         return sorted(self.versions.values(), key=lambda v: (v.meta.effective, v.id))
@@ -207,20 +217,22 @@ def _check_sources(obj: Any, doc: Document, sources: dict[str, Source], problems
 def catalogue_files(root: Path) -> list[Path]:
     """The files a catalogue is made of, in a stable order (what its sha256 covers)."""
     files = [root / "sources.yaml"] if (root / "sources.yaml").is_file() else []
+    files += sorted((root / CONCEPTS_DIR).glob("*.yaml")) if (root / CONCEPTS_DIR).is_dir() else []
     for vdir in sorted(p for p in root.iterdir() if p.is_dir() and VERSION_DIR.match(p.name)):
         if (vdir / "version.yaml").is_file():
             files.append(vdir / "version.yaml")
             edir = vdir / "entries"
             files += sorted(edir.glob("*.y*ml")) if edir.is_dir() else []
-    return files
+    return files + dual_use_files(root)
 
 
 def catalogue_digest(root: Path) -> str:
     return _digest(root, catalogue_files(root))
 
 
-def load_catalogue(root: Path | None = None) -> Catalogue:
-    """Load, validate and resolve a catalogue folder; raise CatalogueError with every problem."""
+def load_catalogue(root: Path | None = None, overlay: Path | None = None) -> Catalogue:
+    """Load, validate and resolve a catalogue folder, with an overlay folder laid over it when given;
+    raise CatalogueError with every problem."""
     root = (root or default_root()).resolve()
     problems: list[Problem] = []
     if not root.is_dir():
@@ -273,9 +285,110 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         listed[meta.id] = _load_entries(vdir, root, meta, sources, problems, files)
 
     versions = _resolve(metas, listed, root, problems)
+    concepts = _load_concepts(root, problems, files)
+    _check_concept_refs(versions, concepts, root, problems)
+    for version in versions.values():
+        version.concepts = concepts
+    files += dual_use_files(root)
+    dual_use = load_dual_use(
+        root,
+        lambda p: _load(p, root, problems),
+        lambda m, d: _check_sources(m, d, sources, problems),
+        problems,
+    )
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(root=root, sources=sources, versions=versions, sha256=_digest(root, files))
+    cat = Catalogue(
+        root=root, sources=sources, versions=versions, sha256=_digest(root, files), dual_use=dual_use
+    )
+    return _with_overlay(cat, overlay, metas, listed) if overlay is not None else cat
+
+
+def _with_overlay(
+    cat: Catalogue, path: Path, metas: dict[str, CatalogueVersion], listed: dict[str, dict[str, Entry]]
+) -> Catalogue:
+    """The catalogue with an overlay's entries listed in their version, resolved again so that later
+    versions carry them as they carry any listed entry."""
+    from .catalogue_overlay import load_overlay, merge
+
+    ov = load_overlay(path, set(cat.sources))
+    vid = ov.manifest.version
+    if vid not in cat.versions:
+        raise CatalogueError(
+            [Problem(f"{path.name}/overlay.yaml", None, "version", f"the catalogue has no version {vid}")]
+        )
+    merged, touched, problems = merge(ov, cat.versions[vid].entries, listed[vid])
+    versions = _resolve(metas, {**listed, vid: merged}, cat.root, problems)
+    if problems:
+        raise CatalogueError(problems)
+    concepts = next(iter(cat.versions.values())).concepts  # shared by every version
+    for version in versions.values():
+        version.concepts = concepts
+    for eid in touched:
+        versions[vid].origin[eid] = f"overlay {ov.ref.name}"
+    ref = ov.ref
+    sources = dict(cat.sources)
+    sources[ov.manifest.source_key] = Source(
+        title=f"organisation-supplied official text: {ref.imported_file} (sha256 {ref.imported_sha256}), "
+        f"imported {ref.imported_date}; overlay {ref.name} (sha256 {ref.sha256})",
+        kind="official",
+        note=f"overlay folder {ref.path}",
+    )
+    combined = hashlib.sha256(f"{cat.sha256}+overlay:{ref.sha256}".encode()).hexdigest()
+    return Catalogue(
+        root=cat.root, sources=sources, versions=versions, sha256=combined, dual_use=cat.dual_use, overlay=ref
+    )
+
+
+CONCEPTS_DIR = "concepts"
+
+
+def _load_concepts(root: Path, problems: list[Problem], files: list[Path]) -> dict[str, Concept]:
+    """exportcheck's concept groups (optional folder of lexicon files): matching aids, referred to in aids
+    as `@name`, or screening entries by subject (`screens:`)."""
+    folder = root / CONCEPTS_DIR
+    out: dict[str, Concept] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.yaml")):
+        files.append(path)
+        doc = _load(path, root, problems)
+        if doc is None:
+            continue
+        lexicon, errs = validate(ConceptLexicon, doc.data, doc)
+        problems += errs
+        for name, concept in (lexicon.concepts if lexicon else {}).items():
+            if name in out:
+                problems.append(
+                    Problem(doc.file, doc.line_of(("concepts", name)), f"concepts.{name}", "defined twice")
+                )
+            out[name] = concept
+    return out
+
+
+def _check_concept_refs(
+    versions: dict[str, ResolvedVersion], concepts: dict[str, Concept], root: Path, problems: list[Problem]
+) -> None:
+    """Every `@name` in an aid names a concept group of concepts.yaml."""
+    seen: set[tuple[str, str, str]] = set()
+    for version in versions.values():
+        for entry in version.entries.values():
+            aids = [entry.aids, *(cp.aids for cp in entry.control_points)]
+            for aid in aids:
+                for term in [*aid.terms, *aid.related, *aid.exclude, *aid.exclude_unless]:
+                    for part in term.split("&"):
+                        m = CONCEPT_REF.match(part.strip())
+                        if m and m.group(1) not in concepts and (version.id, entry.id, term) not in seen:
+                            seen.add((version.id, entry.id, term))
+                            problems.append(
+                                Problem(
+                                    f"{root.name}/{version.id}/entries/{entry.id}.yaml",
+                                    None,
+                                    "aids",
+                                    f"unknown concept group {m.group(0)!r} in {term!r}; define it in "
+                                    f"{CONCEPTS_DIR}/ or fix the spelling",
+                                )
+                            )
 
 
 def _load_entries(

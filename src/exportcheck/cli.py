@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -111,14 +111,22 @@ def _limit_options(func: F) -> F:
     return func
 
 
+def _rulings_option(func: F) -> F:
+    return click.option(
+        "--no-rulings", is_flag=True, help="Show the assessment as if the deal recorded no rulings."
+    )(func)
+
+
 def _options(
     as_of: dt.datetime | None,
     pinned: str | None,
     encoding: str | None,
     limits: dict[str, Any],
     strict: bool = False,
+    deadline_window: int = 30,
+    no_rulings: bool = False,
 ) -> Any:
-    """The run options shared by assess, checklist and scan."""
+    """The run options shared by assess, checklist, scan and due."""
     from .runner import Options
     from .yamlsafe import Limits
 
@@ -127,16 +135,67 @@ def _options(
         pinned=pinned,
         strict=strict,
         encoding=encoding,
+        deadline_window=deadline_window,
+        rulings=not no_rulings,
         limits=Limits(
             **{k: limits.pop(k) for k in ("max_bytes", "max_nodes", "max_depth", "max_technologies")}
         ),
     )
 
 
-def _load_catalogue(path: Path | None) -> Any:
-    from .catalogue_cache import cached_catalogue
+def _load_catalogue(path: Path | None, overlay: str | Path | None = None) -> Any:
+    """The catalogue, with the overlay laid over it; an overlay in use is named on standard error, so
+    that every report made with it says so whatever its format."""
+    from .engine.prepared import cached_catalogue
 
-    return cached_catalogue(path)
+    cat = cached_catalogue(path, Path(overlay) if overlay else None)
+    if cat.overlay is not None:
+        o = cat.overlay
+        click.echo(
+            f"note: catalogue overlay {o.name} (sha256 {o.sha256}) over version {o.version}: {o.entries} "
+            f"entries of organisation-supplied official text ({o.imported_file}, sha256 {o.imported_sha256}, "
+            f"imported {o.imported_date})",
+            err=True,
+        )
+    return cat
+
+
+@cache
+def _project_config() -> Any:
+    """.exportcheck.yaml, read once per run."""
+    from .config import find_config, load_config
+    from .runner import working_dir
+
+    here = working_dir()
+    return load_config(find_config(Path(here)) if here else None)
+
+
+def _settings(**values: Any) -> dict[str, Any]:
+    """The command's values with .exportcheck.yaml filling those not given on the command line."""
+    from click.core import ParameterSource
+
+    from .config import settle
+
+    ctx = click.get_current_context()
+    param = {"log": "log_file"}  # configuration key -> the command's parameter, where they differ
+    given = {
+        k: (
+            v,
+            ctx.get_parameter_source(param.get(k, k))
+            not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None),
+        )
+        for k, v in values.items()
+    }
+    return {k: s.value for k, s in settle(_project_config(), given).items()}
+
+
+def _overlay_option(func: F) -> F:
+    return click.option(
+        "--catalogue-overlay",
+        "catalogue_overlay",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Lay an overlay written by 'catalogue import' over the catalogue (config: catalogue_overlay).",
+    )(func)
 
 
 @main.command()
@@ -158,7 +217,9 @@ def _load_catalogue(path: Path | None) -> Any:
     help="Exit 1 when the verdict reaches this level.",
 )
 @click.option(
-    "--strict", is_flag=True, help="Turn 'free' into 'review' while the catalogue is not fully encoded."
+    "--strict/--no-strict",
+    default=False,
+    help="Turn 'free' into 'review' while the catalogue is not fully encoded.",
 )
 @click.option(
     "--catalogue",
@@ -173,6 +234,14 @@ def _load_catalogue(path: Path | None) -> Any:
     help="Write to this file (`-`: standard output).",
 )
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
+@_rulings_option
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append the assessment as one hash-chained JSON line to this file.",
+)
+@_overlay_option
 @_limit_options
 @handles_errors
 def assess(
@@ -188,33 +257,52 @@ def assess(
     encoding: str | None,
     output: Path | None,
     no_checklist: bool,
+    no_rulings: bool,
+    log_file: Path | None,
+    catalogue_overlay: Path | None,
     **limits: int,
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import assess_deal_file
-    from .safeio import printable
+    from .safeio import decodable
 
-    options = _options(as_of, pinned, encoding, limits, strict=strict)
-    deal, result = assess_deal_file(
-        deal_file, printable(str(deal_file)), lambda: _load_catalogue(catalogue_path), options
+    conf = _settings(
+        fail_on=fail_on, strict=strict, lang=lang, catalogue_overlay=catalogue_overlay, log=log_file
     )
-    checklist = None if no_checklist else _checklist(deal, result, options.reference_day)
+    fail_on, strict, lang = conf["fail_on"], conf["strict"], conf["lang"]
+    log_file = Path(conf["log"]) if conf["log"] else None
+    options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
+    deal, result = assess_deal_file(
+        deal_file,
+        decodable(str(deal_file)),
+        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
+        options,
+    )
+    built = _checklist(deal, result, options.reference_day)
+    checklist = None if no_checklist else built
+    # the checklist's next duty follows the stage and the records (also with --no-checklist); the verdict's
+    # own sentence is the fallback
+    duty = built.next_duty
     if fmt == "json":
         import json
 
         from .formats.assessment import render_json
 
         text = render_json(result, explain=True)
+        data = json.loads(text)
         if checklist is not None:
             from .formats.checklist import render_json as checklist_json
 
-            data = json.loads(text)
             data["checklist"] = json.loads(checklist_json(checklist))
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if duty is not None:
+            data["next_duty"] = duty.en
+        from .escape import json_text
+
+        text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 
-        text = render_markdown(result, lang=lang, explain=explain)
+        text = render_markdown(result, lang=lang, explain=explain, duty=duty.get(lang) if duty else None)
         if checklist is not None:
             from .formats.checklist import render_markdown as checklist_markdown
 
@@ -223,13 +311,21 @@ def assess(
         from .formats.assessment import render_text
 
         text = render_text(
-            result, lang=lang, explain=explain, color=_to_stdout(output) and sys.stdout.isatty()
+            result,
+            lang=lang,
+            explain=explain,
+            color=_to_stdout(output) and sys.stdout.isatty(),
+            duty=duty.get(lang) if duty else None,
         )
         if checklist is not None:
             from .formats.checklist import render_text as checklist_text
 
             text += "\n" + checklist_text(checklist, lang)
     _emit(text, output, [deal_file])
+    if log_file is not None:
+        from .record import append_log
+
+        append_log(log_file, result)
     from .models.assessment import reaches
 
     if reaches(result.gate_verdict or result.verdict, fail_on):
@@ -260,6 +356,7 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
 @click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version, e.g. 2023.")
 @click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
+@_overlay_option
 @_limit_options
 @handles_errors
 def checklist(
@@ -271,15 +368,21 @@ def checklist(
     pinned: str | None,
     catalogue_path: Path | None,
     encoding: str | None,
+    catalogue_overlay: Path | None,
     **limits: int,
 ) -> None:
     """The licensing checklist for DEAL_FILE: what must happen, in what order, by whom, under which article."""
     from .formats.checklist import render
     from .runner import assess_deal_file, display_path
 
+    conf = _settings(lang=lang, catalogue_overlay=catalogue_overlay)
+    lang = conf["lang"]
     options = _options(as_of, pinned, encoding, limits)
     deal, result = assess_deal_file(
-        deal_file, display_path(deal_file), lambda: _load_catalogue(catalogue_path), options
+        deal_file,
+        display_path(deal_file),
+        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
+        options,
     )
     _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output, [deal_file])
 
@@ -305,7 +408,13 @@ def _catalogue_option(func: F) -> F:
         "catalogue_path",
         type=click.Path(path_type=Path, file_okay=False),
         help="Catalogue folder (default: the shipped one).",
-    )(func)
+    )(_overlay_option(func))
+
+
+def _catalogue_with_overlay(catalogue_path: Path | None, catalogue_overlay: Path | None) -> Any:
+    return _load_catalogue(
+        catalogue_path, _settings(catalogue_overlay=catalogue_overlay)["catalogue_overlay"]
+    )
 
 
 def _check_version(cat: Any, version: str | None) -> None:
@@ -324,14 +433,19 @@ def _check_version(cat: Any, version: str | None) -> None:
 @_catalogue_option
 @handles_errors
 def catalogue_list(
-    version: str | None, part: str | None, industry: str | None, fmt: str, catalogue_path: Path | None
+    version: str | None,
+    part: str | None,
+    industry: str | None,
+    fmt: str,
+    catalogue_path: Path | None,
+    catalogue_overlay: Path | None,
 ) -> None:
     """List the entries of a version (default: the version in force today)."""
     from .catalogue_query import list_entries
     from .formats import catalogue as out
     from .models.catalogue import Part
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     _check_version(cat, version)
     vid = version or (cat.in_force(dt.date.today()) or cat.latest()).id
     rows = list_entries(cat, vid, Part(part) if part else None, industry)
@@ -344,12 +458,14 @@ def catalogue_list(
 @_format_option
 @_catalogue_option
 @handles_errors
-def catalogue_show(code: str, version: str | None, fmt: str, catalogue_path: Path | None) -> None:
+def catalogue_show(
+    code: str, version: str | None, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
+) -> None:
     """Show an entry (code such as 086501X, or ID such as M12) in every version that holds it."""
     from .catalogue_query import find
     from .formats import catalogue as out
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     _check_version(cat, version)
     rows = find(cat, code, version)
     if not rows:
@@ -369,12 +485,14 @@ def catalogue_show(code: str, version: str | None, fmt: str, catalogue_path: Pat
 @_format_option
 @_catalogue_option
 @handles_errors
-def catalogue_search(text: str, version: str | None, fmt: str, catalogue_path: Path | None) -> None:
+def catalogue_search(
+    text: str, version: str | None, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
+) -> None:
     """Search names, control points and aids (Simplified, Traditional Chinese or English)."""
     from .catalogue_query import search
     from .formats import catalogue as out
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     _check_version(cat, version)
     hits = search(cat, text, version)
     _emit(out.search_json(hits) if fmt == "json" else out.search_text(hits))
@@ -383,15 +501,28 @@ def catalogue_search(text: str, version: str | None, fmt: str, catalogue_path: P
 @catalogue.command("status")
 @_format_option
 @_catalogue_option
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Dual-use measures' status on this date (default today).",
+)
 @handles_errors
-def catalogue_status(fmt: str, catalogue_path: Path | None) -> None:
-    """Per version: official counts against what is encoded."""
+def catalogue_status(
+    fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None, as_of: dt.datetime | None
+) -> None:
+    """Per version: official counts against what is encoded; dual-use measures, their status, and gaps."""
+    from .catalogue_dual_use import check_on
     from .catalogue_query import status
     from .formats import catalogue as out
+    from .formats import dual_use as du
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     rows = status(cat)
-    _emit(out.status_json(rows, cat.sha256) if fmt == "json" else out.status_text(rows, cat.sha256))
+    check = check_on(cat.dual_use, as_of.date() if as_of else dt.date.today())
+    if fmt == "json":
+        _emit(out.status_json(rows, cat.sha256, dual_use=du.status_data(check)))
+    else:
+        _emit(out.status_text(rows, cat.sha256) + du.status_text(check))
 
 
 @catalogue.command("diff")
@@ -400,12 +531,14 @@ def catalogue_status(fmt: str, catalogue_path: Path | None) -> None:
 @_format_option
 @_catalogue_option
 @handles_errors
-def catalogue_diff(old: str, new: str, fmt: str, catalogue_path: Path | None) -> None:
+def catalogue_diff(
+    old: str, new: str, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
+) -> None:
     """Entries and control points added, removed and changed between versions OLD and NEW."""
     from .catalogue_query import diff
     from .formats import catalogue as out
 
-    cat = _load_catalogue(catalogue_path)
+    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
     for v, hint in ((old, "OLD"), (new, "NEW")):
         if v not in cat.versions:
             raise click.BadParameter(
@@ -421,13 +554,74 @@ def catalogue_diff(old: str, new: str, fmt: str, catalogue_path: Path | None) ->
 def catalogue_validate(path: Path | None) -> None:
     """Validate a catalogue folder (default: the shipped one); one line per problem, exit 2 if any."""
     from .catalogue import load_catalogue
+    from .catalogue_overlay import is_overlay
 
+    if path is not None and is_overlay(path):
+        layered = load_catalogue(None, path)
+        assert layered.overlay is not None
+        o = layered.overlay
+        click.echo(f"ok: overlay {o.name} (sha256 {o.sha256}): {o.entries} entries of version {o.version}")
+        return
     cat = load_catalogue(path)
     n = sum(len(v.entries) for v in cat.versions.values())
     click.echo(
         f"ok: {cat.root.name}: {len(cat.versions)} versions, {n} entries across versions, "
-        f"{len(cat.sources)} sources"
+        f"{len(cat.dual_use.measures)} dual-use measures, {len(cat.sources)} sources"
     )
+
+
+@catalogue.command("import")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--version", "version", required=True, metavar="VERSION", help="Version of that text, e.g. 2023."
+)
+@click.option(
+    "--into", required=True, type=click.Path(path_type=Path, file_okay=False), help="Overlay folder to write."
+)
+@click.option("--name", help="The overlay's name (default: the folder's name).")
+@click.option("--encoding", help="Read SOURCE in this encoding (e.g. gb18030) instead of UTF-8.")
+@_format_option
+@click.option(
+    "--catalogue",
+    "catalogue_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Catalogue folder to import over (default: the shipped one).",
+)
+@handles_errors
+def catalogue_import(
+    source: Path,
+    version: str,
+    into: Path,
+    name: str | None,
+    encoding: str | None,
+    fmt: str,
+    catalogue_path: Path | None,
+) -> None:
+    """Read an organisation's copy of the official text of VERSION (text extracted from the PDF, the PDF
+    with the 'pdf' extra, or a CSV/YAML transcription) into an overlay folder. Exit 1 when anything could
+    not be placed."""
+    from .catalogue_import import run_import
+    from .formats.imports import import_json, import_text
+
+    report = run_import(
+        source, version, into, _load_catalogue(catalogue_path), dt.date.today(), name, encoding
+    )
+    _emit(import_json(report) if fmt == "json" else import_text(report))
+    if report.problems:
+        sys.exit(1)
+
+
+@main.command("config")
+@_format_option
+@handles_errors
+def config_command(fmt: str) -> None:
+    """Print the effective configuration (.exportcheck.yaml) and where each value came from."""
+    from .config import effective
+    from .formats.imports import config_json, config_text
+
+    loaded = _project_config()
+    settings = effective(loaded)
+    _emit(config_json(loaded.path, settings) if fmt == "json" else config_text(loaded.path, settings))
 
 
 @main.command()
@@ -445,7 +639,9 @@ def catalogue_validate(path: Path | None) -> None:
 )
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="review", show_default=True)
 @click.option(
-    "--strict", is_flag=True, help="Turn 'free' into 'review' while the catalogue is not fully encoded."
+    "--strict/--no-strict",
+    default=False,
+    help="Turn 'free' into 'review' while the catalogue is not fully encoded.",
 )
 @click.option(
     "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge every deal under this date's law."
@@ -464,6 +660,24 @@ def catalogue_validate(path: Path | None) -> None:
     type=click.IntRange(min=1),
     help="Processes to assess in [default: the CPUs available; 1 = this process]. The report is the same.",
 )
+@click.option(
+    "--fail-on-deadline",
+    type=click.Choice(["overdue", "due-soon", "none"]),
+    default="none",
+    show_default=True,
+    help="Also exit 1 when a registration, letter of intent or licence date has passed (overdue) or is "
+    "within --deadline-window days (due-soon). Either way such dates are reported as warnings.",
+)
+@click.option(
+    "--deadline-window",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="Days before a date that it counts as due soon.",
+)
+@_rulings_option
+@_overlay_option
 @click.option(
     "--sarif-output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -484,11 +698,15 @@ def scan(
     encoding: str | None,
     output: Path | None,
     jobs: int | None,
+    fail_on_deadline: str,
+    deadline_window: int,
+    no_rulings: bool,
+    catalogue_overlay: Path | None,
     sarif_output: Path | None,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
-    deal reaches --fail-on, else 0."""
+    deal reaches --fail-on (or a deadline --fail-on-deadline), else 0."""
     import heapq
     import os
     from contextlib import closing
@@ -507,17 +725,49 @@ def scan(
 
     if output and sarif_output and os.path.abspath(output) == os.path.abspath(sarif_output):
         raise click.BadParameter("is the same file as --output", param_hint="--sarif-output")
-    cat = _load_catalogue(catalogue_path)
+    conf = _settings(
+        fail_on=fail_on,
+        strict=strict,
+        include=include,
+        exclude=exclude,
+        jobs=jobs,
+        catalogue_overlay=catalogue_overlay,
+    )
+    fail_on, strict, jobs = conf["fail_on"], conf["strict"], conf["jobs"]
+    include, exclude = tuple(conf["include"]), tuple(conf["exclude"])
+    cat = _load_catalogue(catalogue_path, conf["catalogue_overlay"])
     files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
-    options = _options(as_of, pinned, encoding, limits, strict=strict)
-    report = out.ScanReport(fmt, fail_on, cat.sha256, color=_to_stdout(output) and sys.stdout.isatty())
+    options = _options(
+        as_of,
+        pinned,
+        encoding,
+        limits,
+        strict=strict,
+        deadline_window=deadline_window,
+        no_rulings=no_rulings,
+    )
+    report = out.ScanReport(
+        fmt,
+        fail_on,
+        cat.sha256,
+        color=_to_stdout(output) and sys.stdout.isatty(),
+        fail_on_deadline=fail_on_deadline,
+    )
     here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
     # with --sarif-output the same assessments also make the SARIF report (CI: one scan, two reports)
-    sarif = out.ScanReport("sarif", fail_on, cat.sha256) if sarif_output else None
+    sarif = (
+        out.ScanReport("sarif", fail_on, cat.sha256, fail_on_deadline=fail_on_deadline)
+        if sarif_output
+        else None
+    )
     fmts = (fmt, "sarif") if sarif else (fmt,)
     results = assess_files(
-        work, cat, options, partial(_pieces, fmts=fmts, fail_on=fail_on), jobs or default_jobs()
+        work,
+        cat,
+        options,
+        partial(_pieces, fmts=fmts, fail_on=fail_on, fail_on_deadline=fail_on_deadline),
+        jobs or default_jobs(),
     )
     pieces: Iterable[Any] = _first_pieces(results, sarif)
     if len(files) > 50 and sys.stderr.isatty():
@@ -558,11 +808,11 @@ def scan(
         sys.exit(1)
 
 
-def _pieces(result: Any, fmts: tuple[str, ...], fail_on: str) -> tuple[Any, ...]:
+def _pieces(result: Any, fmts: tuple[str, ...], fail_on: str, fail_on_deadline: str) -> tuple[Any, ...]:
     """What one file adds to each report of the scan (made in the worker processes)."""
     from .formats.scan import piece
 
-    return tuple(piece(result, fmt, fail_on) for fmt in fmts)
+    return tuple(piece(result, fmt, fail_on, fail_on_deadline) for fmt in fmts)
 
 
 def _first_pieces(items: Iterable[tuple[Any, ...]], sarif: Any) -> Iterator[Any]:
@@ -573,10 +823,163 @@ def _first_pieces(items: Iterable[tuple[Any, ...]], sarif: Any) -> Iterator[Any]
         yield item[0]
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Only dates within DAYS of the reference date (overdue ones always); also the 'due soon' window.",
+)
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Reference date (default: today).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "ics"]), default="text", show_default=True
+)
+@click.option(
+    "--include", multiple=True, help="Glob of deal files (repeatable); default **/deal.yaml, **/*.deal.yaml."
+)
+@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@_overlay_option
+@_limit_options
+@handles_errors
+def due(
+    paths: tuple[Path, ...],
+    within: int | None,
+    as_of: dt.datetime | None,
+    fmt: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    catalogue_path: Path | None,
+    output: Path | None,
+    catalogue_overlay: Path | None,
+    **limits: int,
+) -> None:
+    """Every overdue and upcoming deadline (registration, letter of intent, licence) across the deal files
+    under PATHS (default: .), sorted by date. Exit 2 if any file is invalid."""
+    from .due import collect_due
+    from .formats import due as out
+    from .runner import DEFAULT_INCLUDE
+
+    conf = _settings(include=include, exclude=exclude, catalogue_overlay=catalogue_overlay)
+    window = within if within is not None else 30
+    options = _options(as_of, None, None, limits, deadline_window=window)
+    items, problems, count = collect_due(
+        list(paths) or [Path(".")],
+        tuple(conf["include"]) or DEFAULT_INCLUDE,
+        tuple(conf["exclude"]),
+        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
+        options,
+        within,
+    )
+    day = options.reference_day
+    if fmt == "ics":
+        from .formats.ics import render_ics
+
+        _emit(render_ics(items, day), output)
+    else:
+        _emit((out.render_json if fmt == "json" else out.render_text)(items, day.isoformat()), output)
+    if problems:
+        for p in sorted(problems, key=lambda p: p.render()):
+            click.echo(f"error: {p.render()}", err=True)
+        sys.exit(2)
+    if not count:
+        click.echo(
+            "error: no deal files found (patterns: " + ", ".join(include or DEFAULT_INCLUDE) + ")", err=True
+        )
+        sys.exit(2)
+
+
 def _stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+@main.command()
+@click.argument("deal_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--technology", required=True, help="Name of the deal's technology the finding is about.")
+@click.option(
+    "--entry", required=True, help="Catalogue code or entry ID of the finding, e.g. 086501X or M12."
+)
+@click.option(
+    "--control-point", help="The finding's control point number; omit for every point of the entry."
+)
+@click.option("--decision", required=True, type=click.Choice(["not_applicable", "applies"]))
+@click.option("--by", "by", required=True, help="Who decided (counsel's name).")
+@click.option("--reason", required=True, help="Why; shown beside the finding.")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day the ruling holds.")
+@click.option(
+    "--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the ruling [today]."
+)
+@click.option("--encoding", help="The deal file's encoding (e.g. gb18030) instead of UTF-8.")
+@_overlay_option
+@handles_errors
+def rule(
+    deal_file: Path,
+    technology: str,
+    entry: str,
+    control_point: str | None,
+    decision: str,
+    by: str,
+    reason: str,
+    expires: dt.datetime | None,
+    date_: dt.datetime | None,
+    encoding: str | None,
+    catalogue_overlay: Path | None,
+) -> None:
+    """Add counsel's ruling on a finding to DEAL_FILE, with the fingerprint of the technology's text;
+    comments and layout are kept, and the file is replaced atomically."""
+    from .ruling_edit import add_ruling
+
+    ruling = add_ruling(
+        deal_file,
+        str(deal_file),
+        technology=technology,
+        entry=entry,
+        control_point=control_point,
+        decision=decision,
+        by=by,
+        reason=reason,
+        date=date_.date() if date_ else dt.date.today(),
+        expires=expires.date() if expires else None,
+        encoding=encoding,
+    )
+    click.echo(
+        f"added a ruling ({ruling.decision.value}, {ruling.entry}) to {click.format_filename(deal_file)}"
+    )
+    from .runner import Options, assess_deal_file
+
+    overlay = _settings(catalogue_overlay=catalogue_overlay)["catalogue_overlay"]
+    _, result = assess_deal_file(
+        deal_file, str(deal_file), lambda: _load_catalogue(None, overlay), Options(encoding=encoding)
+    )
+    outcome = result.rulings[-1]
+    if outcome.status != "applied":  # e.g. a code the deal has no finding for today
+        click.echo(
+            f"warning: as the deal stands today the ruling is {outcome.status}: {outcome.detail}", err=True
+        )
+
+
+@main.group()
+def log() -> None:
+    """The hash-chained assessment log written by `assess --log FILE`."""
+
+
+@log.command("verify")
+@click.argument("log_file", type=click.Path(path_type=Path, dir_okay=False))
+@handles_errors
+def log_verify(log_file: Path) -> None:
+    """Check that no line of LOG_FILE was changed, removed or moved (exit 1 if one was)."""
+    from .record import verify_log
+
+    problems, count, head = verify_log(log_file)
+    for p in problems:
+        click.echo(f"error: {p.render()}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"ok: {count} line(s), chain intact; last line sha256 {head}")
 
 
 @main.command()

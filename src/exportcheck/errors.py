@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .escape import clean
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -15,10 +17,11 @@ class Problem:
     message: str
 
     def render(self) -> str:
-        """Always one line: library messages can carry newlines."""
+        """Always one line, safe on a terminal: library messages can carry newlines, and file names, keys
+        and quoted values escape sequences (removed) and control characters (shown as `\\xNN`)."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = f" {self.key}:" if self.key else ""
-        return " ".join(f"{where}:{key} {self.message}".split())
+        return " ".join(clean(f"{where}:{key} {self.message}").split())
 
 
 class ExportcheckError(Exception):

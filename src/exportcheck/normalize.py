@@ -17,10 +17,15 @@ from functools import cache, lru_cache
 import opencc
 import Stemmer
 
+from .fold import Folded, fold, lookalikes_version, reasons_in, strip_invisible
+
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _TOKEN = re.compile(
-    r"(?P<word>[a-z0-9]+(?:[.'][a-z0-9]+)*)"
+    # a negator joined by a hyphen is a compound adjective that negates nothing after it: "no-code",
+    # "not-so-secret", "no-nonsense", "never-ending"
+    r"(?P<compound>\b(?:no|not|never|nothing)-[a-z0-9]+(?:-[a-z0-9]+)*)"
+    r"|(?P<word>[a-z0-9]+(?:[.'][a-z0-9]+)*)"
     r"|(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+)"
     r"|(?P<weak>[,、()（）])"
     r"|(?P<stop>[;:!?\[\]{}|\n，。；：！？【】]|\.(?=\s|$))"
@@ -57,7 +62,7 @@ def _stemmer() -> Stemmer.Stemmer:
 # tables): a cached compiled catalogue is keyed by it.
 LIBRARIES = (
     f"python-{sys.version_info[:3]}-unicode-{unicodedata.unidata_version}-opencc-{opencc.__version__}"
-    f"-pystemmer-{Stemmer.version()}"
+    f"-pystemmer-{Stemmer.version()}-confusables-{lookalikes_version()}"
 )
 
 
@@ -85,38 +90,60 @@ def to_simplified(text: str) -> str:
 
 @dataclass(frozen=True)
 class Normalised:
-    """Normalised text with a map from each of its characters to a span of the original."""
+    """Normalised text with a map from each of its characters to a span of the original, and what had
+    to be folded (disguise undone) to get there."""
 
     text: str
     spans: tuple[tuple[int, int], ...]
     original: str
+    folds: tuple[tuple[int, int, str], ...] = ()
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         return self.spans[start][0], self.spans[end - 1][1]
 
     def quote(self, start: int, end: int) -> str:
         a, b = self.original_span(start, end)
-        return self.original[a:b]
+        return strip_invisible(self.original[a:b]) if self.folds else self.original[a:b]
+
+    def folded_in(self, start: int, end: int) -> tuple[str, ...]:
+        """What disguise had to be undone for text[start:end] to read as it does."""
+        if not self.folds:
+            return ()
+        a, b = self.original_span(start, end)
+        return reasons_in(self.folds, a, b)
 
 
-def normalise(original: str) -> Normalised:
-    """Tokens separated by single spaces, clause punctuation as `|`, a space at both ends."""
-    folded = unicodedata.normalize("NFKC", original)
+def normalise(original: str, words: frozenset[str] | None = None) -> Normalised:
+    """Tokens separated by single spaces, clause punctuation as `|`, a space at both ends.
+
+    The text is first folded as a person reads it (invisible characters, bidi overrides, look-alike
+    letters, spaced-out Chinese; given the stems of known `words`, hyphen-broken English words too)."""
+    pre: Folded = fold(original, None if words is None else (lambda w: stem(w.lower()) in words))
+    source = pre.text
+    folded = unicodedata.normalize("NFKC", source)
     # NFKC may change length (rare ligatures); fall back to per-character folding to keep offsets
-    if len(folded) != len(original):
-        folded = "".join(unicodedata.normalize("NFKC", c)[:1] or " " for c in original)
+    if len(folded) != len(source):
+        folded = "".join(unicodedata.normalize("NFKC", c)[:1] or " " for c in source)
     lowered = folded.lower()
     if len(lowered) != len(folded):
         lowered = "".join(c.lower()[:1] for c in folded)
     out: list[str] = [" "]  # one character per item, so the checks below can look back a character
     spans: list[tuple[int, int]] = [(0, 0)]
+    last_kind = None
     for m in _TOKEN.finditer(lowered):
         start, end = m.span()
-        if out[-1] != " ":
+        kind = m.lastgroup
+        # two runs of Chinese with only noise between them ("推'荐", "推*荐") read as one word, as the
+        # spaces between them do (fold.py); so the normalised form is its own normal form
+        if out[-1] != " " and not (kind == "cjk" and last_kind == "cjk"):
             out.append(" ")
             spans.append((start, start))
-        kind = m.lastgroup
-        if kind == "word":
+        last_kind = kind
+        if kind == "compound":
+            word = m.group()
+            out.extend(word)
+            spans.extend([(start, end)] * len(word))
+        elif kind == "word":
             stemmed = stem(m.group())
             out.extend(stemmed)
             spans.extend([(start, end)] * len(stemmed))
@@ -130,7 +157,7 @@ def normalise(original: str) -> Normalised:
                 spans.extend([(start, end)] * len(simple))
         else:
             mark = BOUNDARY if kind == "stop" else LIST_COMMA
-            if mark == LIST_COMMA and original[start] == "\uff0c":
+            if mark == LIST_COMMA and source[start] == "\uff0c":
                 mark = BOUNDARY  # the full-width comma ， ends a clause in Chinese (NFKC folds it to ",")
             if len(out) == 1:  # no boundary before the first token
                 continue
@@ -144,13 +171,15 @@ def normalise(original: str) -> Normalised:
             spans.append((start, end))
     if out[-1] != " ":
         out.append(" ")
-        spans.append((len(original), len(original)))
-    return Normalised(text="".join(out), spans=tuple(spans), original=original)
+        spans.append((len(source), len(source)))
+    if pre.starts is not None:  # spans so far point into the folded text: map them to the original
+        spans = [pre.original_span(a, b) for a, b in spans]
+    return Normalised(text="".join(out), spans=tuple(spans), original=original, folds=pre.folds)
 
 
 @lru_cache(maxsize=64)  # reused across the versions of one deal; a larger cache only costs memory
-def normalised(text: str) -> Normalised:
-    return normalise(text)
+def normalised(text: str, words: frozenset[str] | None = None) -> Normalised:
+    return normalise(text, words)
 
 
 @lru_cache(maxsize=65536)

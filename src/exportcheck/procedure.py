@@ -6,10 +6,12 @@ validate raises CatalogueError, like a broken catalogue.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .cache import remember
 from .catalogue import default_root
 from .errors import CatalogueError, Problem
 from .models.procedure import AlertKey, Basis, Procedure
@@ -40,9 +42,19 @@ def load_procedure(path: Path | None = None, display: str | None = None) -> Proc
 @cache
 def shipped_procedure() -> Procedure:
     """The shipped procedure, loaded once per process (from the per-user cache when current)."""
-    from .catalogue_cache import cached_procedure
-
     return cached_procedure(default_procedure_path())
+
+
+def cached_procedure(path: Path) -> Procedure:
+    """The validated procedure file, from the per-user cache when current (keyed by the file's sha256)."""
+    from pydantic.version import VERSION as PYDANTIC  # the cached object is a pydantic model
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return load_procedure(path)  # which reports the problem
+    parts = (digest, f"pydantic-{PYDANTIC}")
+    return remember("procedure", parts, lambda: load_procedure(path), lambda p: isinstance(p, Procedure))
 
 
 def procedure_from_document(doc: Document) -> Procedure:
@@ -99,6 +111,9 @@ def cross_check(proc: Procedure, doc: Document) -> list[Problem]:
         seen_orders.setdefault(slot, step.id)
         check_sources(step.sources, (*base, "sources"))
         check_basis(step.basis, (*base, "basis"))
+        for j, ref in enumerate(step.exposures):
+            if ref not in proc.exposures:
+                add((*base, "exposures", j), f"unknown exposure {ref!r}; add it under `exposures:`")
 
     for key, exposure in proc.exposures.items():
         check_sources(exposure.sources, ("exposures", key, "sources"))

@@ -23,8 +23,9 @@ from .catalogue import Catalogue
 from .errors import ExportcheckError, Problem
 from .models.assessment import Assessment
 from .models.deal import Deal
-from .safeio import printable
-from .yamlsafe import DEFAULT_LIMITS, Limits
+from .models.procedure import DealDeadline
+from .safeio import decodable
+from .yamlsafe import DEFAULT_LIMITS, Document, Limits
 
 DEFAULT_INCLUDE = ("**/deal.yaml", "**/deal.yml", "**/*.deal.yaml", "**/*.deal.yml")
 
@@ -37,6 +38,8 @@ class Options:
     encoding: str | None = None
     limits: Limits = DEFAULT_LIMITS
     today: dt.date = field(default_factory=dt.date.today)
+    deadline_window: int = 30  # days before a registration, letter or licence date that it is "due soon"
+    rulings: bool = True  # False with --no-rulings: as if the deal recorded none
 
     @property
     def reference_day(self) -> dt.date:
@@ -49,6 +52,7 @@ class FileResult:
     file: str
     assessment: Assessment | None
     problems: list[Problem]
+    deadlines: tuple[DealDeadline, ...] = ()  # dated duties from the deal's records, for the gate
 
 
 def assess_deal_file(
@@ -59,6 +63,14 @@ def assess_deal_file(
     `catalogue` may be a loader, called only once the deal file is known to be valid: the user's own
     file's problems come first.
     """
+    deal, result, _ = assess_deal_document(path, display, catalogue, options)
+    return deal, result
+
+
+def assess_deal_document(
+    path: Path, display: str, catalogue: Catalogue | Callable[[], Catalogue], options: Options
+) -> tuple[Deal, Assessment, Document]:
+    """`assess_deal_file`, also returning the parsed document (the lines of the deal's keys)."""
     from .deal_loader import load_deal
     from .engine.assess import assess, select_version
 
@@ -81,13 +93,36 @@ def assess_deal_file(
         line_of=doc.line_of,
         strict=options.strict,
         today=options.reference_day,
+        rulings=options.rulings,
     )
-    return deal, result
+    from .record import build_record, input_sha256
+
+    record = build_record(
+        result,
+        input_digest=input_sha256(path, options.limits.max_bytes),
+        reference_day=options.reference_day,
+        rulings_ignored=not options.rulings,
+    )
+    return deal, result.model_copy(update={"record": record}), doc
+
+
+def deadlines_of(deal: Deal, result: Assessment, doc: Document, options: Options) -> tuple[DealDeadline, ...]:
+    """The deal's dated duties; the procedure data is loaded only for deals whose records can give one."""
+    if deal.contract is None and not deal.licences:
+        return ()
+    from .checklist.deadlines import deal_deadlines
+    from .procedure import shipped_procedure
+
+    found = deal_deadlines(
+        deal, result, shipped_procedure(), options.reference_day, options.deadline_window, doc.line_of
+    )
+    return tuple(found)
 
 
 def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options) -> FileResult:
     try:
-        return FileResult(display, assess_deal_file(path, display, catalogue, options)[1], [])
+        deal, result, doc = assess_deal_document(path, display, catalogue, options)
+        return FileResult(display, result, [], deadlines_of(deal, result, doc, options))
     except ExportcheckError as exc:
         return FileResult(display, None, exc.problems)
     except (OSError, RuntimeError, MemoryError) as exc:
@@ -124,7 +159,12 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _init_worker(
-    root: Path, sha256: str, options: Options, reduce: Callable[[FileResult], Any], parent: int
+    root: Path,
+    overlay: Path | None,
+    sha256: str,
+    options: Options,
+    reduce: Callable[[FileResult], Any],
+    parent: int,
 ) -> None:
     global _WORKER
     # Ctrl-C reaches the whole process group: the parent alone handles it, and ends the workers
@@ -132,12 +172,16 @@ def _init_worker(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
     if _WORKER is None:  # a spawned worker loads the catalogue; a forked one already has it
-        from .catalogue_cache import cached_catalogue
+        from .engine.prepared import cached_catalogue
 
-        catalogue = cached_catalogue(root)
+        catalogue = cached_catalogue(root, overlay)  # with the same overlay as the parent
         if catalogue.sha256 != sha256:  # the report names one catalogue: never mix two
             raise RuntimeError(f"the catalogue at {root} changed during the scan; run it again")
         _WORKER = (catalogue, options, reduce)
+
+
+def _overlay_path(catalogue: Catalogue) -> Path | None:
+    return Path(catalogue.overlay.path) if catalogue.overlay is not None else None
 
 
 def _work_chunk(items: list[tuple[Path, str]]) -> list[Any]:
@@ -178,7 +222,10 @@ def assess_files(
     # an executor, not a Pool: a worker that dies (killed, out of memory) raises BrokenProcessPool here
     # instead of leaving the scan waiting forever
     pool = ProcessPoolExecutor(
-        jobs, context, _init_worker, (catalogue.root, catalogue.sha256, options, reduce, os.getpid())
+        jobs,
+        context,
+        _init_worker,
+        (catalogue.root, _overlay_path(catalogue), catalogue.sha256, options, reduce, os.getpid()),
     )
     handlers: dict[int, Any] = {}
     try:
@@ -267,18 +314,19 @@ def working_dir() -> str | None:
 def display_path(path: Path, cwd: str | None = None) -> str:
     """Relative to the working directory (`cwd`, looked up when not given) when inside it, POSIX
     separators: stable across machines. String work, not Path arithmetic: a scan calls this per file.
-    Undecodable bytes and control characters in a name are shown as escapes (safeio.printable)."""
+    Bytes of a name that are not UTF-8 are shown as `\\xNN` (safeio.decodable); control characters are
+    left to each format's escaping."""
     here = cwd or working_dir()
     if here is None:  # no working directory: show the path as given
-        return printable(path.as_posix())
+        return decodable(path.as_posix())
     try:  # abspath, not resolve(): a symlink loop must not raise here
         full = os.path.abspath(path)
     except OSError:  # a relative path, and the working directory has gone since
-        return printable(path.as_posix())
+        return decodable(path.as_posix())
     prefix = here.rstrip(os.sep) + os.sep
     if full.startswith(prefix):
-        return printable(Path(full[len(prefix) :]).as_posix())
-    return printable(path.as_posix())
+        return decodable(Path(full[len(prefix) :]).as_posix())
+    return decodable(path.as_posix())
 
 
 def discover(
@@ -296,11 +344,11 @@ def discover(
             found.add(root)
             continue
         if not root.is_dir():
-            problems.append(Problem(printable(root.as_posix()), None, "", "no such file or directory"))
+            problems.append(Problem(decodable(root.as_posix()), None, "", "no such file or directory"))
             continue
 
         def onerror(exc: OSError, root: Path = root) -> None:
-            where = printable(os.fsdecode(exc.filename or root))
+            where = decodable(os.fsdecode(exc.filename or root))
             problems.append(Problem(where, None, "", f"cannot list: {exc.strerror or exc}"))
 
         top = os.path.join(root, "")  # os.walk's folders start with it

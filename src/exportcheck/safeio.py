@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -31,24 +32,19 @@ def kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def printable(text: str) -> str:
-    """`text` with undecodable bytes of a file name (surrogate escapes) and control characters written as
-    escapes (`\\xff`, `\\x1b`, `\\n`): a hostile file name can neither crash a UTF-8 report nor move the
-    cursor, break a one-line error or start a new workflow command."""
-    if text.isprintable():
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # how os.fsdecode keeps a byte that is not UTF-8
+
+
+def decodable(text: str) -> str:
+    """`text` (a file name) with the bytes that were not UTF-8 written as `\\xff`.
+
+    os.fsdecode keeps such bytes as lone surrogates, which no UTF-8 report can hold: a name must be made
+    writable once, where it is first shown. Control characters are left as they are: each format makes
+    them harmless in its own way (escape.py)."""
+    if text.isascii():  # the common case
         return text
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's escape of an undecodable byte
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif 0xD800 <= code <= 0xDFFF:
-            out.append(f"\\u{code:04x}")
-        elif code < 0x20 or 0x7F <= code < 0xA0:
-            out.append(repr(ch)[1:-1])
-        else:
-            out.append(ch)  # other non-printables (e.g. CJK spaces) are harmless text
-    return "".join(out)
+    text = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")  # any other lone surrogate
 
 
 def _fail(display: str, message: str) -> InputError:
@@ -107,7 +103,7 @@ def check_output(output: Path, inputs: Iterable[Path] = ()) -> os.stat_result | 
 
     Returns the lstat of a regular file already there (None for a new path or a symlink, which the
     rename replaces): its permissions are kept."""
-    display = printable(str(output))
+    display = decodable(str(output))
     try:
         here = os.lstat(output)
     except FileNotFoundError:
@@ -126,7 +122,7 @@ def check_output(output: Path, inputs: Iterable[Path] = ()) -> os.stat_result | 
         except OSError:
             continue
         if (st.st_dev, st.st_ino) in ids:
-            raise _fail(display, f"cannot write the output: it is the input {printable(str(path))}")
+            raise _fail(display, f"cannot write the output: it is the input {decodable(str(path))}")
     return here if stat.S_ISREG(here.st_mode) else None
 
 
@@ -137,7 +133,7 @@ def write_atomic(output: Path, chunks: Iterable[str], inputs: Iterable[Path] = (
     while it is made, a full disk) leaves the previous file and no temporary one. An existing file keeps
     its permissions; a new one gets the umask's. Only errors of writing are reported as "cannot write";
     an error raised while the chunks are made propagates as itself."""
-    display = printable(str(output))
+    display = decodable(str(output))
     previous = check_output(output, inputs)
 
     def failed(exc: OSError) -> InputError:

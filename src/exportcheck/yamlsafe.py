@@ -154,14 +154,12 @@ def load_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Docum
 
 
 def _short_tag(tag: str) -> str:
-    """A tag as it was written (`!!python/object/apply:os.system`), with escapes for control characters."""
-    from .safeio import printable
-
+    """A tag as it was written (`!!python/object/apply:os.system`); the error line is escaped as a whole."""
     if tag.startswith("tag:yaml.org,2002:"):
         tag = "!!" + tag[len("tag:yaml.org,2002:") :]
     elif not tag.startswith("!"):
         tag = f"!<{tag}>"
-    return printable(tag[:80]) + ("..." if len(tag) > 80 else "")
+    return tag[:80] + ("..." if len(tag) > 80 else "")
 
 
 class _Builder:

@@ -24,8 +24,10 @@ from ..models.assessment import (
 )
 from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
 from ..models.deal import Deal, Technology
-from ..normalize import normalised, stem, to_simplified
+from ..normalize import Normalised, normalised, stem, to_simplified
 from . import params
+from .dual_use import with_dual_use
+from .handcheck import explain_unchecked
 from .licences import check_licence
 from .matcher import (
     EXCLUDE,
@@ -39,6 +41,7 @@ from .matcher import (
     compile_versions,
     fields_of,
 )
+from .rulings import apply_rulings
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 
@@ -325,6 +328,47 @@ def _thin(tech: Technology) -> str | None:
     return None
 
 
+def _fields(tech: Technology, title: str | None, compiled: CompiledVersion) -> list[tuple[str, Normalised]]:
+    words = compiled.matcher.vocabulary
+    return fields_of(tech.name, tech.description, tech.keywords, title, sorted(tech.parameters), words)
+
+
+# A sentence in which the deal says no technology passes: a negator, a kind of technical knowledge, and
+# a verb of transfer ("No drawings, process flowsheets or metallurgical know-how are supplied"; 甲方不提供任何
+# 工艺技术; 不包括亲本种子、不育系材料及任何制种技术). Words that open an exception keep the sentence from counting.
+_SENTENCE = re.compile(r"[^.;。；!?！？\n]+")
+_NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
+# only the general kinds count: "no drawings are supplied" still leaves the know-how to pass
+_TECH_OBJECT_EN = re.compile(
+    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information))\b"
+)
+_PASS_EN = re.compile(
+    r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
+    r"|disclosed|disclose|included|include|access)\b"
+)
+_EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|only|but|apart from|beyond)\b")
+_NO_TECH_ZH = re.compile(
+    r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,10}"
+    r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"
+    r"|(?:技术|工艺)[^。；]{0,20}(?:不在本(?:合同|协议)(?:范围|之内))"
+)
+_EXCEPTION_ZH = re.compile(r"除外|除了|但|仅|以外")
+
+
+def no_technology_statement(tech: Technology) -> str | None:
+    """The sentence in which the deal says that no technical knowledge passes, or None."""
+    text = to_simplified(tech.description or "")
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group().strip()
+        low = sentence.lower()
+        if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low):
+            if not _EXCEPTION_EN.search(low):
+                return sentence
+        elif _NO_TECH_ZH.search(sentence) and not _EXCEPTION_ZH.search(sentence):
+            return sentence
+    return None
+
+
 def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
     out = []
     for h in hits:
@@ -339,10 +383,16 @@ def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: Li
                 term=pat.term,
                 origin=pat.origin,
                 kind=pat.kind,
+                concept=pat.concepts[h.part] if pat.concepts else None,
+                disguise=h.folded,
+                negation="unclear" if h.doubt else None,
             )
         )
     # the full key: a set's order depends on string hashing, so ties must not be left to it
-    return sorted(set(out), key=lambda e: (e.field, e.deal_text, e.term, e.kind, e.origin, e.line or 0))
+    return sorted(
+        set(out),
+        key=lambda e: (e.field, e.deal_text, e.term, e.kind, e.origin, e.line or 0, e.concept or ""),
+    )
 
 
 @dataclass
@@ -426,11 +476,18 @@ def _screen(
             )
         notes.append(f"exclusion not applied to the rest of the text ({pairs} concerns another clause)")
         positive = kept
+    plain = [h for h in positive if not h.doubt]
+    if any(h.doubt for h in positive) and not any(h in plain for h in g.term + g.name):
+        quotes = ", ".join(sorted({f"'{h.quote}'" for h in positive if h.doubt}))
+        notes.append(
+            f"{quotes} stands under a negation whose scope is unclear (a duty such as 'shall not "
+            "sublicense', or a negated modifier): counsel should confirm whether it is transferred"
+        )
     return _Screened(
         evidence=_evidence(positive, compiled, index, line_of),
         notes=notes,
-        term=any(h in positive for h in g.term),
-        name=any(h in positive for h in g.name),
+        term=any(h in plain for h in g.term),
+        name=any(h in plain for h in g.name),
     )
 
 
@@ -527,7 +584,7 @@ def _match_technology(
     """Findings and near misses for one technology; `single` when it is the deal's only technology."""
     compiled = compile_version(version)
     title_is_own = title is not None and single
-    found = compiled.find(fields_of(tech.name, tech.description, tech.keywords, title), title_is_own)
+    found = compiled.find(_fields(tech, title, compiled), title_is_own)
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     groups = _groups(found, compiled, title_is_own)
@@ -608,7 +665,7 @@ def _other_versions(
     extra: list[Finding] = []
     seen: set[str] = set()
     title_is_own = title is not None and single
-    fields = fields_of(tech.name, tech.description, tech.keywords, title)
+    fields = _fields(tech, title, compile_version(chosen))  # one matcher serves every version
 
     def could_matter(entry_id: str) -> bool:
         entry = chosen.entries.get(entry_id)
@@ -628,6 +685,20 @@ def _other_versions(
             seen.add(f.entry_id)
             when = "later" if other.meta.effective > chosen.meta.effective else "earlier"
             point = f"control point {f.control_point} " if f.control_point else ""
+            absent = _point_absent(other, f, chosen, catalogue)
+            if absent:
+                misses.append(
+                    NearMiss(
+                        entry_id=f.entry_id,
+                        code=f.code,
+                        name=f.name,
+                        control_point=f.control_point,
+                        technology=index,
+                        evidence=f.evidence,
+                        reason=f"matches {point}of the {when} version {other.id}, {absent}",
+                    )
+                )
+                continue
             if f.entry_id in chosen.entries:
                 entry = chosen.entries[f.entry_id]
                 if f.entry_id in matched or entry.control_points_complete:
@@ -658,6 +729,93 @@ def _other_versions(
                 )
             )
     return extra, misses
+
+
+def _weigh_no_technology(
+    tech: Technology, index: int, found: list[Finding], misses: list[NearMiss]
+) -> tuple[list[Finding], list[NearMiss]]:
+    """A possible finding (a hint at the subject area, or a term whose thresholds are not given) gives way
+    when the deal says in so many words that no technology or know-how passes: a distribution, supply or
+    logistics contract that names rare-earth mines or LFP packs transfers no rare-earth or LFP technology.
+    Decisive matches stay, and so does a term under a negation whose scope is unclear."""
+    statement = no_technology_statement(tech)
+    if not statement:
+        return found, misses
+    kept = []
+    for f in found:
+        if f.strength is Strength.POSSIBLE and not any(e.negation for e in f.evidence):
+            misses.append(
+                NearMiss(
+                    entry_id=f.entry_id,
+                    code=f.code,
+                    name=f.name,
+                    control_point=f.control_point,
+                    technology=index,
+                    evidence=f.evidence,
+                    reason=f"only a possible match, and the deal says no technology passes: '{statement}'",
+                )
+            )
+        else:
+            kept.append(f)
+    return kept, misses
+
+
+def _overlay_label(catalogue: Catalogue) -> str | None:
+    ov = catalogue.overlay
+    if ov is None:
+        return None
+    return (
+        f"overlay {ov.name} (version {ov.version}, {ov.entries} entries imported {ov.imported_date} from "
+        f"{ov.imported_file}, sha256 {ov.sha256})"
+    )
+
+
+def _explained_away(found: list[Finding], misses: list[NearMiss]) -> tuple[list[Finding], list[NearMiss]]:
+    """A hint at an entry's subject (no point matched, related words only) gives way to a near miss on a
+    point of the same entry that says why it does not apply: below a threshold, negated, excluded, or a
+    point the version does not yet hold. The point is the more precise reading of the same words."""
+    explained = {(m.technology, m.entry_id): m for m in misses if m.control_point is not None}
+    kept = []
+    for f in found:
+        why = explained.get((f.technology, f.entry_id))
+        hint = f.control_point is None and f.strength is Strength.POSSIBLE
+        if why is not None and hint and all(e.kind == RELATED for e in f.evidence):
+            misses.append(
+                NearMiss(
+                    entry_id=f.entry_id,
+                    code=f.code,
+                    name=f.name,
+                    control_point=None,
+                    technology=f.technology,
+                    evidence=f.evidence,
+                    reason=f"the entry's subject matched, but control point {why.control_point} explains why "
+                    f"it does not apply: {why.reason}",
+                )
+            )
+        else:
+            kept.append(f)
+    return kept, misses
+
+
+def _point_absent(
+    other: ResolvedVersion, f: Finding, chosen: ResolvedVersion, catalogue: Catalogue
+) -> str | None:
+    """Why the point that matched in another version cannot be in the chosen one, when a source says so:
+    added by a later instrument, or removed by an earlier one."""
+    entry = other.entries.get(f.entry_id)
+    cp = next((c for c in entry.control_points if c.number == f.control_point), None) if entry else None
+    if cp is None or cp.history is None:
+        return None
+    effective = {v.id: v.meta.effective for v in catalogue.laws()}
+    added, removed = cp.history.added_in, cp.history.removed_in
+    if added in effective and effective[added] > chosen.meta.effective:
+        return (
+            f"which was added to the text by version {added} (in force from {effective[added].isoformat()}), "
+            f"after version {chosen.id}"
+        )
+    if removed in effective and effective[removed] <= chosen.meta.effective:
+        return f"which was removed from the text by version {removed} ({effective[removed].isoformat()})"
+    return None
 
 
 def _coverage(version: ResolvedVersion) -> CoverageOut:
@@ -705,10 +863,12 @@ def assess(
     line_of: LineOf | None = None,
     strict: bool = False,
     today: dt.date,
+    rulings: bool = True,
 ) -> Assessment:
     """Judge every technology of the deal against the selected version; the overall verdict is the worst.
 
-    `today` is the day recorded licences are checked against (the caller's clock, never read here).
+    `today` is the day recorded licences and rulings are checked against (the caller's clock, never read
+    here); `rulings=False` shows the assessment as if the deal recorded none.
     """
     version = selection.version
     compile_versions(catalogue.ordered())
@@ -720,11 +880,13 @@ def assess(
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line, deal.title, single)
+        f, m = _weigh_no_technology(tech, i, f, m)
         extra, other_misses = _other_versions(
             i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title, single
         )
-        f = _with_licences(f + extra, deal, today)
         m += other_misses
+        f, m = _explained_away(f + extra, m)
+        f = _with_licences(f, deal, today)
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)
         if verdict is Verdict.FREE:
@@ -792,9 +954,11 @@ def assess(
     dual_use = sorted(
         {f"{f.code or f.entry_id} {f.name.best()}: {f.dual_use_hint}" for f in findings if f.dual_use_hint}
     )
+    disguised = _disguise_warnings(findings, deal)
+    caveats += disguised
     if version.meta.notice and version.meta.notice.zh:
         caveats.append(f"{version.meta.instrument.best('zh')}: {version.meta.notice.zh}")
-    return Assessment(
+    result = Assessment(
         tool_version=__version__,
         deal_file=deal_file,
         deal_title=deal.title,
@@ -811,14 +975,42 @@ def assess(
             reason=selection.reason,
             sha256=catalogue.sha256,
             coverage=coverage,
+            overlay=_overlay_label(catalogue),
         ),
         technologies=techs,
         findings=sorted(findings, key=_finding_key),
         near_misses=sorted(misses, key=lambda m: (m.technology, m.entry_id, m.control_point or "", m.reason)),
         caveats=caveats,
         dual_use=dual_use,
+        disguised=disguised,
         next_duty=NEXT_DUTY[verdict],
     )
+    if rulings:
+        result = apply_rulings(result, deal, day=today, strict=strict, next_duty=NEXT_DUTY, line_of=line)
+    result = with_dual_use(result, deal, catalogue, selection.date or deal.date or today, line_of, NEXT_DUTY)
+    return explain_unchecked(result, deal, version)
+
+
+def _disguise_warnings(findings: list[Finding], deal: Deal) -> list[str]:
+    """One warning per technology and field whose matched words had to be unmasked to be read."""
+    seen: dict[tuple[int, str], set[str]] = {}
+    quotes: dict[tuple[int, str], set[str]] = {}
+    for f in findings:
+        for e in f.evidence:
+            if e.disguise:
+                key = (e.technology, e.field)
+                seen.setdefault(key, set()).update(e.disguise)
+                quotes.setdefault(key, set()).add(e.deal_text)
+    out = []
+    for (tech, fname), reasons in sorted(seen.items()):
+        words = ", ".join(f"'{q}'" for q in sorted(quotes[(tech, fname)]))
+        name = deal.technologies[tech].name if tech < len(deal.technologies) else str(tech)
+        out.append(
+            f"DISGUISED TEXT: technology '{name}', {fname}: {words} matched only after undoing "
+            f"{', '.join(sorted(reasons))}; a person reads these words as the catalogue's, a plain search "
+            "would not. Find out who wrote the text and why."
+        )
+    return out
 
 
 def _finding_key(f: Finding) -> tuple[int, int, str, int, str]:

@@ -1,4 +1,8 @@
-"""Licences recorded in the deal as waivers: a valid licence covers a restricted finding; nothing waives a ban."""
+"""Licences recorded in the deal as waivers: a valid licence covers a restricted finding; nothing waives a ban.
+
+A licence waives only within a recorded validity: no source gives a licence's validity period, so a record
+without `licence_expiry` would otherwise waive its findings forever.
+"""
 
 from __future__ import annotations
 
@@ -27,13 +31,23 @@ def check_licence(finding: Finding, deal: Deal, day: dt.date) -> LicenceCheck | 
         assert r.licence_issued is not None
         if r.licence_issued > day:
             continue
-        if r.licence_expiry and r.licence_expiry < day:
+        if r.licence_expiry is None or r.licence_expiry < day:
             continue
         return LicenceCheck(
             status="covered",
             licence_number=r.licence_number,
             detail=f"licence {r.licence_number} issued {r.licence_issued.isoformat()}"
             + (f", valid to {r.licence_expiry.isoformat()}" if r.licence_expiry else ""),
+        )
+    open_ended = [r for r in issued if r.licence_expiry is None and (r.licence_issued or day) <= day]
+    if open_ended:
+        r = min(open_ended, key=lambda r: (r.licence_issued or day, r.licence_number or ""))
+        return LicenceCheck(
+            status="incomplete",
+            licence_number=r.licence_number,
+            detail=f"licence {r.licence_number} issued {r.licence_issued} records no expiry (licence_expiry): "
+            "it waives nothing until the validity stated on the licence is recorded (no validity period "
+            "is known from the sources; check with the provincial commerce department)",
         )
     expired = [r for r in issued if r.licence_expiry and r.licence_expiry < day]
     if expired:

@@ -30,6 +30,7 @@ _UNITS = {
     "%": "%", "percent": "%", "pct": "%",
     "v": "V", "volt": "V", "volts": "V",
     "mpa": "MPa", "ppb": "ppb", "ppm": "ppm",
+    "wh/kg": "Wh/kg", "wh·kg-1": "Wh/kg", "whkg-1": "Wh/kg",
 }  # fmt: skip
 
 
@@ -43,21 +44,47 @@ def _names(param: Parameter) -> set[str]:
     return {normalise_term(n) for n in raw if n}
 
 
+# A temperature in a parameter's name is a test condition of its own, never the threshold's condition.
+_TEMPERATURE = re.compile(r"-?\d+(?:\.\d+)?\s*(?:°\s*[CF]|℃|℉|deg\s*C|K\b)", re.IGNORECASE)
+# Words that say nothing about which property is meant.
+_FILLER = {"at", "of", "the", "in", "under", "and", "for", "with", "a", "c", "mpa", "rate", "valu", "test"}
+
+
 def _numbers(text: str) -> set[str]:
-    return {str(float(n)) for n in _NUMBER_IN_NAME.findall(text)}
+    return {str(float(n)) for n in _NUMBER_IN_NAME.findall(_TEMPERATURE.sub(" ", text))}
+
+
+_SAME_WORD = {"1st": "first", "initi": "first", "specif": "gram", "discharg": "discharg"}
+
+
+def _content_words(norm: str) -> frozenset[str]:
+    words = (_SAME_WORD.get(w, w) for w in norm.split() if w.isascii())
+    return frozenset(w for w in words if w not in _FILLER and not w[:1].isdigit())
+
+
+def _han(norm: str) -> str:
+    return "".join(c for c in norm if not c.isascii() and c.isalpha())
 
 
 def find_value(param: Parameter, given: dict[str, ParameterValue]) -> tuple[str, ParameterValue] | None:
-    """The deal parameter that names this threshold: exact name first, then containment, never one whose
-    own numbers (a pressure, a C-rate) differ from the threshold's condition."""
+    """The deal parameter that names this threshold: exact name first, then containment, then any name
+    whose words all occur in the key in any order ("specific capacity, 0.1 C discharge" is the discharge
+    capacity at 0.1C); never one whose own numbers (a pressure, a C-rate) differ from the threshold's
+    condition. Temperatures in a key are test conditions and are not compared."""
     names = _names(param)
     allowed = _numbers(" ".join([param.condition or "", param.name.en or "", *param.aids.aliases]))
-    candidates = sorted((normalise_term(k), k) for k in given if _numbers(k) <= allowed)
+    candidates = sorted((normalise_term(k), k) for k in given if not allowed or _numbers(k) <= allowed)
     for norm, key in candidates:
         if norm in names:
             return key, given[key]
     for norm, key in candidates:
         if len(norm) >= 4 and any(len(n) >= 4 and (n in norm or norm in n) for n in names):
+            return key, given[key]
+    word_sets = [w for w in (_content_words(n) for n in names) if len(w) >= 2]
+    han_sets = [set(h) for h in (_han(n) for n in names) if len(set(h)) >= 4]
+    for norm, key in candidates:
+        words, han = _content_words(norm), set(_han(norm))
+        if any(ws <= words for ws in word_sets) or any(hs <= han for hs in han_sets):
             return key, given[key]
     return None
 

@@ -1,4 +1,7 @@
-"""Render catalogue listings, entries, search hits and coverage status as text or JSON strings."""
+"""Render catalogue listings, entries, search hits and coverage status as text or JSON strings.
+
+A catalogue folder may be the user's own (`--catalogue`, `catalogue validate PATH`), so its text is
+escaped like a deal's: rich cells are `cell`s, plain lines `clean`, JSON `json_text`."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ import json
 from typing import Any
 
 from ..catalogue_query import Change, Located, SearchHit, StatusRow
+from ..escape import clean, json_text
 from ..models.catalogue import Entry
 from ..models.common import Provenance
-from .console import string_console
+from .console import cell, string_console
 
 
 def _console(width: int = 120) -> Any:
@@ -16,7 +20,7 @@ def _console(width: int = 120) -> Any:
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _prov(p: Provenance | None) -> str:
@@ -58,14 +62,19 @@ def list_text(rows: list[Located]) -> str:
     for r in rows:
         e = r.entry
         table.add_row(
-            r.version,
-            e.code or "—",
-            e.id,
-            e.part.value,
-            e.name.zh or "—",
-            e.name.en or "—",
-            str(len(e.control_points)),
-            e.presence.status.value,
+            *map(
+                cell,
+                (
+                    r.version,
+                    e.code or "—",
+                    e.id,
+                    e.part.value,
+                    e.name.zh or "—",
+                    e.name.en or "—",
+                    str(len(e.control_points)),
+                    e.presence.status.value,
+                ),
+            )
         )
     console.print(table)
     console.print(f"{len(rows)} entries")
@@ -124,7 +133,7 @@ def _entry_block(version: str, origin: str, e: Entry) -> list[str]:
 def entry_text(rows: list[Located]) -> str:
     lines: list[str] = []
     for r in rows:
-        lines += [*_entry_block(r.version, r.origin, r.entry), ""]
+        lines += [*map(clean, _entry_block(r.version, r.origin, r.entry)), ""]
     lines.append("English renderings are unofficial; the official Chinese text governs.")
     return "\n".join(lines) + "\n"
 
@@ -155,19 +164,24 @@ def search_text(hits: list[SearchHit]) -> str:
         table.add_column(col)
     for h in hits:
         table.add_row(
-            h.version,
-            h.entry.code or h.entry.id,
-            h.entry.name.best("zh"),
-            h.entry.part.value,
-            h.where,
-            h.text,
+            *map(
+                cell,
+                (
+                    h.version,
+                    h.entry.code or h.entry.id,
+                    h.entry.name.best("zh"),
+                    h.entry.part.value,
+                    h.where,
+                    h.text,
+                ),
+            )
         )
     console.print(table)
     console.print(f"{len(hits)} hits")
     return console.file.getvalue()
 
 
-def status_json(rows: list[StatusRow], sha256: str) -> str:
+def status_json(rows: list[StatusRow], sha256: str, dual_use: dict[str, Any] | None = None) -> str:
     return _dump(
         {
             "catalogue_sha256": sha256,
@@ -203,6 +217,7 @@ def status_json(rows: list[StatusRow], sha256: str) -> str:
                 }
                 for r in rows
             ],
+            **({"dual_use": dual_use} if dual_use is not None else {}),
         }
     )
 
@@ -225,14 +240,19 @@ def status_text(rows: list[StatusRow], sha256: str) -> str:
         table.add_column(col)
     for r in rows:
         table.add_row(
-            r.version,
-            f"{r.effective} → {r.superseded or 'now'}",
-            f"{r.official_total} ({r.official_prohibited}+{r.official_restricted})",
-            f"{r.encoded_total} ({r.encoded_prohibited}+{r.encoded_restricted})",
-            str(r.unconfirmed),
-            str(r.with_code),
-            f"{r.control_points} ({r.official_wording_control_points})",
-            str(r.complete_entries),
+            *map(
+                cell,
+                (
+                    r.version,
+                    f"{r.effective} → {r.superseded or 'now'}",
+                    f"{r.official_total} ({r.official_prohibited}+{r.official_restricted})",
+                    f"{r.encoded_total} ({r.encoded_prohibited}+{r.encoded_restricted})",
+                    str(r.unconfirmed),
+                    str(r.with_code),
+                    f"{r.control_points} ({r.official_wording_control_points})",
+                    str(r.complete_entries),
+                ),
+            )
         )
     console.print(table)
     console.print("No version is fully encoded: a 'free' verdict means no encoded entry matched.")
@@ -265,13 +285,12 @@ def diff_text(old: str, new: str, changes: list[Change]) -> str:
     from rich.table import Table
 
     console, buf = string_console(120)
-    table = Table(title=f"Catalogue changes {old} -> {new}", expand=True, show_lines=True)
+    table = Table(title=cell(f"Catalogue changes {old} -> {new}"), expand=True, show_lines=True)
     for col in ("change", "code", "id", "name", "part", "details", "sources"):
         table.add_column(col)
     for c in changes:
-        table.add_row(
-            c.kind, c.code or "—", c.entry_id, c.name, c.part, "\n".join(c.details), ", ".join(c.sources)
-        )
+        row = (c.kind, c.code or "—", c.entry_id, c.name, c.part, "\n".join(c.details), ", ".join(c.sources))
+        table.add_row(*map(cell, row))
     console.print(table)
     console.print(
         f"{len(changes)} changes (only what the encoded data shows; unnamed official changes are not listed)"

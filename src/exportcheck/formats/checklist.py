@@ -2,6 +2,8 @@
 
 `lang` is "en", "zh" or "both". Chinese output uses the statutory terms carried by the procedure data.
 JSON is always bilingual (both languages are in the model) and sorted, so `lang` only labels it.
+Text from the deal (title, file name, licence and registration numbers quoted in items) is escaped by
+`escape`: `clean` in plain text, `markdown` in Markdown, `json_text` in JSON.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 
 from ..checklist import article_label
+from ..escape import clean, json_text, markdown
 from ..models.procedure import (
     BiText,
     Checklist,
@@ -29,6 +32,7 @@ LABELS: dict[str, BiText] = {
     "file": BiText(en="Deal file", zh="交易文件"),
     "date": BiText(en="Reference date", zh="基准日"),
     "stage": BiText(en="Stage", zh="交易阶段"),
+    "next": BiText(en="Next duty", zh="下一步义务"),
     "verdict": BiText(en="Verdict", zh="结论"),
     "catalogue": BiText(en="Catalogue", zh="目录版本"),
     "coverage": BiText(en="Coverage", zh="收录情况"),
@@ -59,6 +63,10 @@ LABELS: dict[str, BiText] = {
 
 TRACKS: dict[Track, BiText] = {
     Track.SCREEN: BiText(en="Screening (every deal)", zh="基本筛查（所有交易）"),
+    Track.REMEDIATION: BiText(
+        en="Remediation: signed or performed without the required licence",
+        zh="补救事项：未取得所需许可即已签约或履行",
+    ),
     Track.PROHIBITED: BiText(en="Prohibited technology", zh="禁止出口的技术"),
     Track.DUAL_USE: BiText(en="Dual-use items: export-control licence", zh="两用物项：出口管制许可"),
     Track.RESTRICTED: BiText(
@@ -153,6 +161,7 @@ def _header_rows(c: Checklist, lang: str) -> list[tuple[str, str]]:
         (_label("date", lang), c.reference_date.isoformat()),
         (_label("stage", lang), c.stage or _label("unset", lang)),
         (_label("verdict", lang), c.verdict),
+        *([(_label("next", lang), _t(c.next_duty, lang))] if c.next_duty else []),
         (_label("catalogue", lang), f"{c.catalogue_version} — {instrument}"),
         (_label("coverage", lang), _coverage(c, lang)),
         (_label("procedure", lang), f"v{c.procedure_version}, {c.procedure_as_of.isoformat()}"),
@@ -269,17 +278,17 @@ def render_text(checklist: Checklist, lang: str = "en") -> str:
     """Plain text, no colour codes; wide enough for a terminal or an e-mail."""
     _check_lang(lang)
     c = checklist
-    out = [f"{_t(c.title, lang)}{_colon(lang)}{c.deal_title}", "=" * 72]
+    out = [f"{_t(c.title, lang)}{_colon(lang)}{clean(c.deal_title)}", "=" * 72]
     rows = _header_rows(c, lang)
     width = max(_width(k) for k, _ in rows)
-    out += [f"{_pad(k, width)}  {v}" for k, v in rows[1:]]
+    out += [f"{_pad(k, width)}  {clean(v)}" for k, v in rows[1:]]
     out.append("")
     out += _lines(c.notice, lang)
     out += _lines(LABELS["legend"], lang)
     if c.problems:
         out += ["", _label("problems", lang), "-" * 72]
         for p in c.problems:
-            out.append(f"[!] {_t(p.text, lang)}")
+            out.append(f"[!] {clean(_t(p.text, lang))}")
     number = 0
     seen: dict[str, int] = {}
     for kind, track, items in _sections(c):
@@ -288,11 +297,11 @@ def render_text(checklist: Checklist, lang: str = "en") -> str:
             number += 1
             status = _t(STATUS[item.status], lang)
             status = f"（{status}）" if lang == "zh" else f"  ({status})"
-            out.append(f"{TEXT_MARK[item.status]} {number}. {_t(item.title, lang)}{status}")
+            out.append(f"{TEXT_MARK[item.status]} {number}. {clean(_t(item.title, lang))}{status}")
             for label, lines in _item_fields(item, lang, number, seen):
                 prefix = f"      {label}{_colon(lang)}" if label else "      "
                 for i, line in enumerate(lines):
-                    out.append((prefix if i == 0 else " " * len(prefix)) + line)
+                    out.append((prefix if i == 0 else " " * len(prefix)) + clean(line))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -300,8 +309,8 @@ def render_text(checklist: Checklist, lang: str = "en") -> str:
 
 
 def _md(text: str) -> str:
-    """Escape the few characters that would change Markdown structure inside a line."""
-    return text.replace("|", "\\|").replace("<", "&lt;")
+    """One line of text as it reads, inside a Markdown line or table cell."""
+    return markdown(text)
 
 
 def render_markdown(checklist: Checklist, lang: str = "en") -> str:
@@ -357,7 +366,7 @@ def render_json(checklist: Checklist, lang: str = "both") -> str:
     _check_lang(lang)
     data = checklist.model_dump(mode="json")
     data["lang"] = lang
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Checklist, str], str]] = {

@@ -20,3 +20,13 @@ def string_console(width: int = 120, color: bool = False) -> tuple[Any, io.Strin
         emoji=False,
     )
     return console, buf
+
+
+def cell(value: str) -> Any:
+    """A rich Text of `clean` text, line by line: shown as written, never parsed as rich markup (a
+    `[/]` in a name would crash the report, a `[link=…]` would become a link)."""
+    from rich.text import Text
+
+    from ..escape import clean
+
+    return Text("\n".join(clean(line) for line in value.split("\n")))

@@ -89,8 +89,22 @@ NEXT_DUTY_ZH = {
 }
 
 
+# The engine's English duty names the dual-use licence when that regime decides (engine/dual_use.py).
+DUAL_USE_MARK = "MOFCOM for a dual-use export licence"
+DUAL_USE_DUTY_ZH = (
+    "出口前（含向境内外国组织或个人提供前）向商务部申请两用物项出口许可（《出口管制法》第十二条；"
+    "《两用物项出口管制条例》第十四条至第十七条，受理后45个工作日内作出决定）。"
+)
+
+
 def next_duty(lang: str, verdict: Verdict, english: str) -> str:
-    return NEXT_DUTY_ZH[verdict] if lang == "zh" else english
+    if lang != "zh":
+        return english
+    if DUAL_USE_MARK not in english:
+        return NEXT_DUTY_ZH[verdict]
+    if english.startswith("Apply to MOFCOM"):  # the dual-use regime alone decides the verdict
+        return DUAL_USE_DUTY_ZH
+    return f"{NEXT_DUTY_ZH[verdict]}另：{DUAL_USE_DUTY_ZH}"
 
 
 STRENGTH = {"en": {"match": "match", "possible": "possible"}, "zh": {"match": "命中", "possible": "可能命中"}}
@@ -100,5 +114,12 @@ def label(lang: str, key: str) -> str:
     return LABELS.get(lang, LABELS["en"])[key]
 
 
-def verdict_text(lang: str, verdict: Verdict) -> str:
+def verdict_text(lang: str, verdict: Verdict, dual_use_only: bool = False) -> str:
+    """The headline; `dual_use_only` when the licence comes from the dual-use regime, not the catalogue."""
+    if dual_use_only and verdict is Verdict.LICENCE_REQUIRED:
+        return (
+            "两用物项——需申请两用物项出口许可"
+            if lang == "zh"
+            else "LICENCE REQUIRED — dual-use export licence"
+        )
     return VERDICT.get(lang, VERDICT["en"])[verdict]

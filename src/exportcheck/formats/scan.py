@@ -1,10 +1,13 @@
-"""Render a scan (many deal files) as text, JSON, SARIF 2.1.0, JUnit XML or GitHub annotations."""
+"""Render a scan (many deal files) as text, JSON, SARIF 2.1.0, JUnit XML or GitHub annotations.
+
+File names, titles and technology names come from the scanned repository, which anyone may commit to:
+each format escapes them with `escape` (text: `clean` in rich `Text` cells; GitHub: `command`; step
+summary: `markdown`/`code`; JUnit: `xml`; JSON and SARIF keep the original text through `json_text`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -13,10 +16,15 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from .. import __version__
+from ..escape import code, command, json_text, markdown, xml
 from ..models.assessment import Finding, Verdict
 from ..models.assessment import reaches as fails
+from ..models.procedure import DeadlineState, DealDeadline, deadline_fails
 from ..runner import FileResult
-from .console import string_console
+from . import dual_use as du
+from .console import cell, string_console
+from .due import message as deadline_message
+from .rulings import ruling_note
 
 INFORMATION_URI = "https://github.com/exportcheck/exportcheck"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -29,6 +37,13 @@ LEVEL = {
 }
 INPUT_ERROR_RULE = "exportcheck/input-error"
 THIN_RULE = "exportcheck/insufficient-description"
+DEADLINE_RULE = "exportcheck/deadline"
+DISGUISE_RULE = "exportcheck/disguised-text"
+
+
+def warned(r: FileResult) -> list[DealDeadline]:
+    """The deadlines the gate reports: overdue or due soon (upcoming ones are for `exportcheck due`)."""
+    return [d for d in r.deadlines if d.state is not DeadlineState.UPCOMING]
 
 
 def gate(result: FileResult) -> Verdict | None:
@@ -47,32 +62,42 @@ class Piece:
     body: Any
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # SARIF rules the body refers to
     summary_row: str | None = None
+    deadline_fail: bool = False  # a deadline reached --fail-on-deadline
 
 
-def piece(r: FileResult, fmt: str, fail_on: str) -> Piece:
+def piece(r: FileResult, fmt: str, fail_on: str, fail_on_deadline: str = "none") -> Piece:
     rules: dict[str, dict[str, Any]] = {}
     row = None
     body: Any
     if fmt == "json":
         body = _json_deal(r)
     elif fmt == "sarif":
-        body = _sarif_results(r, rules)
+        body = (
+            _sarif_results(r, rules)
+            + _sarif_deadlines(r, rules, fail_on_deadline)
+            + _sarif_disguise(r, rules)
+        )
     elif fmt == "junit":
-        body = _junit_case(r, fail_on)
+        body = _junit_case(r, fail_on, fail_on_deadline)
     elif fmt == "github":
-        body = _github_lines(r, fail_on)
+        body = _github_lines(r, fail_on) + _github_deadlines(r, fail_on_deadline) + _github_disguise(r)
         row = _summary_row(r)
     else:
         body = _text_row(r)
-    return Piece(r.file, gate(r), tuple(p.render() for p in r.problems), body, rules, row)
+    late = any(deadline_fails(d.state, fail_on_deadline) for d in warned(r))
+    return Piece(r.file, gate(r), tuple(p.render() for p in r.problems), body, rules, row, late)
 
 
 class ScanReport:
     """Collects a scan one file at a time, keeping only what the chosen format prints, so memory stays
     bounded however many deals a repository holds. `render()` returns the whole report as a string."""
 
-    def __init__(self, fmt: str, fail_on: str, sha256: str, color: bool = False):
+    def __init__(
+        self, fmt: str, fail_on: str, sha256: str, color: bool = False, fail_on_deadline: str = "none"
+    ):
         self.fmt, self.fail_on, self.sha256, self.color = fmt, fail_on, sha256, color
+        self.fail_on_deadline = fail_on_deadline
+        self.deadline_failures = 0
         self.pieces: list[tuple[str, Any]] = []  # (file, what the format needs of it)
         self.gates: list[Verdict | None] = []
         self.errors = 0
@@ -93,8 +118,9 @@ class ScanReport:
         self.pending = chain(self.pending, items)
 
     def _take(self, item: FileResult | Piece) -> Piece:
-        p = item if isinstance(item, Piece) else piece(item, self.fmt, self.fail_on)
+        p = item if isinstance(item, Piece) else piece(item, self.fmt, self.fail_on, self.fail_on_deadline)
         self.gates.append(p.gate)
+        self.deadline_failures += p.deadline_fail
         self.errors += bool(p.errors)
         self.error_lines.extend(p.errors)
         for rid, rule in p.rules.items():
@@ -114,7 +140,8 @@ class ScanReport:
         return out
 
     def fails(self) -> bool:
-        return any(v is not None and fails(v, self.fail_on) for v in self.gates)
+        """A verdict reached --fail-on, or a deadline reached --fail-on-deadline."""
+        return self.deadline_failures > 0 or any(v is not None and fails(v, self.fail_on) for v in self.gates)
 
     def render(self) -> str:
         return "".join(self.chunks())
@@ -168,9 +195,16 @@ def _json_deal(r: FileResult) -> str:
     if r.assessment:
         body = r.assessment.model_dump_json(indent=2).replace("\n", "\n      ")
         file = json.dumps(r.file, ensure_ascii=False)
-        return f'    {{\n      "file": {file},\n      "assessment": {body}\n    }}'
+        late = ""
+        if warned(r):  # overdue or due-soon duties, beside the assessment they do not change
+            items = [d.model_dump(mode="json") for d in warned(r)]
+            late = (
+                ',\n      "deadlines": '
+                + _indent(json.dumps(items, ensure_ascii=False, indent=2), 6).lstrip()
+            )
+        return json_text(f'    {{\n      "file": {file},\n      "assessment": {body}{late}\n    }}')
     item = {"file": r.file, "errors": [p.render() for p in r.problems]}
-    return _indent(json.dumps(item, ensure_ascii=False, indent=2), 4)
+    return json_text(_indent(json.dumps(item, ensure_ascii=False, indent=2), 4))
 
 
 def _indent(text: str, spaces: int) -> str:
@@ -184,14 +218,31 @@ def _text_row(r: FileResult) -> tuple[str, ...]:
     a = r.assessment
     if a is None:
         return (r.file, "ERROR", "—", "—", "\n".join(p.render() for p in r.problems))
-    codes = sorted({_finding_id(f) + ("" if not f.waived else " (licensed)") for f in a.findings})
+    codes = sorted(
+        {
+            _finding_id(f)
+            + (" (licensed)" if f.waived else "")
+            + (" (ruled not applicable)" if f.cleared else "")
+            for f in a.findings
+        }
+    )
+    codes += sorted({du.finding_id(f) for f in du.reportable(a.dual_use_findings)})
+    late = [f"\n! {escape(deadline_message(d))}" for d in warned(r)]  # deal text: no markup, no escapes
+    late += [f"\n! {escape(w)}" for w in a.disguised]
     return (
         r.file,
         a.verdict.value,
         (a.gate_verdict or a.verdict).value,
         a.catalogue.version,
-        ", ".join(codes) or "—",
+        (", ".join(codes) or "—") + "".join(late),
     )
+
+
+def escape(text: str) -> str:
+    """Text that rich prints as written, never as markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _render_text(rows: list[tuple[str, ...]], totals: dict[str, int], color: bool, width: int = 120) -> str:
@@ -201,8 +252,8 @@ def _render_text(rows: list[tuple[str, ...]], totals: dict[str, int], color: boo
     table = Table(title="exportcheck scan", expand=True)
     for col in ("file", "verdict", "gate", "catalogue", "findings / problems"):
         table.add_column(col)
-    for row in rows:
-        table.add_row(*row)
+    for row in rows:  # Text cells: a `[/]` in a file name is shown, never parsed as rich markup
+        table.add_row(*map(cell, row))
     console.print(table)
     console.print(", ".join(f"{k}: {v}" for k, v in totals.items()))
     return buf.getvalue()
@@ -274,9 +325,31 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
         }
         if f.waived and f.licence:
             entry["suppressions"] = [{"kind": "external", "justification": f.licence.detail}]
+        if f.cleared and f.ruling:
+            suppression = {"kind": "external", "status": "accepted", "justification": ruling_note(f)}
+            entry.setdefault("suppressions", []).append(suppression)
         sarif_results.append(entry)
+    for d in du.reportable(a.dual_use_findings):
+        rules.setdefault(du.rule_id(d), du.sarif_rule(d))
+        sarif_results.append(
+            {
+                "ruleId": du.rule_id(d),
+                "level": LEVEL[d.outcome],
+                "message": {"text": du.message(d)},
+                "locations": [_location(r.file, du.line(d))],
+                "partialFingerprints": {
+                    "exportcheck/v1": _fingerprint(r.file, d.technology_name, du.rule_id(d), d.measure)
+                },
+                "properties": {
+                    "verdict": d.outcome.value,
+                    "strength": d.strength.value,
+                    "status": d.status.value,
+                },
+            }
+        )
+    explained = {f.technology for f in a.findings} | {d.technology for d in a.dual_use_findings}
     for t in a.technologies:
-        if t.verdict is Verdict.REVIEW and not any(f.technology == t.index for f in a.findings):
+        if t.verdict is Verdict.REVIEW and t.index not in explained:
             rules.setdefault(
                 THIN_RULE,
                 {
@@ -299,6 +372,96 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
     return sarif_results
 
 
+def _disguised(r: FileResult) -> list[tuple[int, str]]:
+    """(line, warning) for each technology whose matched words had to be unmasked to be read."""
+    a = r.assessment
+    if a is None or not a.disguised:
+        return []
+    lines = {t.name: t.line or 1 for t in a.technologies}
+    out = []
+    for warning in a.disguised:
+        line = next((n for name, n in lines.items() if f"technology '{name}'" in warning), 1)
+        out.append((line, warning))
+    return out
+
+
+def _sarif_disguise(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """A warning per technology whose matched words needed folding (invisible characters, look-alike
+    letters, bidi overrides, spaced-out Chinese): whoever wrote them may have meant to hide them."""
+    out: list[dict[str, Any]] = []
+    for line, warning in _disguised(r):
+        rules.setdefault(
+            DISGUISE_RULE,
+            {
+                "id": DISGUISE_RULE,
+                "name": "DisguisedText",
+                "shortDescription": {"text": "Matched words were disguised"},
+                "help": {
+                    "text": "The words that matched the catalogue were written with invisible characters, "
+                    "look-alike letters from another script, a bidi override or spaced-out Chinese. "
+                    "A person reads them as the catalogue's words; find out who wrote the text and why."
+                },
+                "defaultConfiguration": {"level": "warning"},
+            },
+        )
+        out.append(
+            {
+                "ruleId": DISGUISE_RULE,
+                "level": "warning",
+                "message": {"text": warning},
+                "locations": [_location(r.file, line)],
+                "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, str(line), DISGUISE_RULE)},
+            }
+        )
+    return out
+
+
+def _github_disguise(r: FileResult) -> str:
+    title = command("exportcheck: disguised text", True)
+    lines = [
+        f"::warning file={command(r.file, True)},line={line},title={title}::{command(w)}"
+        for line, w in _disguised(r)
+    ]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _sarif_deadlines(
+    r: FileResult, rules: dict[str, dict[str, Any]], fail_on_deadline: str
+) -> list[dict[str, Any]]:
+    """A result per overdue or due-soon duty, at the record that gives its date (the `contract:` line for
+    registration); an error when it reaches --fail-on-deadline, else a warning."""
+    out: list[dict[str, Any]] = []
+    for d in warned(r):
+        rules.setdefault(
+            DEADLINE_RULE,
+            {
+                "id": DEADLINE_RULE,
+                "name": "Deadline",
+                "shortDescription": {
+                    "text": "A registration, letter of intent or licence date has passed or is near"
+                },
+                "help": {
+                    "text": "Register the contract (Contract Registration Measures arts. 6–7) and record the "
+                    "certificate under contract:. For a letter of intent or licence, ask the provincial commerce "
+                    "department whether it can be extended or a new application is needed (check current rules). "
+                    "`exportcheck due` lists every dated duty."
+                },
+                "defaultConfiguration": {"level": "warning"},
+            },
+        )
+        out.append(
+            {
+                "ruleId": DEADLINE_RULE,
+                "level": "error" if deadline_fails(d.state, fail_on_deadline) else "warning",
+                "message": {"text": deadline_message(d)},
+                "locations": [_location(r.file, d.line or 1)],
+                "partialFingerprints": {"exportcheck/v1": _fingerprint(r.file, DEADLINE_RULE, d.duty)},
+                "properties": {"deadline": d.date.isoformat(), "state": d.state.value, "kind": d.kind.value},
+            }
+        )
+    return out
+
+
 def _render_sarif(results: list[list[dict[str, Any]]], rules: dict[str, dict[str, Any]], sha256: str) -> str:
     sarif_results = [item for per_file in results for item in per_file]
     sarif = {
@@ -319,7 +482,7 @@ def _render_sarif(results: list[list[dict[str, Any]]], rules: dict[str, dict[str
             }
         ],
     }
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(sarif, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _location(file: str, line: int) -> dict[str, Any]:
@@ -332,6 +495,8 @@ def _message(f: Finding) -> str:
     msg = f"{f.technology_name}: {f.outcome.value} — {f.code or f.entry_id} {f.name.best('zh')} {cp}({f.strength.value}; matched: {words})"
     if f.licence:
         msg += f"; licence: {f.licence.detail}"
+    if f.ruling:
+        msg += f"; {ruling_note(f)}"
     return msg
 
 
@@ -358,7 +523,7 @@ def _rule(f: Finding, version: str) -> dict[str, Any]:
     }
 
 
-def _junit_case(r: FileResult, fail_on: str) -> ET.Element:
+def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> ET.Element:
     case = ET.Element("testcase", classname="exportcheck", name=r.file)
     if r.assessment is None:
         err = ET.SubElement(case, "error", message="invalid deal file", type="InputError")
@@ -366,22 +531,31 @@ def _junit_case(r: FileResult, fail_on: str) -> ET.Element:
         return case
     a = r.assessment
     verdict = a.gate_verdict or a.verdict
+    late = [f"deadline: {deadline_message(d)}" for d in warned(r)] + list(a.disguised)
+    late_fail = [d for d in warned(r) if deadline_fails(d.state, fail_on_deadline)]
     if fails(verdict, fail_on):
         fail = ET.SubElement(case, "failure", message=f"{verdict.value}: {a.deal_title}", type=verdict.value)
-        lines = [f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}" for f in a.findings]
-        fail.text = "\n".join(lines) or "; ".join(a.verdict_reasons)
+        lines = [
+            f"{_finding_id(f)} {f.name.best('zh')}: {f.outcome.value}"
+            + (f" — {ruling_note(f)}" if f.ruling else "")
+            for f in a.findings
+        ]
+        lines += [
+            f"{du.finding_id(d)} {d.instrument}: {d.outcome.value}"
+            for d in du.reportable(a.dual_use_findings)
+        ]
+        fail.text = "\n".join(lines + late) or "; ".join(a.verdict_reasons)
+    elif late_fail:
+        kinds = ", ".join(sorted({d.state.value for d in late_fail}))
+        fail = ET.SubElement(case, "failure", message=f"deadline {kinds}: {a.deal_title}", type="deadline")
+        fail.text = "\n".join(late)
     else:
         out = ET.SubElement(case, "system-out")
-        out.text = f"{verdict.value} (catalogue {a.catalogue.version})"
+        out.text = "\n".join([f"{verdict.value} (catalogue {a.catalogue.version})", *late])
+        ruled = [f"{_finding_id(f)}: {ruling_note(f)}" for f in a.findings if f.ruling]
+        if ruled:
+            out.text += "\n" + "\n".join(ruled)
     return case
-
-
-# Characters XML 1.0 cannot hold at all, even escaped (YAML allows some: "\e" is ESC).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_safe(value: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 def _render_junit(cases: list[ET.Element]) -> str:
@@ -396,20 +570,13 @@ def _render_junit(cases: list[ET.Element]) -> str:
     suite = ET.Element("testsuite", counts)
     suite.extend(cases)
     for element in suite.iter():  # deal titles and file names may hold control characters
-        element.text = _xml_safe(element.text) if element.text else element.text
+        element.text = xml(element.text) if element.text else element.text
         for key, value in element.attrib.items():
-            element.attrib[key] = _xml_safe(value)
+            element.attrib[key] = xml(value)
     root = ET.Element("testsuites", counts)
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def _escape(value: str, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
 
 
 def _github_lines(r: FileResult, fail_on: str) -> str:
@@ -417,25 +584,51 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
     if r.assessment is None:
         for p in r.problems:
             lines.append(
-                f"::error file={_escape(r.file, True)},line={p.line or 1},title={_escape('exportcheck: invalid deal file', True)}::"
-                + _escape(p.render())
+                f"::error file={command(r.file, True)},line={p.line or 1},title={command('exportcheck: invalid deal file', True)}::"
+                + command(p.render())
             )
         return "\n".join(lines) + ("\n" if lines else "")
     for f in r.assessment.findings:
-        level = "error" if fails(f.outcome, fail_on) and not f.waived else "warning"
-        if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (f.waived and level == "warning"):
+        level = "error" if fails(f.outcome, fail_on) and not (f.waived or f.cleared) else "warning"
+        if f.outcome in (Verdict.FREE, Verdict.NOT_EXPORT) or (
+            (f.waived or f.cleared) and level == "warning"
+        ):
             level = "notice"
-        title = _escape(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
+        title = command(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
         lines.append(
-            f"::{level} file={_escape(r.file, True)},line={_line(f)},title={title}::{_escape(_message(f))}"
+            f"::{level} file={command(r.file, True)},line={_line(f)},title={title}::{command(_message(f))}"
+        )
+    for d in du.reportable(r.assessment.dual_use_findings):
+        level = "error" if fails(d.outcome, fail_on) else "warning"
+        title = command(f"exportcheck: {d.outcome.value} {du.finding_id(d)}", True)
+        lines.append(
+            f"::{level} file={command(r.file, True)},line={du.line(d)},title={title}::{command(du.message(d))}"
+        )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _github_deadlines(r: FileResult, fail_on_deadline: str) -> str:
+    lines = []
+    for d in warned(r):
+        level = "error" if deadline_fails(d.state, fail_on_deadline) else "warning"
+        title = command(f"exportcheck: deadline {d.state.value} ({d.kind.value})", True)
+        lines.append(
+            f"::{level} file={command(r.file, True)},line={d.line or 1},title={title}::{command(deadline_message(d))}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _summary_row(r: FileResult) -> str:
     if r.assessment is None:
-        return f"| `{r.file}` | **error** | — | — | {'; '.join(p.render() for p in r.problems)} |"
+        return (
+            f"| {code(r.file)} | **error** | — | — | {markdown('; '.join(p.render() for p in r.problems))} |"
+        )
     a = r.assessment
-    codes = ", ".join(sorted({_finding_id(f) for f in a.findings})) or "—"
+    ids = {_finding_id(f) for f in a.findings} | {
+        du.finding_id(d) for d in du.reportable(a.dual_use_findings)
+    }
+    codes = markdown(", ".join(sorted(ids)) or "—")
+    codes += "".join(f"; deadline {d.state.value}: {d.date.isoformat()}" for d in warned(r))
+    codes += "; DISGUISED TEXT" if a.disguised else ""
     gate_v = (a.gate_verdict or a.verdict).value
-    return f"| `{r.file}` | {a.verdict.value} | {gate_v} | {a.catalogue.version} | {codes} |"
+    return f"| {code(r.file)} | {a.verdict.value} | {gate_v} | {markdown(a.catalogue.version)} | {codes} |"

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .catalogue import Part, PresenceStatus
 from .common import Fidelity, Text
+from .dual_use import MeasureStatus
+from .record import AuditRecord
 
 FORMAT_VERSION = 1
 
@@ -72,6 +74,18 @@ class Evidence(Out):
     term: str = Field(description="The catalogue term or aid that fired.")
     origin: TermOrigin
     kind: str = Field(description="term | related | name")
+    concept: str | None = Field(
+        default=None,
+        description="The concept group these words belong to, when the term is made of concepts.",
+    )
+    disguise: tuple[str, ...] = Field(
+        default=(),
+        description="What had to be undone to read the words (invisible characters, look-alike letters, "
+        "bidi overrides, spaced-out Chinese, hyphen-broken words): a sign the text was disguised.",
+    )
+    negation: str | None = Field(
+        default=None, description="'unclear' when the words stand under a negation whose scope is unclear."
+    )
 
 
 class ParameterCheck(Out):
@@ -83,12 +97,52 @@ class ParameterCheck(Out):
 
 
 class LicenceCheck(Out):
-    status: str = Field(description="covered | expired | letter_of_intent_only | applied | missing")
+    status: str = Field(
+        description="covered | incomplete (issued, but no licence_expiry recorded: waives nothing) | expired | "
+        "letter_of_intent_only | applied | missing"
+    )
     licence_number: str | None = None
     detail: str
 
 
+class RulingOutcome(Out):
+    """What became of one ruling recorded in the deal: applied, or why it clears nothing."""
+
+    index: int = Field(description="Position of the ruling in the deal's `rulings:` list (0-based).")
+    line: int | None = Field(default=None, description="Line of the ruling in the deal file.")
+    technology: str
+    entry: str
+    control_point: str | None
+    decision: str = Field(description="not_applicable | applies")
+    by: str
+    date: str
+    reason: str
+    expires: str | None
+    status: str = Field(
+        description="applied | stale (the technology's text changed since the ruling) | expired | "
+        "not_yet_valid (dated after the reference day) | unused (names no finding the deal has)"
+    )
+    detail: str = Field(description="What the ruling did, or why it did nothing.")
+    findings: list[str] = Field(
+        default_factory=list, description="The findings it applied to, as 'technology: code CPn'."
+    )
+
+
+class RulingApplied(Out):
+    """The ruling applied to a finding, shown beside it."""
+
+    decision: str = Field(description="not_applicable | applies")
+    by: str
+    date: str
+    reason: str
+    expires: str | None = None
+    ruling: int = Field(description="Index of the ruling in the deal's `rulings:` list.")
+
+
 class Finding(Out):
+    regime: str = Field(
+        default="catalogue", description="catalogue; dual-use findings are in dual_use_findings."
+    )
     code: str | None
     entry_id: str
     all_codes: list[str] = Field(
@@ -122,6 +176,19 @@ class Finding(Out):
         default=None, description="For restricted findings: whether a licence recorded in the deal covers it."
     )
     waived: bool = Field(default=False, description="True when a valid recorded licence covers the finding.")
+    ruling: RulingApplied | None = Field(
+        default=None, description="Counsel's valid ruling on this finding, if any; shown beside it."
+    )
+    cleared: bool = Field(
+        default=False,
+        description="True when a valid `not_applicable` ruling clears the finding for the gate; the "
+        "finding itself is still reported.",
+    )
+    outcome_before_ruling: Verdict | None = Field(
+        default=None,
+        description="With an `applies` ruling that decided a possible match: the outcome before it "
+        "(`outcome` is then what the entry's part calls for).",
+    )
 
 
 class NearMiss(Out):
@@ -134,12 +201,26 @@ class NearMiss(Out):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class HandCheck(Out):
+    """An entry exportcheck could not fully check: check the technology by hand against the official text."""
+
+    entry_id: str
+    code: str | None
+    name: Text
+    near_by: list[str] = Field(description="Why it is listed: the industry heading or name words in common.")
+
+
 class TechnologyResult(Out):
     index: int
     name: str
     line: int | None
     verdict: Verdict
     reasons: list[str] = Field(default_factory=list)
+    check_by_hand: list[HandCheck] = Field(
+        default_factory=list,
+        description="For a technology without findings: entries of the version whose control points are "
+        "not all encoded and whose subject is near it; check by hand against the official text.",
+    )
 
 
 class CoverageOut(Out):
@@ -164,6 +245,52 @@ class CatalogueRef(Out):
     reason: str
     sha256: str
     coverage: CoverageOut
+    overlay: str | None = Field(
+        default=None,
+        description="The organisation's imported official text laid over the shipped data: name, "
+        "version and sha256 (catalogue import).",
+    )
+
+
+class MeasureCheck(Out):
+    """A dual-use measure the engine checked, and its status on the assessment date."""
+
+    measure: str
+    instrument: str
+    status: MeasureStatus
+    reason: str = Field(description="The dates and instruments that decide the status.")
+    items: int = Field(description="Technology items encoded for it.")
+
+
+class DualUseCheck(Out):
+    date: str = Field(description="The assessment date the statuses are computed for.")
+    measures: list[MeasureCheck]
+    gaps: list[str] = Field(description="Measures and items known but not encoded.")
+
+
+class DualUseFinding(Out):
+    """A technology that matched a dual-use technology item (beside the catalogue's findings)."""
+
+    regime: str = "dual_use"
+    measure: str
+    instrument: str
+    control_code: str | None = Field(description="Control code as printed; null when no source gives it.")
+    item_text: Text
+    status: MeasureStatus = Field(description="The measure's status on the assessment date.")
+    status_reason: str
+    strength: Strength
+    outcome: Verdict = Field(description="What this finding alone calls for on the assessment date.")
+    reasons: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list, description="What counsel must answer.")
+    technology: int
+    technology_name: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    parameters: list[ParameterCheck] = Field(default_factory=list)
+    fidelity: Fidelity = Field(description="Fidelity of the item's wording.")
+    sources: list[str]
+    end_use: list[str] = Field(
+        default_factory=list, description="The measure's own end-use wording, if given."
+    )
 
 
 class Assessment(Out):
@@ -183,5 +310,27 @@ class Assessment(Out):
     findings: list[Finding]
     near_misses: list[NearMiss] = Field(default_factory=list)
     caveats: list[str] = Field(default_factory=list)
+    disguised: list[str] = Field(
+        default_factory=list,
+        description="Warnings: findings whose words matched only after undoing a disguise (invisible "
+        "characters, look-alike letters, bidi overrides, spaced-out Chinese, hyphen-broken words).",
+    )
     dual_use: list[str] = Field(default_factory=list)
+    dual_use_findings: list[DualUseFinding] = Field(
+        default_factory=list, description="Findings of the dual-use export-control regime (regime: dual_use)."
+    )
+    dual_use_checked: DualUseCheck | None = Field(
+        default=None, description="Which dual-use measures were checked, their status that day, and gaps."
+    )
     next_duty: str = Field(description="The duty that follows from the verdict, in one sentence.")
+    rulings: list[RulingOutcome] = Field(
+        default_factory=list, description="Every ruling recorded in the deal and what became of it."
+    )
+    not_fully_encoded: list[str] = Field(
+        default_factory=list,
+        description="When a technology has no findings: every entry of the version whose control points "
+        "are not all encoded ('code-or-ID name'), none of which exportcheck could fully check.",
+    )
+    record: AuditRecord | None = Field(
+        default=None, description="What this assessment was made from, for the audit trail."
+    )

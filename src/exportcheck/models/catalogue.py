@@ -101,6 +101,14 @@ class Parameter(Strict):
         return f"{self.name.best()}{cond} {self.comparator.value} {self.value:g}{unit}{self.unit}"
 
 
+class PointHistory(Strict):
+    """Which catalogue version first holds a control point, and which one removed it."""
+
+    added_in: str | None = Field(default=None, description="Version id whose instrument added the point.")
+    removed_in: str | None = Field(default=None, description="Version id whose instrument removed it.")
+    provenance: Provenance
+
+
 class ControlPoint(Strict):
     """A numbered control point (控制要点) of an entry."""
 
@@ -115,6 +123,11 @@ class ControlPoint(Strict):
         description="Non-numeric conditions that exportcheck does not evaluate (e.g. a chemical formula).",
     )
     provenance: Provenance
+    history: PointHistory | None = Field(
+        default=None,
+        description="When the point entered (and left) the text, where a source says so: a point added by a "
+        "later adjustment never makes a deal under an earlier version 'review'.",
+    )
     notes: list[str] = Field(default_factory=list)
     aids: MatchingAids = Field(default_factory=MatchingAids)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import StrEnum
 
 from pydantic import Field, field_validator, model_validator
@@ -237,6 +238,71 @@ class ContractRecord(Strict):
     _number = field_validator("registration_number", mode="before")(_quoted_number)
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class Decision(StrEnum):
+    """Counsel's decision on one finding."""
+
+    NOT_APPLICABLE = "not_applicable"  # the finding does not apply: it no longer fails the gate
+    APPLIES = "applies"  # counsel confirms it: a possible match becomes a decided one
+
+
+class Ruling(Strict):
+    """Counsel's decision on one finding, pinned to the technology's text as it stood when ruled: when the
+    text changes the fingerprint no longer matches and the ruling clears nothing (`exportcheck rule` writes
+    one with the fingerprint computed)."""
+
+    technology: str = Field(
+        min_length=1, max_length=500, description="Name of the deal's technology ruled on."
+    )
+    entry: str = Field(
+        min_length=1,
+        max_length=20,
+        pattern=r"^\s*(?:[0-9]{6}[JXjx]|[Mm][0-9]{1,3})\s*$",
+        description="Catalogue code (e.g. 086501X) or entry ID (e.g. M12) of the finding.",
+    )
+    control_point: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,4}$",
+        description="The finding's control point number; omit to rule on every finding of the entry.",
+    )
+    decision: Decision = Field(description="not_applicable (the finding does not apply) | applies.")
+    by: str = Field(min_length=1, max_length=500, description="Who decided (counsel's name).")
+    date: dt.date = Field(description="When the decision was made.")
+    reason: str = Field(min_length=1, max_length=10_000, description="Why; required, shown with the finding.")
+    expires: dt.date | None = Field(default=None, description="After this day the ruling clears nothing.")
+    fingerprint: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="sha256 of the technology's normalised name, description, keywords and parameters "
+        "when ruled; `exportcheck rule` computes it.",
+    )
+
+    _dates = field_validator("date", "expires", mode="before")(_no_number_dates)
+
+    @field_validator("technology", "by", "reason")
+    @classmethod
+    def _no_controls(cls, value: str) -> str:
+        """A ruling is printed beside its finding in every format: terminal escapes have no place in it."""
+        if _CONTROLS.search(value):
+            raise ValueError("contains control characters (terminal escapes); write plain text")
+        return value
+
+    @field_validator("control_point", mode="before")
+    @classmethod
+    def _point_as_text(cls, value: object) -> object:
+        """`control_point: 21` reads as a number in YAML; the number is what is meant."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Ruling:
+        if self.expires and self.expires < self.date:
+            raise ValueError("expires is before date")
+        return self
+
+
 class Deal(Strict):
     """A planned technology transfer out of mainland China."""
 
@@ -257,6 +323,9 @@ class Deal(Strict):
 
     _date = field_validator("date", mode="before")(_no_number_dates)
     licences: list[LicenceRecord] = Field(default_factory=list, description="Licence progress, if any.")
+    rulings: list[Ruling] = Field(
+        default_factory=list, max_length=10_000, description="Counsel's rulings on findings, if any."
+    )
     contract: ContractRecord | None = Field(
         default=None, description="The contract's dates, payment method and registration, if known."
     )

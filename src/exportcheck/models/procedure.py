@@ -21,6 +21,8 @@ class Track(StrEnum):
     """Which route a step belongs to; `screen` holds the checks every deal goes through."""
 
     SCREEN = "screen"
+    # a signed or performed transfer that lacked its licence (or could have none): what to do now
+    REMEDIATION = "remediation"
     PROHIBITED = "prohibited"
     DUAL_USE = "dual_use"
     RESTRICTED = "restricted"
@@ -76,6 +78,11 @@ class Condition(StrEnum):
     ROYALTY_PAYMENT = "royalty_payment"  # royalties (提成) are the payment method (or not yet answered)
     MAIN_TERMS_CHANGE = "main_terms_change"  # the contract's main terms change
     TERMINATION = "termination"  # the contract ends
+    PERFORMED = "performed"  # remediation: the contract was performed (technology may have left)
+    NOT_PERFORMED = "not_performed"  # remediation: signed, nothing transferred yet
+    DUAL_USE_ITEM = (
+        "dual_use_item"  # the exporter decided the technology is a dual-use item ("may apply" until)
+    )
 
 
 class AlertKey(StrEnum):
@@ -224,6 +231,9 @@ class Step(Strict):
     confidence: Confidence
     stage_gate: StageGate | None = Field(default=None, description="The deal act this step must precede.")
     progress: Progress | None = Field(default=None, description="How licence records mark it done.")
+    exposures: list[str] = Field(
+        default_factory=list, description="Keys of `exposures:` this step weighs (remediation)."
+    )
     notes: BiText | None = None
 
     @model_validator(mode="after")
@@ -387,5 +397,59 @@ class Checklist(Strict):
     procedure_as_of: dt.date
     tracks: list[Track]
     problems: list[ChecklistProblem] = Field(default_factory=list)
+    next_duty: BiText | None = Field(
+        default=None,
+        description="The one thing to do next, from the stage and records: the NEXT step's title, else the "
+        "first warning's.",
+    )
+    next_id: str | None = Field(default=None, description="The item `next_duty` comes from.")
     items: list[ChecklistItem]
     notice: BiText
+
+
+# --- dated duties (the gate's deadline warnings and `exportcheck due`) --------------------------------------
+
+
+class DeadlineKind(StrEnum):
+    """A dated duty the deal's records give."""
+
+    REGISTRATION = "registration"  # last day to register a free-technology contract (RegM arts. 6–7)
+    LETTER_OF_INTENT_EXPIRY = "letter_of_intent_expiry"  # validity stated on the 技术出口许可意向书
+    LICENCE_EXPIRY = "licence_expiry"  # validity stated on the 技术出口许可证
+
+
+class DeadlineState(StrEnum):
+    """Where a dated duty stands on the reference date."""
+
+    OVERDUE = "overdue"  # the last day has passed (registration not recorded; letter or licence expired)
+    DUE_SOON = "due_soon"  # within the warning window
+    UPCOMING = "upcoming"  # later than the window
+
+    @property
+    def rank(self) -> int:
+        return {"upcoming": 0, "due_soon": 1, "overdue": 2}[self.value]
+
+
+FAIL_ON_DEADLINE = ("overdue", "due-soon", "none")
+
+
+def deadline_fails(state: DeadlineState, threshold: str) -> bool:
+    """Whether a deadline's state reaches a --fail-on-deadline threshold ('none' never does)."""
+    if threshold == "none":
+        return False
+    return state.rank >= (DeadlineState.OVERDUE if threshold == "overdue" else DeadlineState.DUE_SOON).rank
+
+
+class DealDeadline(Strict):
+    """One dated duty of one deal, stated as of the reference date."""
+
+    kind: DeadlineKind
+    duty: str = Field(
+        description="Stable key of the duty within the deal, e.g. free.register or licence_expiry:TEL-7."
+    )
+    date: dt.date = Field(description="The last day (registration) or the expiry date (letter, licence).")
+    state: DeadlineState
+    days_left: int = Field(description="Days from the reference date to `date`; negative once passed.")
+    title: BiText = Field(description="What falls due, in both languages.")
+    basis: BiText = Field(description="Where the date comes from: the article, or the record.")
+    line: int | None = Field(default=None, description="Line of the record in the deal file.")
