@@ -95,11 +95,11 @@ def assess_deal_document(
         today=options.reference_day,
         rulings=options.rulings,
     )
-    from .record import build_record, input_sha256
+    from .record import build_record
 
     record = build_record(
         result,
-        input_digest=input_sha256(path, options.limits.max_bytes),
+        input_digest=doc.sha256 or None,  # of the bytes parsed: the file is not read a second time
         reference_day=options.reference_day,
         rulings_ignored=not options.rulings,
     )

@@ -6,6 +6,7 @@ expands alias bombs without limit and forgets where each value stood in the file
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ class Document:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     file: str = ""
+    sha256: str = ""  # of the bytes that were parsed (the audit record's input_sha256), when read from a file
 
     def line_of(self, path: Path_) -> int | None:
         """Line of the deepest known prefix of `path`."""
@@ -87,7 +89,11 @@ def dotted(path: Path_) -> str:
 
 def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, encoding: str | None = None) -> str:
     """Read a regular file as text within the size limit; explain encoding problems."""
-    raw = read_bounded(path, display, limits.max_bytes)
+    return decode_text(read_bounded(path, display, limits.max_bytes), display, encoding)
+
+
+def decode_text(raw: bytes, display: str, encoding: str | None = None) -> str:
+    """The file's bytes as text; explain encoding problems."""
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(display, None, "", "is a binary file, not YAML text")])
     if encoding:
@@ -235,4 +241,7 @@ def load_file(
     path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS, encoding: str | None = None
 ) -> Document:
     display = display or str(path)
-    return load_yaml(read_text(path, display, limits, encoding), display, limits)
+    raw = read_bounded(path, display, limits.max_bytes)
+    doc = load_yaml(decode_text(raw, display, encoding), display, limits)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()  # read once: the digest is of what was parsed
+    return doc
