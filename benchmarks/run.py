@@ -78,7 +78,7 @@ def scan(folder: Path, jobs: int | None = None) -> tuple[float, float, int]:
         "--fail-on",
         "none",
         "--output",
-        os.devnull,
+        str(folder.parent / "report.json"),  # a regular file: scan refuses to write to a device
     ] + (["--jobs", str(jobs)] if jobs else [])
     code = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
