@@ -219,9 +219,19 @@ def _overlay_option(func: F) -> F:
 )
 @click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version, e.g. 2023.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "html"]),
+    default="text",
+    show_default=True,
 )
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "both"]),
+    default="en",
+    show_default=True,
+    help="Language of the report; 'both' (side by side) with --format html.",
+)
 @click.option("--explain", is_flag=True, help="Show near misses and why they were discarded.")
 @click.option(
     "--fail-on",
@@ -279,6 +289,8 @@ def assess(
         fail_on=fail_on, strict=strict, lang=lang, catalogue_overlay=catalogue_overlay, log=log_file
     )
     fail_on, strict, lang = conf["fail_on"], conf["strict"], conf["lang"]
+    if lang == "both" and fmt != "html":
+        raise click.BadParameter("'both' is available with --format html", param_hint="'--lang'")
     log_file = Path(conf["log"]) if conf["log"] else None
     options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
@@ -305,6 +317,10 @@ def assess(
         from .escape import json_text
 
         text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+    elif fmt == "html":
+        from .formats.html import render_report
+
+        text = render_report(result, checklist, deal, lang=lang, explain=explain)
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 
@@ -348,7 +364,11 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
 @main.command()
 @click.argument("deal_file", type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "html"]),
+    default="text",
+    show_default=True,
 )
 @click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="en", show_default=True)
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
@@ -386,7 +406,13 @@ def checklist(
         lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
-    _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output)
+    built = _checklist(deal, result, options.reference_day)
+    if fmt == "html":
+        from .formats.html import render_report
+
+        _emit(render_report(result, built, deal, lang=lang, findings=False), output)
+        return
+    _emit(render(built, fmt, lang), output)
 
 
 @main.group()
@@ -626,6 +652,19 @@ def config_command(fmt: str) -> None:
     _emit(config_json(loaded.path, settings) if fmt == "json" else config_text(loaded.path, settings))
 
 
+def _scan_piece(fmt: str, fail_on: str, fail_on_deadline: str) -> Any:
+    """What a worker makes of each file for the chosen format (picklable)."""
+    from functools import partial
+
+    if fmt == "html":
+        from .formats.html import scan_piece
+
+        return partial(scan_piece, fail_on=fail_on, fail_on_deadline=fail_on_deadline)
+    from .formats.scan import piece
+
+    return partial(piece, fmt=fmt, fail_on=fail_on, fail_on_deadline=fail_on_deadline)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -635,7 +674,7 @@ def config_command(fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+    type=click.Choice(["text", "json", "sarif", "junit", "github", "html"]),
     default="text",
     show_default=True,
 )
@@ -703,7 +742,6 @@ def scan(
     deal reaches --fail-on (or a deadline --fail-on-deadline), else 0."""
     import heapq
     import os
-    from functools import partial
 
     from .formats import scan as out
     from .runner import (
@@ -750,7 +788,7 @@ def scan(
         work,
         cat,
         options,
-        partial(out.piece, fmt=fmt, fail_on=fail_on, fail_on_deadline=fail_on_deadline),
+        _scan_piece(fmt, fail_on, fail_on_deadline),
         jobs or default_jobs(),
     )
     if len(files) > 50 and sys.stderr.isatty():
@@ -767,7 +805,12 @@ def scan(
     unreadable = sorted((FileResult(p.file, None, [p]) for p in problems), key=lambda r: r.file)
     # in file order, so the report can be written while the deals are assessed
     report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
-    _emit(report.chunks(), output)
+    if fmt == "html":
+        from .formats.html import scan_page
+
+        _emit(scan_page(report), output)
+    else:
+        _emit(report.chunks(), output)
     bad = report.error_lines
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:

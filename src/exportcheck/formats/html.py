@@ -11,12 +11,17 @@ English (reasons, caveats) are shown as they are.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from .. import __version__
 from ..escape import html as esc
 from ..models.assessment import Assessment, DualUseFinding, Evidence, Finding, Verdict
 from ..models.deal import Deal
 from ..models.procedure import Checklist, ChecklistItem, ItemStatus
+from ..runner import FileResult
 from . import checklist as cl
+from . import scan
+from .due import message as deadline_message
 from .html_style import CSS
 from .html_timeline import render_svg
 from .labels import label, next_duty, verdict_text
@@ -499,33 +504,55 @@ def render_report(
 # --- scan summary -----------------------------------------------------------------------------------------------
 
 
-def scan_row(file: str, assessment: Assessment | None, problems: Sequence[str]) -> str:
+def scan_row(r: FileResult, errors: Sequence[str]) -> str:
     """One escaped table row of the scan summary."""
-    if assessment is None:
-        return f'<tr class="error"><td><code>{esc(file)}</code></td><td>error</td><td>—</td><td>—</td><td>{esc("; ".join(problems))}</td></tr>'
-    a = assessment
+    if r.assessment is None:
+        return (
+            f'<tr class="error"><td><code>{esc(r.file)}</code></td><td>error</td><td>—</td><td>—</td>'
+            f"<td>{esc('; '.join(errors))}</td></tr>"
+        )
+    a = r.assessment
     ids = sorted(
         {f"{f.code or f.entry_id}" + (f" CP{f.control_point}" if f.control_point else "") for f in a.findings}
     )
     ids += sorted({f"{d.control_code or d.measure}" for d in a.dual_use_findings})
+    notes = [deadline_message(d) for d in scan.warned(r)] + list(a.disguised)
+    warn = "".join(f'<div class="flag">{esc(n)}</div>' for n in notes)
     gate = (a.gate_verdict or a.verdict).value
     return (
-        f'<tr class="{VERDICT_CLASS[a.verdict]}"><td><code>{esc(file)}</code><div class="small">{esc(a.deal_title)}</div></td>'
-        f"<td>{esc(a.verdict.value)}</td><td>{esc(gate)}</td><td>{esc(a.catalogue.version)}</td>"
-        f"<td>{esc(', '.join(ids) or '—')}</td></tr>"
+        f'<tr><td><code>{esc(r.file)}</code><div class="small">{esc(a.deal_title)}</div></td>'
+        f'<td><span class="pill {VERDICT_CLASS[a.verdict]}">{esc(a.verdict.value)}</span></td>'
+        f"<td>{esc(gate)}</td><td>{esc(a.catalogue.version)}</td>"
+        f"<td>{esc(', '.join(ids) or '—')}{warn}</td></tr>"
     )
 
 
-def render_scan(rows: Sequence[str], totals: dict[str, int], sha256: str, tool_version: str) -> str:
-    """The scan summary page: one row per deal file (already escaped by `scan_row`), totals, the record."""
+def scan_piece(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> scan.Piece:
+    """The scan's piece of one file, its body an HTML row (made in the worker, like the other formats)."""
+    made = scan.piece(r, "text", fail_on, fail_on_deadline)
+    return replace(made, body=scan_row(r, made.errors))
+
+
+def scan_page(report: scan.ScanReport) -> str:
+    """The scan summary page: one row per deal file, in file order, the totals and the record."""
+    for item in report.pending:
+        report.add(
+            item
+            if isinstance(item, scan.Piece)
+            else scan_piece(item, report.fail_on, report.fail_on_deadline)
+        )
+    report.pending = iter(())
+    rows = report.ordered()
     head = "<tr><th>file</th><th>verdict</th><th>gate</th><th>catalogue</th><th>findings / problems</th></tr>"
-    counts = " · ".join(f"{esc(k)}: {v}" for k, v in totals.items())
+    counts = " · ".join(f"{esc(k)}: {v}" for k, v in report.totals().items())
     body = (
-        f'<header><div class="small">exportcheck scan</div><h1>exportcheck scan</h1></header>'
+        '<header><div class="small">exportcheck scan</div><h1>exportcheck scan</h1></header>'
         f'<p class="totals">{counts}</p>'
         f'<table class="scan"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
-        f"<section class='record'><table class='facts'><tr><th>Tool version</th><td><code>{esc(tool_version)}</code></td></tr>"
-        f"<tr><th>Catalogue sha256</th><td><code>{esc(sha256)}</code></td></tr></table></section>"
-        f"<section class='notice'><p>{esc(label('en', 'disclaimer'))}</p><p>{esc(label('zh', 'disclaimer'))}</p></section>"
+        "<section class='record'><table class='facts'>"
+        f"<tr><th>Tool version</th><td><code>{esc(__version__)}</code></td></tr>"
+        f"<tr><th>Catalogue sha256</th><td><code>{esc(report.sha256)}</code></td></tr></table></section>"
+        f"<section class='notice'><p>{esc(label('en', 'disclaimer'))}</p>"
+        f"<p>{esc(label('zh', 'disclaimer'))}</p></section>"
     )
     return page("exportcheck scan", "exportcheck scan", body, "en")

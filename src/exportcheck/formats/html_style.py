@@ -58,20 +58,21 @@ article.finding h3 { margin: 0 0 1mm; }
 table.evidence, table.scan { width: 100%; border-collapse: collapse; font-size: 9pt; }
 table.evidence th, table.evidence td, table.scan th, table.scan td { border: 1px solid #dfe1e4;
   padding: 1mm 2mm; text-align: left; vertical-align: top; }
+table.scan td:first-child { width: 40%; }
 table.evidence th, table.scan th { background: #f0f1f3; font-weight: 600; }
 .flag { font-size: 8pt; color: #b3261e; font-weight: 700; }
 ul.reasons, ul.notes { margin: 2mm 0 0 5mm; padding: 0; font-size: 9pt; }
 svg.timeline { display: block; margin: 2mm 0 4mm; break-inside: avoid; page-break-inside: avoid; }
 svg.timeline text { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; fill: #1a1a1a; }
-svg.timeline .track { font-size: 15px; font-weight: 700; }
-svg.timeline .label { font-size: 13px; }
+svg.timeline .track { font-size: 19px; font-weight: 700; }
+svg.timeline .label { font-size: 17px; }
 svg.timeline .label.next { font-weight: 700; fill: #0b5cad; }
-svg.timeline .date { font-size: 12px; fill: #0b5c2a; }
-svg.timeline .limit { font-size: 12px; fill: #5f6368; }
+svg.timeline .date { font-size: 15px; fill: #0b5c2a; }
+svg.timeline .limit { font-size: 15px; fill: #5f6368; }
 svg.timeline .axis { stroke: #9aa0a6; stroke-width: 3; }
 svg.timeline .stop { stroke: #1a1a1a; stroke-width: 2; }
 svg.timeline .today { stroke: #b3261e; stroke-width: 2.5; stroke-dasharray: 5 3; }
-svg.timeline .todaytext { font-size: 12px; font-weight: 700; fill: #b3261e; }
+svg.timeline .todaytext { font-size: 16px; font-weight: 700; fill: #b3261e; }
 ol.items { list-style: none; margin: 0; padding: 0; }
 li.item { border-bottom: 1px solid #eceef0; padding: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
 li.item .head { font-weight: 600; }
@@ -95,16 +96,17 @@ table.sign { width: 100%; border-collapse: collapse; }
 table.sign th, table.sign td { border: 1px solid #7a7f85; padding: 2mm; text-align: left; }
 table.sign tbody td { height: 16mm; }
 table.sign tbody th { width: 38mm; }
+table.sign thead th:last-child { width: 24%; }
 section.notice { font-size: 8.5pt; color: var(--muted); break-inside: avoid; }
 section.notice > div { margin-bottom: 2mm; }
 .totals { font-weight: 600; }
+.pill { color: #fff; border-radius: 1mm; padding: 0 1.5mm; font-weight: 700; white-space: nowrap; }
 @page { size: A4; margin: 12mm 10mm 16mm;
   @bottom-right { content: "exportcheck · " counter(page) " / " counter(pages); font-size: 8pt; color: #5f6368; }
 }
 @media print {
   table.page { max-width: none; }
   table.page > thead > tr > td, table.page > tbody > tr > td { padding: 0; }
-  section.checklist { break-before: page; page-break-before: always; }
   section.signoff { margin-top: 6mm; }
 }
 """

@@ -11,6 +11,7 @@ carries each step's full wording and legal basis.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 
 from ..escape import html as esc
@@ -50,7 +51,7 @@ COLOUR = {
     ItemStatus.WARNING: "#b3261e",
 }
 WIDTH = 1000
-ROW = 150
+ROW = 220
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,14 @@ def _pick(pair: tuple[str, str], lang: str) -> list[str]:
     return [pair[1] if lang == "zh" else pair[0]]
 
 
-def _limit(item: ChecklistItem, lang: str) -> str | None:
-    """The step's time limit as the procedure data states it (e.g. '≤ 30 working days')."""
+def _limit(item: ChecklistItem, lang: str) -> list[str]:
+    """The step's time limit as the procedure data states it (e.g. '≤ 30 working days'), a line per language."""
     if item.deadline_days is None or item.deadline_unit is None:
-        return None
+        return []
     working = item.deadline_unit is DeadlineUnit.WORKING_DAYS
     en = f"≤ {item.deadline_days} {'working' if working else 'calendar'} days"
     zh = f"{item.deadline_days}个{'工作日' if working else '日'}内"
-    return " / ".join(_pick((en, zh), lang))
+    return _pick((en, zh), lang)
 
 
 def _today_index(row: list[Stop], today: dt.date) -> float:
@@ -143,7 +144,7 @@ def render_svg(checklist: Checklist, deal: Deal | None, lang: str) -> str:
     left, right = 60.0, WIDTH - 60.0
     for r, (track, row) in enumerate(rows):
         top = r * ROW
-        axis = top + 45
+        axis = top + 78
         parts.append(
             _text(left - 40, top + 16, " / ".join(_pick(TRACK_LABEL[track], lang)), "track", "start")
         )
@@ -156,17 +157,18 @@ def render_svg(checklist: Checklist, deal: Deal | None, lang: str) -> str:
             parts.append(
                 f'<circle cx="{x:.0f}" cy="{axis}" r="9" fill="{COLOUR[status]}" class="stop"{dash}/>'
             )
-            y = axis + 28
-            for line in _pick(s.label, lang):
+            y = axis + 32
+            for line in (part for text in _pick(s.label, lang) for part in textwrap.wrap(text, 15)):
                 parts.append(_text(x, y, line, "label" + (" next" if status is ItemStatus.NEXT else "")))
-                y += 16
+                y += 19
             if s.date is not None and s.date_kind is not None:
                 kind = " / ".join(_pick(s.date_kind, lang))
-                parts.append(_text(x, y, f"{s.date.isoformat()} ({kind})", "date"))
-                y += 15
-            limit = _limit(s.item, lang)
-            if limit:
-                parts.append(_text(x, y, limit, "limit"))
+                parts.append(_text(x, y, s.date.isoformat(), "date"))
+                parts.append(_text(x, y + 17, f"({kind})", "date"))
+                y += 34
+            for line in _limit(s.item, lang):
+                parts.append(_text(x, y, line, "limit"))
+                y += 17
         # today's position along the row
         index = _today_index(row, today)
         if len(row) == 1:
@@ -176,6 +178,7 @@ def render_svg(checklist: Checklist, deal: Deal | None, lang: str) -> str:
             tx = min(max(tx, left - 30), right + 30)
         parts.append(f'<line x1="{tx:.0f}" y1="{axis - 22}" x2="{tx:.0f}" y2="{axis + 12}" class="today"/>')
         word = " / ".join(_pick(("today", "今日"), lang))
-        parts.append(_text(tx, axis - 26, f"{word} {today.isoformat()}", "todaytext"))
+        anchor = "start" if tx < left + 120 else "end" if tx > right - 120 else "middle"
+        parts.append(_text(max(tx, 2), axis - 28, f"{word} {today.isoformat()}", "todaytext", anchor))
     parts.append("</svg>")
     return "".join(parts)
