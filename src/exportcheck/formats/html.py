@@ -194,7 +194,7 @@ def _party(deal: Deal | None, which: str, lang: str) -> str:
     return f"{esc(party.name)} ({esc(party.country)})"
 
 
-def _facts(a: Assessment, deal: Deal | None, checklist: Checklist | None, lang: str) -> str:
+def _facts(a: Assessment, deal: Deal | None, lang: str) -> str:
     unknown = f'<span class="muted">{w("unknown", lang)}</span>'
     inst = a.catalogue.instrument
     rows = [
@@ -490,7 +490,7 @@ def render_report(
     body = [
         f'<header><div class="small">{w("report", lang)}</div><h1>{esc(a.deal_title)}</h1></header>',
         _banner(a, checklist, lang),
-        _facts(a, deal, checklist, lang),
+        _facts(a, deal, lang),
     ]
     if findings:
         body.append(_findings(a, deal, lang, explain))

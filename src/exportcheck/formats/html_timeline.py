@@ -141,13 +141,11 @@ def render_svg(checklist: Checklist, deal: Deal | None, lang: str) -> str:
     parts = [f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" width="100%" role="img">']
     titles = " / ".join(_pick(("Procedure timeline", "办理流程时间轴"), lang))
     parts.append(f"<title>{esc(titles)}</title>")
-    left, right = 60.0, WIDTH - 60.0
+    left, right = 100.0, WIDTH - 100.0
     for r, (track, row) in enumerate(rows):
         top = r * ROW
         axis = top + 78
-        parts.append(
-            _text(left - 40, top + 16, " / ".join(_pick(TRACK_LABEL[track], lang)), "track", "start")
-        )
+        parts.append(_text(10, top + 20, " / ".join(_pick(TRACK_LABEL[track], lang)), "track", "start"))
         step = (right - left) / max(len(row) - 1, 1)
         xs = [left + i * step for i in range(len(row))] if len(row) > 1 else [(left + right) / 2]
         parts.append(f'<line x1="{xs[0]:.0f}" y1="{axis}" x2="{xs[-1]:.0f}" y2="{axis}" class="axis"/>')
