@@ -7,11 +7,12 @@ Start-up: median wall time of `exportcheck assess examples/tiktok-recommendation
 pydantic; pydantic.BaseModel"`, and (as context) yamllint on the same file; the commands take turns, so a
 slow spell of the machine hits all of them. Batch: `exportcheck scan --jobs 2` over 10,000 generated deals
 against the floor of parsing the same files with PyYAML's C loader in one process; deals per second;
-scaling at 1,000 / 10,000 / 50,000 deals (--quick: 1,000 / 5,000); peak memory of the 10,000-deal scan
+scaling (CPU time per deal, which neighbours on a shared machine do not inflate) at 1,000 / 10,000 / 50,000
+deals (--quick: 1,000 / 5,000); peak memory of the 10,000-deal scan
 (5,000 with --quick), and the same scan in one process for comparison.
 Exits 1 when a target is missed:
   assess --format json <= 1.5 x the stack floor, text <= 1.7 x; scan <= 2.0 x the parse floor on 2
-  processes; linear scaling (per-deal time at the largest size within 1.25 x that at the smallest); peak
+  processes; linear scaling (per-deal CPU time at the largest size within 1.25 x that at the smallest); peak
   memory < 200 MB.
 """
 
@@ -152,10 +153,12 @@ def main() -> int:
             files = generate(folder, n)
             floor = parse_floor(files)
             wall, cpu, rss = scan(folder, jobs)
-            per_deal[n] = wall / n
+            # scaling is judged on CPU time: on a shared machine the wall time also measures the neighbours
+            per_deal[n] = cpu / n
             line = (
                 f"scan {n:>6} deals: {wall:7.2f} s ({n / wall:,.0f} deals/s, CPU {cpu:.2f} s in {jobs} "
-                f"processes); parse floor {floor:.2f} s -> ratio {wall / floor:.1f} (target <= 2.0); "
+                f"processes, {cpu / n * 1000:.2f} ms a deal); parse floor {floor:.2f} s -> ratio "
+                f"{wall / floor:.1f} (target <= 2.0; CPU / {jobs} / floor {cpu / jobs / floor:.1f}); "
                 f"peak memory {rss / 1024:.0f} MB"
             )
             print(line)
@@ -168,9 +171,11 @@ def main() -> int:
                     failures.append(f"peak memory {rss / 1024:.0f} MB >= 200 MB at {n} deals")
             shutil.rmtree(folder)
     growth = per_deal[sizes[-1]] / per_deal[sizes[0]]
-    print(f"scaling: per-deal time at {sizes[-1]:,} is {growth:.2f} x that at {sizes[0]:,} (target <= 1.25)")
+    print(
+        f"scaling: per-deal CPU time at {sizes[-1]:,} is {growth:.2f} x that at {sizes[0]:,} (target <= 1.25)"
+    )
     if growth > 1.25:
-        failures.append(f"per-deal time grows {growth:.2f} x")
+        failures.append(f"per-deal CPU time grows {growth:.2f} x")
     for f in failures:
         print(f"MISSED: {f}")
     return 1 if failures else 0
