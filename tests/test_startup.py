@@ -32,14 +32,23 @@ def _run(code: str) -> list[str]:
 def test_assess_never_imports_importlib_metadata_and_resumes_the_collector() -> None:
     code = (
         "import gc, sys\n"
+        "import exportcheck.startup as startup\n"
+        "seen = []\n"
+        "settle = startup.settle\n"
+        "def spy():\n"
+        "    seen.append(gc.isenabled())\n"
+        "    settle()\n"
+        "    seen.append(gc.isenabled() and gc.get_freeze_count() > 0)\n"
+        "startup.settle = spy\n"
         "from exportcheck.cli import main\n"
         "try:\n"
-        f"    main(['assess', {str(EXAMPLE)!r}, '--format', 'json', '--output', '/dev/null'])\n"
+        f"    main(['assess', {str(EXAMPLE)!r}, '--format', 'json', '--output', '-'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print('importlib.metadata' in sys.modules, gc.isenabled(), gc.get_freeze_count() > 0)\n"
+        "print('importlib.metadata' in sys.modules, *seen, gc.isenabled(), gc.get_freeze_count())\n"
     )
-    assert _run(code) == ["False", "True", "True"]
+    # paused until the catalogue was loaded, then frozen and on; after the command, as before
+    assert _run(code) == ["False", "False", "True", "True", "0"]
 
 
 def test_a_command_that_loads_no_catalogue_keeps_the_collector_on() -> None:
@@ -63,3 +72,22 @@ def test_an_embedding_program_keeps_its_plugins() -> None:
         "print(sys.modules['pydantic.plugin._loader'] is real)\n"
     )
     assert _run(code) == ["True"]
+
+
+def test_the_collector_is_as_it_was_after_a_command_in_process(tmp_path: Path) -> None:
+    # click's test runner (or any program calling main) keeps its process: a command that stopped before
+    # loading the catalogue (an invalid deal) must not leave the collector paused, nor anything frozen
+    import gc
+
+    from click.testing import CliRunner
+
+    from exportcheck.cli import main
+
+    broken = tmp_path / "broken.deal.yaml"
+    broken.write_text("title: [unclosed\n", encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    for args, code in ((["assess", str(broken)], 2), (["assess", str(EXAMPLE), "--format", "json"], 1)):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == code, result.output
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == frozen

@@ -93,11 +93,12 @@ def main(debug: bool) -> None:
 
     Exit codes: 0 nothing reached --fail-on; 1 something did; 2 usage, input or catalogue error.
     A screening aid, not legal advice."""
-    from .startup import quick_start
+    from .startup import finish, quick_start
 
     # the commands that judge deals load the catalogue through the cache, which resumes the collector
-    judging = click.get_current_context().invoked_subcommand in ("assess", "checklist", "scan", "due", "rule")
-    quick_start(pause_gc=judging)  # about 40 ms of a run (see startup.py)
+    ctx = click.get_current_context()
+    quick_start(pause_gc=ctx.invoked_subcommand in ("assess", "checklist", "scan", "due", "rule"))
+    ctx.call_on_close(finish)  # about 40 ms of a run (see startup.py)
 
 
 def _limit_options(func: F) -> F:
