@@ -47,8 +47,10 @@ def test_assess_never_imports_importlib_metadata_and_resumes_the_collector() -> 
         "    pass\n"
         "print('importlib.metadata' in sys.modules, *seen, gc.isenabled(), gc.get_freeze_count())\n"
     )
-    # paused until the catalogue was loaded, then frozen and on; after the command, as before
-    assert _run(code) == ["False", "False", "True", "True", "0"]
+    # paused until the catalogue was loaded, then frozen and on; after the command, still on (what was frozen
+    # stays frozen: unfreezing it would make Python's collection at exit walk it all)
+    out = _run(code)
+    assert out[:4] == ["False", "False", "True", "True"] and int(out[4]) > 0
 
 
 def test_a_command_that_loads_no_catalogue_keeps_the_collector_on() -> None:
@@ -76,7 +78,7 @@ def test_an_embedding_program_keeps_its_plugins() -> None:
 
 def test_the_collector_is_as_it_was_after_a_command_in_process(tmp_path: Path) -> None:
     # click's test runner (or any program calling main) keeps its process: a command that stopped before
-    # loading the catalogue (an invalid deal) must not leave the collector paused, nor anything frozen
+    # loading the catalogue (an invalid deal) must not leave the collector paused
     import gc
 
     from click.testing import CliRunner
@@ -85,9 +87,7 @@ def test_the_collector_is_as_it_was_after_a_command_in_process(tmp_path: Path) -
 
     broken = tmp_path / "broken.deal.yaml"
     broken.write_text("title: [unclosed\n", encoding="utf-8")
-    frozen = gc.get_freeze_count()
     for args, code in ((["assess", str(broken)], 2), (["assess", str(EXAMPLE), "--format", "json"], 1)):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == code, result.output
         assert gc.isenabled()
-        assert gc.get_freeze_count() == frozen
