@@ -47,7 +47,7 @@ def schema() -> dict[str, Any]:
 
 
 def schema_errors(schema: dict[str, Any], path: Path) -> list[str]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=Yaml12Loader)  # noqa: S506 - safe subclass
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=Yaml12Loader)
     return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
 
 
@@ -101,9 +101,7 @@ def test_schema_admits_what_the_loader_repairs(
         "{name: Example Co., Ltd.: yes, country: CN}",
     ],
 )
-def test_schema_and_loader_both_refuse_other_keys(
-    schema: dict[str, Any], tmp_path: Path, party: str
-) -> None:
+def test_schema_and_loader_both_refuse_other_keys(schema: dict[str, Any], tmp_path: Path, party: str) -> None:
     path = tmp_path / "x.deal.yaml"
     path.write_text(
         f"title: t\nexporter: {party}\ntechnologies:\n  - name: ERP\n    description: ledger\n",
@@ -112,3 +110,65 @@ def test_schema_and_loader_both_refuse_other_keys(
     assert schema_errors(schema, path)
     with pytest.raises(InputError):
         load_deal(path)
+
+
+# --- items 3 and 4: the real reason, told once -------------------------------------------------
+
+
+def assess_json(path: Path, *extra: str) -> dict[str, Any]:
+    code, out, err = cli("assess", str(path), "--format", "json", "--fail-on", "none", *extra)
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def speech_2023(tmp_path: Path) -> Path:
+    """The shipped speech-synthesis deal, dated when the 2023 version is in force."""
+    text = (REPO / "examples" / "speech-synthesis-2022.deal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "speech.deal.yaml"
+    path.write_text(text.replace("date: 2022-03-01", "date: 2024-03-01"), encoding="utf-8")
+    return path
+
+
+def test_other_version_point_is_the_reason_not_the_subject_hint(speech_2023: Path) -> None:
+    data = assess_json(speech_2023)
+    assert data["catalogue"]["version"] == "2023"
+    (m12,) = [f for f in data["findings"] if f["entry_id"] == "M12"]
+    assert m12["strength"] == "possible" and data["verdict"] == "review"
+    (reason,) = [r for r in m12["reasons"] if "earlier version 2020" in r]
+    assert reason.startswith("control point 17 (语音合成技术")
+    assert "its wording in version 2023 is not encoded" in reason
+    assert not any("resembles the entry's subject matter" in r for r in m12["reasons"])
+    _, text, _ = cli("assess", str(speech_2023), "--format", "markdown", "--no-checklist")
+    assert "- control point 17 (语音合成技术" in text and "earlier version 2020" in text
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.removesuffix(".deal.yaml"))
+def test_no_evidence_is_listed_twice(path: Path) -> None:
+    for f in assess_json(path)["findings"]:
+        seen = [
+            (
+                e["technology"],
+                e["field"],
+                e["line"],
+                e["deal_text"].casefold(),
+                e["negation"],
+                tuple(e["disguise"]),
+            )
+            for e in f["evidence"]
+        ]
+        assert len(seen) == len(set(seen)), f["entry_id"]
+
+
+def test_speech_synthesis_is_listed_once(speech_2023: Path) -> None:
+    (m12,) = [f for f in assess_json(speech_2023)["findings"] if f["entry_id"] == "M12"]
+    said = [e for e in m12["evidence"] if e["deal_text"] == "Speech synthesis"]
+    assert len(said) == 1 and said[0]["kind"] == "term"
+
+
+def test_search_without_hits_prints_no_empty_table() -> None:
+    code, out, _ = cli("catalogue", "search", "镀锌")
+    assert code == 0
+    assert out.strip() == "no entry or control point matched"
+    code, out, _ = cli("catalogue", "search", "语音合成")
+    assert out.rstrip().endswith(" hits") or out.rstrip().endswith(" hit")

@@ -39,9 +39,31 @@ class Stage(StrEnum):
     PERFORMED = "performed"
 
 
-_COMPANY_SUFFIXES = (
-    "LTD LLC INC GMBH AG SA S.A BV NV PLC LLP KK PTE SARL SPA AB AS ASA OY KFT JSC LP CO".split()
-)
+_COMPANY_SUFFIXES = [
+    "LTD",
+    "LLC",
+    "INC",
+    "GMBH",
+    "AG",
+    "SA",
+    "S.A",
+    "BV",
+    "NV",
+    "PLC",
+    "LLP",
+    "KK",
+    "PTE",
+    "SARL",
+    "SPA",
+    "AB",
+    "AS",
+    "ASA",
+    "OY",
+    "KFT",
+    "JSC",
+    "LP",
+    "CO",
+]
 
 
 def _any_case(word: str) -> str:
