@@ -172,3 +172,87 @@ def test_search_without_hits_prints_no_empty_table() -> None:
     assert out.strip() == "no entry or control point matched"
     code, out, _ = cli("catalogue", "search", "语音合成")
     assert out.rstrip().endswith(" hits") or out.rstrip().endswith(" hit")
+
+
+# --- item 6: scan reports keep their context ---------------------------------------------------
+
+SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+FREE_EXAMPLE = "erp-software-free-2021.deal.yaml"
+
+
+@pytest.fixture
+def contracts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, speech_2023: Path) -> Path:
+    """A repository holding a free deal (2021 catalogue, partly encoded) and the 2023 speech deal."""
+    folder = tmp_path / "repo" / "contracts"
+    folder.mkdir(parents=True)
+    (folder / FREE_EXAMPLE).write_text((REPO / "examples" / FREE_EXAMPLE).read_text(encoding="utf-8"))
+    (folder / "speech.deal.yaml").write_text(speech_2023.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(folder.parent)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    return folder
+
+
+COVERAGE = "1 free deal(s): catalogue version 2020 is only partly encoded"
+
+
+def test_free_example_is_free_on_a_partial_catalogue(contracts: Path) -> None:
+    data = assess_json(contracts / FREE_EXAMPLE)
+    assert data["verdict"] == "free" and data["catalogue"]["version"] == "2020"
+    assert not data["catalogue"]["coverage"]["complete"]
+
+
+def test_scan_text_carries_the_coverage_caveat(contracts: Path) -> None:
+    code, out, _ = cli("scan", "contracts", "--fail-on", "none")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert f"! {COVERAGE}" in flat and "'free' means no encoded entry matched" in flat
+
+
+def test_scan_junit_carries_the_coverage_caveat(contracts: Path) -> None:
+    from xml.etree import ElementTree as ET
+
+    _, out, _ = cli("scan", "contracts", "--format", "junit", "--fail-on", "none")
+    cases = {c.get("name"): c for c in ET.fromstring(out).iter("testcase")}
+    system_out = cases[f"contracts/{FREE_EXAMPLE}"].findtext("system-out") or ""
+    assert "catalogue version 2020 is only partly encoded" in system_out
+
+
+def test_scan_sarif_carries_coverage_help_uri_and_technology_line(contracts: Path) -> None:
+    _, out, _ = cli("scan", "contracts", "--format", "sarif", "--fail-on", "none")
+    sarif = json.loads(out)
+    jsonschema.validate(sarif, SARIF_SCHEMA)
+    run = sarif["runs"][0]
+    (notification,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert notification["message"]["text"].startswith(COVERAGE)
+    assert run["properties"]["coverageCaveats"] == [notification["message"]["text"]]
+    rules = run["tool"]["driver"]["rules"]
+    assert rules and all(r["helpUri"].startswith("https://") for r in rules)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for anchor in {r["helpUri"].rsplit("#", 1)[1] for r in rules}:
+        heading = anchor.replace("-", " ")
+        assert re.search(rf"^## {heading}$", readme, flags=re.M | re.I), anchor
+    # the speech deal's finding was first seen in its title (line 1); it belongs to `- name:` (line 9)
+    (m12,) = [r for r in run["results"] if r["ruleId"] == "086501X"]
+    assert m12["locations"][0]["physicalLocation"]["region"]["startLine"] == 9
+
+
+def test_github_annotations_and_summary_carry_the_coverage_caveat(
+    contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    _, out, _ = cli("scan", "contracts", "--format", "github", "--fail-on", "none")
+    assert f"::notice title=exportcheck%3A catalogue coverage::{COVERAGE}" in out
+    assert re.search(r"::warning file=contracts/speech.deal.yaml,line=9,", out)
+    assert f"> **Coverage**: {COVERAGE}" in summary.read_text(encoding="utf-8")
+
+
+def test_scan_without_deal_files_passes_with_a_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes.yaml").write_text("title: not a deal file name\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("scan", ".")
+    assert code == 0
+    assert err.startswith("notice: no deal files found, nothing was checked (patterns: **/deal.yaml")
+    assert "files: 0" in out

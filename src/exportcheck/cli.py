@@ -98,7 +98,26 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group, keeping the command line so `main` can tell whether the report goes to the
+    terminal (its width is then followed) or to `--output FILE` (fixed width, reproducible)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["exportcheck.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def _to_file(args: list[str]) -> bool:
+    """Whether the command line names an --output other than `-` (standard output)."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--output="):
+            return arg != "--output=-"
+        if arg == "--output":
+            return args[i + 1 : i + 2] != ["-"]
+    return False
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exportcheck")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def main(debug: bool) -> None:
@@ -107,6 +126,13 @@ def main(debug: bool) -> None:
 
     Exit codes: 0 nothing reached --fail-on; 1 something did; 2 usage, input or catalogue error.
     A screening aid, not legal advice."""
+    import shutil
+
+    from .formats.console import follow_terminal
+
+    args = click.get_current_context().meta.get("exportcheck.args", [])
+    terminal = sys.stdout.isatty() and not _to_file(args)
+    follow_terminal(shutil.get_terminal_size().columns if terminal else None)
 
 
 def _limit_options(func: F) -> F:
@@ -773,11 +799,14 @@ def scan(
     if fmt == "github" and summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(report.summary())
-    if not report.gates:
+    if not report.gates:  # as linters do: an empty repository passes, but says that nothing was checked
         click.echo(
-            "error: no deal files found (patterns: " + ", ".join(include or DEFAULT_INCLUDE) + ")", err=True
+            "notice: no deal files found, nothing was checked (patterns: "
+            + ", ".join(include or DEFAULT_INCLUDE)
+            + ")",
+            err=True,
         )
-        sys.exit(2)
+        return
     if bad:
         for line in sorted(bad):
             click.echo(f"error: {line}", err=True)
@@ -1007,3 +1036,23 @@ def init(
     text = deal_template(values, date_.date() if date_ else None)
     path.write_text(text, encoding="utf-8")
     click.echo(f"wrote {path}; edit it, then run: exportcheck assess {path}")
+
+
+def attach_examples(group: click.Group) -> None:
+    """Hang each command's examples (cli_help.py) on its `--help`, and show dates as YYYY-MM-DD rather
+    than click's `[%Y-%m-%d]`."""
+    from .cli_help import EXAMPLES
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> None:
+        command.epilog = EXAMPLES.get(path, command.epilog)
+        for param in command.params:
+            if isinstance(param, click.Option) and isinstance(param.type, click.DateTime):
+                param.metavar = "YYYY-MM-DD"
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, (*path, name))
+
+    walk(group, ())
+
+
+attach_examples(main)
