@@ -256,3 +256,135 @@ def test_scan_without_deal_files_passes_with_a_notice(
     assert code == 0
     assert err.startswith("notice: no deal files found, nothing was checked (patterns: **/deal.yaml")
     assert "files: 0" in out
+
+
+# --- item 1: init writes a right deal ----------------------------------------------------------
+
+ALL_OPTIONS = [
+    "--title", "Licence of the ERP ledger module",
+    "--date", "2024-05-01",
+    "--exporter", "Example Soft (Chengdu) Co., Ltd.",
+    "--exporter-country", "cn",
+    "--recipient", "Example GmbH",
+    "--recipient-country", "de",
+    "--channel", "trade",
+    "--forms", "know_how_transfer, technical_service",
+    "--stage", "negotiating",
+    "--technology", "ERP ledger module",
+    "--description", "Source code of the general-ledger and payroll module of an ERP suite, with its database schema.",
+]  # fmt: skip
+
+
+def test_init_no_interactive_with_every_field_writes_a_valid_deal(
+    schema: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "erp.deal.yaml"
+    code, _, err = cli("init", str(path), "--no-interactive", *ALL_OPTIONS)
+    assert code == 0 and err == "", err
+    assert schema_errors(schema, path) == []
+    deal, _ = load_deal(path)
+    assert deal.date is not None and deal.date.isoformat() == "2024-05-01"
+    assert deal.recipient is not None and deal.recipient.country == "DE"
+    assert deal.exporter is not None and deal.exporter.name == "Example Soft (Chengdu) Co., Ltd."
+    assert [f.value for f in deal.forms] == ["know_how_transfer", "technical_service"]
+    assert deal.stage is not None and deal.stage.value == "negotiating"
+    data = assess_json(path)
+    assert data["catalogue"]["version"] == "2023"  # the deal's date, not today's
+
+
+def test_init_prompts_again_until_each_answer_is_valid(schema: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "feed.deal.yaml"
+    answers = [
+        "Licence of the feed",
+        "last spring",  # not a date: asked again
+        "2020-09-10",
+        "Example (Beijing) Co., Ltd.",
+        "",  # the exporter country's shown default, CN
+        "Acme Inc.",
+        "Example Inc.",  # a company name at the country prompt: asked again
+        "XX",  # not an ISO code: asked again
+        "us",
+        "licence",  # not a channel
+        "investment",
+        "sale",  # not a form
+        "know_how_transfer,technical_service",
+        "done",  # not a stage
+        "negotiating",
+        "Feed engine",
+        "Source code of the personalised recommendation engine, which learns each user's preferences.",
+    ]
+    code, out, err = cli("init", str(path), "--interactive", stdin="\n".join(answers) + "\n")
+    assert code == 0, out + err
+    for complaint in [
+        "'last spring' is not a date written YYYY-MM-DD",
+        "'Example Inc.' is not an ISO 3166-1 alpha-2 country code",
+        "'XX' is not an ISO 3166-1 alpha-2 country code",
+        "'licence' is not one of trade | investment | cooperation",
+        "sale: give one or more of",
+        "'done' is not one of planning | negotiating | signed | performed",
+    ]:
+        assert complaint in out, complaint
+    assert schema_errors(schema, path) == []
+    data = assess_json(path)
+    assert data["catalogue"]["version"] == "2020" and data["verdict"] == "licence_required"
+    deal, _ = load_deal(path)
+    assert deal.exporter is not None and deal.exporter.country == "CN"
+    assert deal.recipient is not None and deal.recipient.country == "US"
+    assert deal.channel is not None and deal.channel.value == "investment"
+
+
+def test_init_stopped_at_a_prompt_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "half.deal.yaml"
+    code, _, err = cli("init", str(path), "--interactive", stdin="Licence of the feed\n")
+    assert code == 2 and "stopped before every question was answered; nothing written" in err
+    assert "internal error" not in err and not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--recipient-country", "XX", "--recipient-country: 'XX' is not an ISO 3166-1 alpha-2 country code"),
+        ("--recipient-country", "Acme Inc.", "--recipient-country: 'Acme Inc.' is not an ISO 3166-1"),
+        ("--forms", "sale", "--forms: sale: give one or more of"),
+        ("--title", "TODO: later", "--title: write the real value, not a TODO: placeholder"),
+    ],
+)
+def test_init_refuses_a_wrong_option_and_writes_nothing(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    path = tmp_path / "x.deal.yaml"
+    code, _, err = cli("init", str(path), "--no-interactive", option, value)
+    assert code == 2 and err.startswith(f"error: {message}")
+    assert len(err.strip().splitlines()) == 1 and not path.exists()
+
+
+def test_assess_refuses_an_unedited_template_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "new.deal.yaml"
+    code, _, err = cli("init", str(path), "--no-interactive", "--title", "Licence of the feed")
+    assert code == 0
+    assert "note: fill in the TODO: placeholders (date, exporter, recipient, recipient_country" in err
+    text = path.read_text(encoding="utf-8")
+    assert 'country: "US"' not in text and "TODO: ISO code" in text  # no invented recipient country
+    code, out, err = cli("assess", str(path))
+    assert code == 2 and out == ""
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"error: {path}:")
+    assert (
+        "an unedited `exportcheck init` template: replace the TODO: placeholders (date, exporter.name" in line
+    )
+
+
+def test_todo_in_notes_is_not_a_template(tmp_path: Path) -> None:
+    path = tmp_path / "noted.deal.yaml"
+    assert cli("init", str(path), "--no-interactive", *ALL_OPTIONS)[0] == 0
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('notes: "TODO: ask counsel about the payroll tables"\n')
+    assert assess_json(path)["verdict"] in {"free", "review"}
+
+
+def test_init_warns_when_scan_would_not_find_the_file(tmp_path: Path) -> None:
+    code, _, err = cli("init", str(tmp_path / "y.yaml"), "--no-interactive", *ALL_OPTIONS)
+    assert code == 0
+    assert "note: `exportcheck scan` will not find y.yaml (default patterns: **/deal.yaml" in err
+    code, _, err = cli("init", str(tmp_path / "deal.yaml"), "--no-interactive", *ALL_OPTIONS)
+    assert code == 0 and err == ""

@@ -987,6 +987,18 @@ def schema() -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
 
+def _valid(check: Callable[[str], str]) -> Callable[[str], str]:
+    """A prompt's value check: click asks again, showing the reason, on BadParameter."""
+
+    def proc(value: str) -> str:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return proc
+
+
 @main.command()
 @click.argument("path", required=False, default="deal.yaml", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--title", help="What the deal is.")
@@ -997,6 +1009,7 @@ def schema() -> None:
 @click.option("--recipient-country", help="ISO code, e.g. US.")
 @click.option("--channel", type=click.Choice(["trade", "investment", "cooperation"]))
 @click.option("--stage", type=click.Choice(["planning", "negotiating", "signed", "performed"]))
+@click.option("--forms", help="Forms of transfer, comma-separated, e.g. know_how_transfer,technical_service.")
 @click.option("--technology", help="Name of the (first) technology.")
 @click.option("--description", help="What the recipient receives and what the technology does.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -1017,22 +1030,37 @@ def init(
         sys.exit(2)
     if interactive is None:
         interactive = sys.stdin.isatty()
-    prompts = {
-        "title": "Deal title",
-        "exporter": "Exporter (legal name)",
-        "exporter_country": "Exporter country (ISO code)",
-        "recipient": "Recipient (legal name)",
-        "recipient_country": "Recipient country (ISO code)",
-        "technology": "Technology name",
-        "description": "What does the recipient receive? (source code, designs, know-how, services)",
-    }
-    defaults = {"exporter_country": "CN"}
-    values: dict[str, str | None] = dict(fields)
-    for key, question in prompts.items():
-        if values.get(key) is None and interactive:
-            values[key] = click.prompt(
-                question, default=defaults.get(key, ""), show_default=bool(defaults.get(key))
-            )
+    from .authoring import QUESTIONS, check_given, missing
+    from .runner import DEFAULT_INCLUDE, matches
+
+    values: dict[str, str | None] = {**fields, "date": date_.date().isoformat() if date_ else None}
+    if not interactive:
+        values["exporter_country"] = values.get("exporter_country") or "CN"  # as --help says
+    for problem in check_given(values):  # a wrong option is refused, never written out
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    for q in QUESTIONS if interactive else ():
+        if not values.get(q.key):  # asked again until the answer is valid
+            try:
+                values[q.key] = click.prompt(q.ask, default=q.default(), value_proc=_valid(q.check))
+            except click.Abort:  # end of input or Ctrl-C at a prompt
+                click.echo(
+                    f"\nerror: {path}: stopped before every question was answered; nothing written", err=True
+                )
+                sys.exit(2)
+    day = values.get("date")
+    date_ = dt.datetime.fromisoformat(day) if day else None
+    if missing(values):
+        left = ", ".join(missing(values))
+        click.echo(
+            f"note: fill in the TODO: placeholders ({left}); `assess` refuses {path} until then", err=True
+        )
+    if not matches(path.name, DEFAULT_INCLUDE):
+        click.echo(
+            f"note: `exportcheck scan` will not find {path.name} (default patterns: "
+            f"{', '.join(DEFAULT_INCLUDE)}); name it NAME.deal.yaml, or pass --include",
+            err=True,
+        )
     text = deal_template(values, date_.date() if date_ else None)
     path.write_text(text, encoding="utf-8")
     click.echo(f"wrote {path}; edit it, then run: exportcheck assess {path}")

@@ -57,7 +57,7 @@ Examples:
   exportcheck init contracts/acme-licence.deal.yaml      # asks in a terminal
   exportcheck init acme.deal.yaml --no-interactive --title "Licence of the ERP module" \\
       --date 2026-11-01 --exporter "Example Soft (Chengdu) Co., Ltd." --recipient "Example GmbH" \\
-      --recipient-country DE --channel trade --stage negotiating --form know_how_transfer \\
+      --recipient-country DE --channel trade --stage negotiating --forms know_how_transfer \\
       --technology "ERP module" --description "Source code of the general-ledger module"
 """,
     ("config",): """\b

@@ -327,8 +327,35 @@ class Ruling(Strict):
         return self
 
 
+# What `exportcheck init` writes where it was not told a value. A file still holding one in a field init
+# writes is refused: an unedited template assessed as `review` or `free` would be a verdict on a deal
+# nobody described. (`notes:` and rulings may say TODO freely.)
+INIT_PLACEHOLDER = "TODO:"
+
+
+def _placeholders(data: object, path: str = "") -> list[str]:
+    """Key paths of string values that still begin with the init placeholder, in file order."""
+    if isinstance(data, str):
+        return [path or "(top)"] if data.lstrip().startswith(INIT_PLACEHOLDER) else []
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    return [hit for k, v in items for hit in _placeholders(v, f"{path}.{k}" if path else str(k))]
+
+
 class Deal(Strict):
     """A planned technology transfer out of mainland China."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_init_template(cls, data: object) -> object:
+        written = ("title", "date", "exporter", "recipient", "channel", "forms", "stage", "technologies")
+        left = _placeholders({k: data[k] for k in written if k in data}) if isinstance(data, dict) else []
+        if left:
+            shown = ", ".join(left[:6]) + (f" and {len(left) - 6} more" if len(left) > 6 else "")
+            raise ValueError(
+                f"an unedited `exportcheck init` template: replace the {INIT_PLACEHOLDER} placeholders "
+                f"({shown}) with the deal's facts"
+            )
+        return data
 
     title: str = Field(min_length=1, max_length=500, description="What the deal is.")
     date: dt.date | None = Field(
