@@ -388,3 +388,89 @@ def test_init_warns_when_scan_would_not_find_the_file(tmp_path: Path) -> None:
     assert "note: `exportcheck scan` will not find y.yaml (default patterns: **/deal.yaml" in err
     code, _, err = cli("init", str(tmp_path / "deal.yaml"), "--no-interactive", *ALL_OPTIONS)
     assert code == 0 and err == ""
+
+
+# --- item 5: help, width --------------------------------------------------------------------------
+
+
+def _commands() -> list[tuple[str, ...]]:
+    import click
+
+    out: list[tuple[str, ...]] = []
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> None:
+        if isinstance(command, click.Group):
+            for name, sub in sorted(command.commands.items()):
+                walk(sub, (*path, name))
+        else:
+            out.append(path)
+
+    walk(main, ())
+    return out
+
+
+@pytest.mark.parametrize("path", _commands(), ids=" ".join)
+def test_every_command_help_has_examples_with_real_options(path: tuple[str, ...]) -> None:
+    code, out, _ = cli(*path, "--help")
+    assert code == 0
+    assert "Example" in out and f"exportcheck {' '.join(path)}" in out.split("Example", 1)[1]
+    assert "%Y" not in out
+    head, examples = out.split("Example", 1)
+    known = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", head))
+    command = " ".join(path) + " "
+    # each example is cut at the next `exportcheck ` so `assess --log F && exportcheck log verify F` is two
+    ours = [seg for seg in examples.split("exportcheck ")[1:] if seg.startswith(command)]
+    assert ours
+    options = {o for seg in ours for o in re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", seg)}
+    assert options <= known, options - known
+
+
+def test_top_level_help_names_completion_and_the_readme_section() -> None:
+    _, out, _ = cli("--help")
+    assert "_EXPORTCHECK_COMPLETE=bash_source exportcheck" in out
+    assert "Reading the output" in out
+    assert re.search(r"^## Reading the output$", (REPO / "README.md").read_text(encoding="utf-8"), re.M)
+
+
+def _on_a_terminal(columns: int, *args: str) -> str:
+    """Run exportcheck with standard output on a pseudo-terminal `columns` wide; its output."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "EXPORTCHECK_NO_CACHE": "1", "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "exportcheck", *args],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+        timeout=120,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.returncode in (0, 1), proc.stderr
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(chunks).decode("utf-8"))
+
+
+def test_text_output_follows_the_terminal_width(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    deal = str(REPO / "examples" / "tiktok-recommendation-2020.deal.yaml")
+    narrow = _on_a_terminal(72, "assess", deal, "--no-checklist")
+    widths = [cell_len(line) for line in narrow.replace("\r", "").splitlines()]
+    assert max(widths) <= 72 and max(widths) >= 60
+    report = tmp_path / "report.txt"
+    _on_a_terminal(72, "assess", deal, "--no-checklist", "--output", str(report))
+    lines = report.read_text(encoding="utf-8").splitlines()
+    assert max(cell_len(line) for line in lines) == 110  # a file keeps the fixed width
