@@ -358,11 +358,12 @@ def test_init_refuses_a_wrong_option_and_writes_nothing(
     assert len(err.strip().splitlines()) == 1 and not path.exists()
 
 
-def test_assess_refuses_an_unedited_template_in_one_line(tmp_path: Path) -> None:
+def test_assess_refuses_an_unedited_template_in_one_line(schema: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "new.deal.yaml"
     code, _, err = cli("init", str(path), "--no-interactive", "--title", "Licence of the feed")
     assert code == 0
-    assert "note: fill in the TODO: placeholders (date, exporter, recipient, recipient_country" in err
+    assert "note: fill in what is marked TODO: (date, exporter, recipient, recipient_country, channel" in err
+    assert schema_errors(schema, path) == []  # an editor shows no error; assess refuses it below
     text = path.read_text(encoding="utf-8")
     assert 'country: "US"' not in text and "TODO: ISO code" in text  # no invented recipient country
     code, out, err = cli("assess", str(path))
@@ -474,3 +475,16 @@ def test_text_output_follows_the_terminal_width(tmp_path: Path) -> None:
     _on_a_terminal(72, "assess", deal, "--no-checklist", "--output", str(report))
     lines = report.read_text(encoding="utf-8").splitlines()
     assert max(cell_len(line) for line in lines) == 110  # a file keeps the fixed width
+
+
+def test_voice_assistant_under_2023_names_point_18_of_2020(tmp_path: Path) -> None:
+    """The issue's own case: a speech SDK under 2023 showed only 'resembles the entry's subject matter'."""
+    text = (REPO / "examples" / "voice-assistant-2021.deal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "va.deal.yaml"
+    path.write_text(text.replace("date: 2021-06-15", "date: 2024-06-15"), encoding="utf-8")
+    data = assess_json(path)
+    (m12,) = [f for f in data["findings"] if f["entry_id"] == "M12"]
+    assert m12["reasons"][0].startswith(
+        "control point 18 (人工智能交互界面技术) of this entry matched in the earlier version 2020; "
+        "its wording in version 2023 is not encoded"
+    )

@@ -1,8 +1,10 @@
 """Templates and questions for people writing deal files by hand (`exportcheck init`).
 
 Every field that decides the verdict or the next duty is asked for or taken from an option; nothing is
-silently defaulted. What is still unknown is written as a `TODO:` placeholder, which `assess` refuses
-(models/deal.py), so an unedited template can never come out `review` or `free`."""
+silently defaulted. A fact still unknown is written as a `TODO:` placeholder value, which `assess` refuses
+(models/deal.py), so an unedited template can never come out `review` or `free`; channel, forms and stage,
+optional in the model as in a hand-written deal, are left empty under a `# TODO:` comment, so the template
+still validates against `exportcheck schema`."""
 
 from __future__ import annotations
 
@@ -117,16 +119,17 @@ def _q(value: str | None, placeholder: str) -> str:
 
 
 def _enum(value: str | None, options: str) -> str:
-    # an unknown enum is left as a placeholder, which `assess` refuses with one line
-    return value if value else _q(None, options)
+    # optional in the model, as in a hand-written deal: left empty (schema-valid) with a TODO comment
+    return f"{value}    # {options}" if value else f"null    # {PLACEHOLDER} {options}"
 
 
 def deal_template(values: dict[str, str | None], date: dt.date | None) -> str:
     day = (date.isoformat() if date else None) or values.get("date")
     forms_given = values.get("forms")
-    form_list = f"[{forms_given}]" if forms_given else _q(None, "one or more forms, below")
+    form_list = f"[{forms_given}]" if forms_given else f"[]    # {PLACEHOLDER} one or more of"
     return f"""# exportcheck deal file. Check it with: exportcheck assess <this file>
-# Every TODO: placeholder must be replaced before `assess` accepts the file.
+# Replace every "TODO: ..." value: `assess` refuses the file until then. Fill in what a
+# `# TODO:` comment marks too: channel, forms and stage decide the licensing checklist's next duty.
 # Editor completion: exportcheck schema > deal.schema.json, then keep the next line
 # yaml-language-server: $schema=deal.schema.json
 title: {_q(values.get("title"), "what the deal is")}

@@ -1052,9 +1052,7 @@ def init(
     date_ = dt.datetime.fromisoformat(day) if day else None
     if missing(values):
         left = ", ".join(missing(values))
-        click.echo(
-            f"note: fill in the TODO: placeholders ({left}); `assess` refuses {path} until then", err=True
-        )
+        click.echo(f"note: fill in what is marked TODO: ({left}) before relying on {path}", err=True)
     if not matches(path.name, DEFAULT_INCLUDE):
         click.echo(
             f"note: `exportcheck scan` will not find {path.name} (default patterns: "
