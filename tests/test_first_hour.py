@@ -442,25 +442,22 @@ def _on_a_terminal(columns: int, *args: str) -> str:
 
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": str(columns), "EXPORTCHECK_NO_CACHE": "1", "NO_COLOR": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "exportcheck", *args],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env=env,
-        timeout=120,
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exportcheck", *args], stdout=follower, stderr=subprocess.PIPE, env=env
     )
     os.close(follower)
     chunks = []
-    while True:
+    while True:  # read while it writes: a full terminal buffer would otherwise block it
         try:
             chunk = os.read(leader, 65536)
-        except OSError:
+        except OSError:  # EIO: the child has closed the terminal
             break
         if not chunk:
             break
         chunks.append(chunk)
     os.close(leader)
-    assert proc.returncode in (0, 1), proc.stderr
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode in (0, 1), err
     return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", b"".join(chunks).decode("utf-8"))
 
 
