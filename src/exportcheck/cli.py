@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,53 +21,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
 
-def _emit(text: str | Iterable[str], output: Path | None = None) -> None:
-    """Write the report (a string, or its pieces) to the output file or standard output.
+def _emit(text: str | Iterable[str], output: Path | None = None, inputs: Iterable[Path] = ()) -> None:
+    """Write the report (a string, or its pieces) to standard output (no --output, or `-`) or to a file.
 
-    A file is written under a temporary name and renamed when complete: a scan that fails or is
-    interrupted half-way leaves the previous report in place, never a truncated one. Only errors of
-    writing are reported as such; an error while the pieces are made propagates as itself."""
+    A file is replaced atomically (see safeio.write_atomic): never written through a symlink, never over
+    a device, a pipe or one of the `inputs`."""
     chunks = [text] if isinstance(text, str) else text
-    if not output:
+    if output is None or _to_stdout(output):
         for chunk in chunks:
             click.echo(chunk, nl=False)
         return
-    import os
-    import tempfile
+    from .safeio import write_atomic
 
-    from .errors import InputError, Problem
+    write_atomic(output, chunks, inputs)
 
-    def failed(exc: OSError) -> InputError:
-        message = f"cannot write the output: {exc.strerror or exc}"
-        return InputError([Problem(str(output), None, "", message)])
 
-    try:
-        # only a regular file (or a new one) is replaced by renaming: /dev/null, a pipe or a symlink is
-        # written where it is
-        plain = not output.is_symlink() and (output.is_file() or not output.exists())
-        if plain:
-            fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-            handle = os.fdopen(fd, "w", encoding="utf-8")
-        else:
-            tmp, handle = "", output.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise failed(exc) from None
-    try:
-        for chunk in chunks:  # an error while the pieces are made propagates as itself
-            try:
-                handle.write(chunk)
-            except OSError as exc:
-                raise failed(exc) from None
-        try:
-            handle.close()
-            if tmp:
-                os.replace(tmp, output)
-        except OSError as exc:
-            raise failed(exc) from None
-    finally:
-        handle.close()
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+def _to_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-"
 
 
 def handles_errors(func: F) -> F:
@@ -84,7 +54,23 @@ def handles_errors(func: F) -> F:
             for line in exc.lines():
                 click.echo(f"error: {line}", err=True)
             sys.exit(2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C: one line, and the shell's code for SIGINT (not 1, "findings")
+            if debug:
+                raise
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # the reader left (`| head`): nothing more to say, and no one to say it to
+            from .safeio import detach_stdout
+
+            detach_stdout()
+            sys.exit(141)  # as a shell reports SIGPIPE: a gate in a pipeline fails closed
+        except SystemExit as exc:
+            from .runner import Terminated
+
+            if isinstance(exc, Terminated):
+                click.echo("error: terminated", err=True)
+            raise
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as exc:  # fail closed: never a verdict, never a traceback without --debug
             if debug:
@@ -268,7 +254,11 @@ def _overlay_option(func: F) -> F:
     help="Use this catalogue folder instead of the shipped one.",
 )
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write to this file (`-`: standard output).",
+)
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
 @_rulings_option
 @click.option(
@@ -300,6 +290,7 @@ def assess(
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import assess_deal_file
+    from .safeio import decodable
 
     conf = _settings(
         fail_on=fail_on, strict=strict, lang=lang, catalogue_overlay=catalogue_overlay, log=log_file
@@ -308,7 +299,10 @@ def assess(
     log_file = Path(conf["log"]) if conf["log"] else None
     options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
-        deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]), options
+        deal_file,
+        decodable(str(deal_file)),
+        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
+        options,
     )
     built = _checklist(deal, result, options.reference_day)
     checklist = None if no_checklist else built
@@ -346,14 +340,14 @@ def assess(
             result,
             lang=lang,
             explain=explain,
-            color=output is None and sys.stdout.isatty(),
+            color=_to_stdout(output) and sys.stdout.isatty(),
             duty=duty.get(lang) if duty else None,
         )
         if checklist is not None:
             from .formats.checklist import render_text as checklist_text
 
             text += "\n" + checklist_text(checklist, lang)
-    _emit(text, output)
+    _emit(text, output, [deal_file])
     if log_file is not None:
         from .record import append_log
 
@@ -377,7 +371,11 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
 )
 @click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="en", show_default=True)
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write to this file (`-`: standard output).",
+)
 @click.option(
     "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge and check deadlines on this date."
 )
@@ -412,7 +410,7 @@ def checklist(
         lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
-    _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output)
+    _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output, [deal_file])
 
 
 @main.group()
@@ -678,7 +676,9 @@ def config_command(fmt: str) -> None:
 @click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--encoding", help="Read deal files in this encoding instead of UTF-8.")
 @click.option(
-    "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write the report to this file (`-`: standard output).",
 )
 @click.option(
     "-j",
@@ -704,6 +704,11 @@ def config_command(fmt: str) -> None:
 )
 @_rulings_option
 @_overlay_option
+@click.option(
+    "--sarif-output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the SARIF report of the same scan to this file (CI: annotations and SARIF at once).",
+)
 @_limit_options
 @handles_errors
 def scan(
@@ -723,12 +728,14 @@ def scan(
     deadline_window: int,
     no_rulings: bool,
     catalogue_overlay: Path | None,
+    sarif_output: Path | None,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
     deal reaches --fail-on (or a deadline --fail-on-deadline), else 0."""
     import heapq
     import os
+    from contextlib import closing
     from functools import partial
 
     from .formats import scan as out
@@ -742,6 +749,8 @@ def scan(
         working_dir,
     )
 
+    if output and sarif_output and os.path.abspath(output) == os.path.abspath(sarif_output):
+        raise click.BadParameter("is the same file as --output", param_hint="--sarif-output")
     conf = _settings(
         fail_on=fail_on,
         strict=strict,
@@ -767,18 +776,26 @@ def scan(
         fmt,
         fail_on,
         cat.sha256,
-        color=output is None and sys.stdout.isatty(),
+        color=_to_stdout(output) and sys.stdout.isatty(),
         fail_on_deadline=fail_on_deadline,
     )
     here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
-    pieces: Iterable[Any] = assess_files(
+    # with --sarif-output the same assessments also make the SARIF report (CI: one scan, two reports)
+    sarif = (
+        out.ScanReport("sarif", fail_on, cat.sha256, fail_on_deadline=fail_on_deadline)
+        if sarif_output
+        else None
+    )
+    fmts = (fmt, "sarif") if sarif else (fmt,)
+    results = assess_files(
         work,
         cat,
         options,
-        partial(out.piece, fmt=fmt, fail_on=fail_on, fail_on_deadline=fail_on_deadline),
+        partial(_pieces, fmts=fmts, fail_on=fail_on, fail_on_deadline=fail_on_deadline),
         jobs or default_jobs(),
     )
+    pieces: Iterable[Any] = _first_pieces(results, sarif)
     if len(files) > 50 and sys.stderr.isatty():
         from rich.progress import track
 
@@ -793,7 +810,12 @@ def scan(
     unreadable = sorted((FileResult(p.file, None, [p]) for p in problems), key=lambda r: r.file)
     # in file order, so the report can be written while the deals are assessed
     report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
-    _emit(report.chunks(), output)
+    with closing(results):  # a report that fails or is interrupted half-way ends the workers at once
+        _emit(report.chunks(), output, files)
+    if sarif is not None and sarif_output is not None:
+        for result in unreadable:
+            sarif.add(result)
+        _emit(sarif.render(), sarif_output, files)
     bad = report.error_lines
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
@@ -813,6 +835,21 @@ def scan(
         sys.exit(2)
     if report.fails():
         sys.exit(1)
+
+
+def _pieces(result: Any, fmts: tuple[str, ...], fail_on: str, fail_on_deadline: str) -> tuple[Any, ...]:
+    """What one file adds to each report of the scan (made in the worker processes)."""
+    from .formats.scan import piece
+
+    return tuple(piece(result, fmt, fail_on, fail_on_deadline) for fmt in fmts)
+
+
+def _first_pieces(items: Iterable[tuple[Any, ...]], sarif: Any) -> Iterator[Any]:
+    """The main report's pieces, handing each file's SARIF piece (if asked for) to the SARIF report."""
+    for item in items:
+        if sarif is not None:
+            sarif.add(item[1])
+        yield item[0]
 
 
 @main.command()
@@ -1023,9 +1060,11 @@ def init(
     path: Path, force: bool, date_: dt.datetime | None, interactive: bool | None, **fields: str | None
 ) -> None:
     """Write a commented deal file; asks for the main fields when run in a terminal."""
+    import os
+
     from .authoring import deal_template
 
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:  # lexists: a dangling symlink is there too
         click.echo(f"error: {path}: already exists; pass --force to overwrite", err=True)
         sys.exit(2)
     if interactive is None:
@@ -1060,7 +1099,7 @@ def init(
             err=True,
         )
     text = deal_template(values, date_.date() if date_ else None)
-    path.write_text(text, encoding="utf-8")
+    _emit(text, path)  # replaced by rename, never written through a symlink
     click.echo(f"wrote {path}; edit it, then run: exportcheck assess {path}")
 
 
