@@ -485,3 +485,27 @@ def test_voice_assistant_under_2023_names_point_18_of_2020(tmp_path: Path) -> No
         "control point 18 (人工智能交互界面技术) of this entry matched in the earlier version 2020; "
         "its wording in version 2023 is not encoded"
     )
+
+
+# --- item 5: `-` is standard input ------------------------------------------------------------------
+
+
+def test_assess_and_checklist_read_standard_input() -> None:
+    text = (REPO / "examples" / "tiktok-recommendation-2020.deal.yaml").read_text(encoding="utf-8")
+    code, out, _ = cli("assess", "-", "--format", "json", "--output", "-", stdin=text)
+    data = json.loads(out)
+    assert code == 1 and data["deal_file"] == "<stdin>" and data["verdict"] == "licence_required"
+    code, out, _ = cli("checklist", "-", stdin=text)
+    assert code == 0 and "Deal file       <stdin>" in out
+
+
+def test_standard_input_errors_name_it_and_keep_the_bound() -> None:
+    code, _, err = cli("assess", "-", stdin="title: x\ntechnologies: 3\n")
+    assert (
+        code == 2
+        and err.strip() == "error: <stdin>:2: technologies: Input should be a valid list (got int 3)"
+    )
+    code, _, err = cli("assess", "-", "--max-bytes", "100", stdin="title: " + "x" * 200 + "\n")
+    assert code == 2 and err.strip() == (
+        "error: <stdin>: input is over the limit of 100 bytes; split it or raise --max-bytes"
+    )

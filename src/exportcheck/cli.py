@@ -300,7 +300,7 @@ def assess(
     options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
         deal_file,
-        decodable(str(deal_file)),
+        "<stdin>" if str(deal_file) == "-" else decodable(str(deal_file)),
         lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
@@ -406,7 +406,7 @@ def checklist(
     options = _options(as_of, pinned, encoding, limits)
     deal, result = assess_deal_file(
         deal_file,
-        display_path(deal_file),
+        "<stdin>" if str(deal_file) == "-" else display_path(deal_file),
         lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )

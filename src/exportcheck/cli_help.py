@@ -24,6 +24,7 @@ Examples:
   exportcheck assess deal.yaml --as-of 2025-06-01 --format json --output -
   exportcheck assess deal.yaml --fail-on licence_required --strict
   exportcheck assess gbk.deal.yaml --encoding gb18030 --lang zh
+  generate-deal | exportcheck assess -                # the deal from standard input
 """,
     ("checklist",): """\b
 Examples:
