@@ -509,3 +509,15 @@ def test_standard_input_errors_name_it_and_keep_the_bound() -> None:
     assert code == 2 and err.strip() == (
         "error: <stdin>: input is over the limit of 100 bytes; split it or raise --max-bytes"
     )
+
+
+def test_dual_use_note_is_listed_once_in_the_checklist() -> None:
+    deal = str(REPO / "examples" / "rare-earth-magnet-2024.deal.yaml")
+    _, out, _ = cli("checklist", deal, "--format", "json")
+    items = json.loads(out)["items"]
+    noted = [i["id"] for i in items if any(t.get("note") for t in i.get("triggered_by", []))]
+    assert noted == ["dual_use_track"]
+    dual_steps = [i for i in items if i["id"].startswith("dual_use.")]
+    assert dual_steps and all(i["triggered_by"] for i in dual_steps)  # still name the finding
+    _, text, _ = cli("checklist", deal)
+    assert text.count("1E902.a/b") == 1 and "., " not in text
