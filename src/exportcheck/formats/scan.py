@@ -63,9 +63,8 @@ class Piece:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # SARIF rules the body refers to
     summary_row: str | None = None
     deadline_fail: bool = False  # a deadline reached --fail-on-deadline
-    coverage: tuple[str, str] | None = (
-        None  # (catalogue version, caveat) when a 'free' rests on a partial one
-    )
+    # (catalogue version, caveat) when the file's 'free' rests on a partly encoded version
+    coverage: tuple[str, str] | None = None
 
 
 def coverage_caveat(r: FileResult) -> tuple[str, str] | None:
