@@ -231,9 +231,19 @@ def _overlay_option(func: F) -> F:
 )
 @click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version, e.g. 2023.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "html"]),
+    default="text",
+    show_default=True,
 )
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "both"]),
+    default="en",
+    show_default=True,
+    help="Language of the report; 'both' (side by side) with --format html.",
+)
 @click.option("--explain", is_flag=True, help="Show near misses and why they were discarded.")
 @click.option(
     "--fail-on",
@@ -296,6 +306,8 @@ def assess(
         fail_on=fail_on, strict=strict, lang=lang, catalogue_overlay=catalogue_overlay, log=log_file
     )
     fail_on, strict, lang = conf["fail_on"], conf["strict"], conf["lang"]
+    if lang == "both" and fmt != "html":
+        raise click.BadParameter("'both' is available with --format html", param_hint="'--lang'")
     log_file = Path(conf["log"]) if conf["log"] else None
     options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
@@ -325,6 +337,10 @@ def assess(
         from .escape import json_text
 
         text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+    elif fmt == "html":
+        from .formats.html import render_report
+
+        text = render_report(result, checklist, deal, lang=lang, explain=explain)
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 
@@ -368,7 +384,11 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
 @main.command()
 @click.argument("deal_file", type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "html"]),
+    default="text",
+    show_default=True,
 )
 @click.option("--lang", type=click.Choice(["en", "zh", "both"]), default="en", show_default=True)
 @click.option(
@@ -410,7 +430,13 @@ def checklist(
         lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
-    _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output, [deal_file])
+    built = _checklist(deal, result, options.reference_day)
+    if fmt == "html":
+        from .formats.html import render_report
+
+        _emit(render_report(result, built, deal, lang=lang, findings=False), output, [deal_file])
+        return
+    _emit(render(built, fmt, lang), output, [deal_file])
 
 
 @main.group()
@@ -659,7 +685,7 @@ def config_command(fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+    type=click.Choice(["text", "json", "sarif", "junit", "github", "html"]),
     default="text",
     show_default=True,
 )
@@ -811,7 +837,12 @@ def scan(
     # in file order, so the report can be written while the deals are assessed
     report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
     with closing(results):  # a report that fails or is interrupted half-way ends the workers at once
-        _emit(report.chunks(), output, files)
+        if fmt == "html":
+            from .formats.html import scan_page
+
+            _emit(scan_page(report), output, files)
+        else:
+            _emit(report.chunks(), output, files)
     if sarif is not None and sarif_output is not None:
         for result in unreadable:
             sarif.add(result)
@@ -841,7 +872,14 @@ def _pieces(result: Any, fmts: tuple[str, ...], fail_on: str, fail_on_deadline: 
     """What one file adds to each report of the scan (made in the worker processes)."""
     from .formats.scan import piece
 
-    return tuple(piece(result, fmt, fail_on, fail_on_deadline) for fmt in fmts)
+    def one(fmt: str) -> Any:
+        if fmt == "html":
+            from .formats.html import scan_piece
+
+            return scan_piece(result, fail_on, fail_on_deadline)
+        return piece(result, fmt, fail_on, fail_on_deadline)
+
+    return tuple(one(fmt) for fmt in fmts)
 
 
 def _first_pieces(items: Iterable[tuple[Any, ...]], sarif: Any) -> Iterator[Any]:
