@@ -521,3 +521,11 @@ def test_dual_use_note_is_listed_once_in_the_checklist() -> None:
     assert dual_steps and all(i["triggered_by"] for i in dual_steps)  # still name the finding
     _, text, _ = cli("checklist", deal)
     assert text.count("1E902.a/b") == 1 and "., " not in text
+
+
+def test_scan_html_carries_the_coverage_caveat(contracts: Path) -> None:
+    import html
+
+    code, out, _ = cli("scan", "contracts", "--format", "html", "--fail-on", "none")
+    assert code == 0
+    assert f'<div class="flag">{html.escape(COVERAGE, quote=True)}' in out
