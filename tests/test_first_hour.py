@@ -137,7 +137,7 @@ def test_other_version_point_is_the_reason_not_the_subject_hint(speech_2023: Pat
     assert m12["strength"] == "possible" and data["verdict"] == "review"
     (reason,) = [r for r in m12["reasons"] if "earlier version 2020" in r]
     assert reason.startswith("control point 17 (语音合成技术")
-    assert "its wording in version 2023 is not encoded" in reason
+    assert "version 2023's control points are not all encoded" in reason
     assert not any("resembles the entry's subject matter" in r for r in m12["reasons"])
     _, text, _ = cli("assess", str(speech_2023), "--format", "markdown", "--no-checklist")
     assert "- control point 17 (语音合成技术" in text and "earlier version 2020" in text
@@ -483,7 +483,7 @@ def test_voice_assistant_under_2023_names_point_18_of_2020(tmp_path: Path) -> No
     (m12,) = [f for f in data["findings"] if f["entry_id"] == "M12"]
     assert m12["reasons"][0].startswith(
         "control point 18 (人工智能交互界面技术) of this entry matched in the earlier version 2020; "
-        "its wording in version 2023 is not encoded"
+        "version 2023's control points are not all encoded"
     )
 
 

@@ -706,10 +706,9 @@ def _other_versions(
                     continue
                 text = f" ({f.control_point_text.best('zh')})" if f.control_point_text else ""
                 reasons = [
-                    f"{point}{text.strip()} of this entry matched in the {when} version {other.id}; its "
-                    f"wording in version {chosen.id} is not encoded (that version's control points are not "
-                    "all encoded), so whether it still controls this technology is not confirmed: check "
-                    f"the official text of version {chosen.id}"
+                    f"{point}{text.strip()} of this entry matched in the {when} version {other.id}; version "
+                    f"{chosen.id}'s control points are not all encoded, so whether it still controls this "
+                    "technology is not confirmed"
                 ]
                 extra.append(
                     _finding(entry, None, Strength.POSSIBLE, reasons, index, tech, f.evidence, chosen)
