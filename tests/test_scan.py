@@ -166,6 +166,16 @@ def test_schema_and_init(repo: Path) -> None:
             "X",
             "--description",
             "Source code of the personalised recommendation engine.",
+            "--exporter",
+            "Example (Beijing) Co., Ltd.",
+            "--date",
+            "2024-05-01",
+            "--channel",
+            "trade",
+            "--forms",
+            "know_how_transfer",
+            "--stage",
+            "planning",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -180,10 +190,14 @@ def test_init_prompts_when_interactive(repo: Path) -> None:
     answers = "\n".join(
         [
             "Licence of the feed",
+            "2024-05-01",
             "Example (Beijing) Co., Ltd.",
             "CN",
             "Acme Inc.",
             "US",
+            "trade",
+            "know_how_transfer",
+            "negotiating",
             "Feed engine",
             "Source code of the personalised recommendation engine and its pipeline.",
         ]

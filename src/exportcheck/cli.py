@@ -84,7 +84,26 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group, keeping the command line so `main` can tell whether the report goes to the
+    terminal (its width is then followed) or to `--output FILE` (fixed width, reproducible)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["exportcheck.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def _to_file(args: list[str]) -> bool:
+    """Whether the command line names an --output other than `-` (standard output)."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--output="):
+            return arg != "--output=-"
+        if arg == "--output":
+            return args[i + 1 : i + 2] != ["-"]
+    return False
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exportcheck")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def main(debug: bool) -> None:
@@ -93,12 +112,18 @@ def main(debug: bool) -> None:
 
     Exit codes: 0 nothing reached --fail-on; 1 something did; 2 usage, input or catalogue error.
     A screening aid, not legal advice."""
+    import shutil
+
+    from .formats.console import follow_terminal
     from .startup import finish, quick_start
 
-    # the commands that judge deals load the catalogue through the cache, which resumes the collector
     ctx = click.get_current_context()
+    # the commands that judge deals load the catalogue through the cache, which resumes the collector
     quick_start(pause_gc=ctx.invoked_subcommand in ("assess", "checklist", "scan", "due", "rule"))
     ctx.call_on_close(finish)  # about 40 ms of a run (see startup.py)
+    args = ctx.meta.get("exportcheck.args", [])
+    terminal = sys.stdout.isatty() and not _to_file(args)
+    follow_terminal(shutil.get_terminal_size().columns if terminal else None)
 
 
 def _limit_options(func: F) -> F:
@@ -292,7 +317,7 @@ def assess(
     options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
         deal_file,
-        decodable(str(deal_file)),
+        "<stdin>" if str(deal_file) == "-" else decodable(str(deal_file)),
         lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
@@ -406,7 +431,7 @@ def checklist(
     options = _options(as_of, pinned, encoding, limits)
     deal, result = assess_deal_file(
         deal_file,
-        display_path(deal_file),
+        "<stdin>" if str(deal_file) == "-" else display_path(deal_file),
         lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
@@ -832,11 +857,14 @@ def scan(
     if fmt == "github" and summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(report.summary())
-    if not report.gates:
+    if not report.gates:  # as linters do: an empty repository passes, but says that nothing was checked
         click.echo(
-            "error: no deal files found (patterns: " + ", ".join(include or DEFAULT_INCLUDE) + ")", err=True
+            "notice: no deal files found, nothing was checked (patterns: "
+            + ", ".join(include or DEFAULT_INCLUDE)
+            + ")",
+            err=True,
         )
-        sys.exit(2)
+        return
     if bad:
         for line in sorted(bad):
             click.echo(f"error: {line}", err=True)
@@ -1039,6 +1067,18 @@ def schema() -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
 
+def _valid(check: Callable[[str], str]) -> Callable[[str], str]:
+    """A prompt's value check: click asks again, showing the reason, on BadParameter."""
+
+    def proc(value: str) -> str:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return proc
+
+
 @main.command()
 @click.argument("path", required=False, default="deal.yaml", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--title", help="What the deal is.")
@@ -1049,6 +1089,7 @@ def schema() -> None:
 @click.option("--recipient-country", help="ISO code, e.g. US.")
 @click.option("--channel", type=click.Choice(["trade", "investment", "cooperation"]))
 @click.option("--stage", type=click.Choice(["planning", "negotiating", "signed", "performed"]))
+@click.option("--forms", help="Forms of transfer, comma-separated, e.g. know_how_transfer,technical_service.")
 @click.option("--technology", help="Name of the (first) technology.")
 @click.option("--description", help="What the recipient receives and what the technology does.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -1071,22 +1112,55 @@ def init(
         sys.exit(2)
     if interactive is None:
         interactive = sys.stdin.isatty()
-    prompts = {
-        "title": "Deal title",
-        "exporter": "Exporter (legal name)",
-        "exporter_country": "Exporter country (ISO code)",
-        "recipient": "Recipient (legal name)",
-        "recipient_country": "Recipient country (ISO code)",
-        "technology": "Technology name",
-        "description": "What does the recipient receive? (source code, designs, know-how, services)",
-    }
-    defaults = {"exporter_country": "CN"}
-    values: dict[str, str | None] = dict(fields)
-    for key, question in prompts.items():
-        if values.get(key) is None and interactive:
-            values[key] = click.prompt(
-                question, default=defaults.get(key, ""), show_default=bool(defaults.get(key))
-            )
+    from .authoring import QUESTIONS, check_given, missing
+    from .runner import DEFAULT_INCLUDE, matches
+
+    values: dict[str, str | None] = {**fields, "date": date_.date().isoformat() if date_ else None}
+    if not interactive:
+        values["exporter_country"] = values.get("exporter_country") or "CN"  # as --help says
+    for problem in check_given(values):  # a wrong option is refused, never written out
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    for q in QUESTIONS if interactive else ():
+        if not values.get(q.key):  # asked again until the answer is valid
+            try:
+                values[q.key] = click.prompt(q.ask, default=q.default(), value_proc=_valid(q.check))
+            except click.Abort:  # end of input or Ctrl-C at a prompt
+                click.echo(
+                    f"\nerror: {path}: stopped before every question was answered; nothing written", err=True
+                )
+                sys.exit(2)
+    day = values.get("date")
+    date_ = dt.datetime.fromisoformat(day) if day else None
+    if missing(values):
+        left = ", ".join(missing(values))
+        click.echo(f"note: fill in what is marked TODO: ({left}) before relying on {path}", err=True)
+    if not matches(path.name, DEFAULT_INCLUDE):
+        click.echo(
+            f"note: `exportcheck scan` will not find {path.name} (default patterns: "
+            f"{', '.join(DEFAULT_INCLUDE)}); name it NAME.deal.yaml, or pass --include",
+            err=True,
+        )
     text = deal_template(values, date_.date() if date_ else None)
     _emit(text, path)  # replaced by rename, never written through a symlink
     click.echo(f"wrote {path}; edit it, then run: exportcheck assess {path}")
+
+
+def attach_examples(group: click.Group) -> None:
+    """Hang each command's examples (cli_help.py) on its `--help`, and show dates as YYYY-MM-DD rather
+    than click's `[%Y-%m-%d]`."""
+    from .cli_help import EXAMPLES
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> None:
+        command.epilog = EXAMPLES.get(path, command.epilog)
+        for param in command.params:
+            if isinstance(param, click.Option) and isinstance(param.type, click.DateTime):
+                param.metavar = "YYYY-MM-DD"
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, (*path, name))
+
+    walk(group, ())
+
+
+attach_examples(main)

@@ -85,7 +85,14 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
-    return str(_converter().convert(text))
+    """Simplified Chinese, converted to a fixed point: OpenCC is not idempotent for a few characters
+    (薴 -> 苧 -> 苎), and normalising twice must change nothing."""
+    for _ in range(3):
+        converted = str(_converter().convert(text))
+        if converted == text:
+            break
+        text = converted
+    return text
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,10 @@ def read_bounded(path: Path, display: str, max_bytes: int) -> bytes:
 
     Never trusts st_size (procfs and growing files lie): reads at most max_bytes + 1 bytes. The file's kind
     is checked before it is opened (opening a device can have effects; opening a FIFO blocks) and again on
-    the open descriptor, so a file swapped in between is refused too."""
+    the open descriptor, so a file swapped in between is refused too. `-` is standard input, read
+    within the same bound."""
+    if str(path) == "-":
+        return _read_stdin(display, max_bytes)
     try:
         before = os.stat(path)
     except OSError as exc:
@@ -89,6 +92,25 @@ def read_bounded(path: Path, display: str, max_bytes: int) -> bytes:
         os.close(fd)
     if size > max_bytes:
         raise _fail(display, f"file is over the limit of {max_bytes:,} bytes; split it or raise --max-bytes")
+    return b"".join(parts)
+
+
+def _read_stdin(display: str, max_bytes: int) -> bytes:
+    """Standard input (`exportcheck assess -`), at most max_bytes + 1 bytes read: a pipe has no size."""
+    stream = sys.stdin.buffer
+    parts: list[bytes] = []
+    size = 0
+    try:
+        while size <= max_bytes:
+            chunk = stream.read(min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise _fail(display, f"cannot read: {exc.strerror or exc}") from None
+    if size > max_bytes:
+        raise _fail(display, f"input is over the limit of {max_bytes:,} bytes; split it or raise --max-bytes")
     return b"".join(parts)
 
 

@@ -176,8 +176,11 @@ def search_text(hits: list[SearchHit]) -> str:
                 ),
             )
         )
-    console.print(table)
-    console.print(f"{len(hits)} hits")
+    if hits:  # an empty table says nothing a count does not
+        console.print(table)
+    console.print(
+        f"{len(hits)} hit{'' if len(hits) == 1 else 's'}" if hits else "no entry or control point matched"
+    )
     return console.file.getvalue()
 
 

@@ -548,7 +548,8 @@ def scan_page(report: scan.ScanReport) -> str:
     body = (
         '<header><div class="small">exportcheck scan</div><h1>exportcheck scan</h1></header>'
         f'<p class="totals">{counts}</p>'
-        f'<table class="scan"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+        + "".join(f'<div class="flag">{esc(n)}</div>' for n in report.coverage_notes())  # what 'free' means
+        + f'<table class="scan"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
         "<section class='record'><table class='facts'>"
         f"<tr><th>Tool version</th><td><code>{esc(__version__)}</code></td></tr>"
         f"<tr><th>Catalogue sha256</th><td><code>{esc(report.sha256)}</code></td></tr></table></section>"
