@@ -136,6 +136,23 @@ class Folded:
             return pos, pos
         return min(self.starts[start:end]), max(self.ends[start:end])
 
+    def map_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Many spans of the folded text in the original. Without a reversed run the map is monotonic,
+        so a span's ends are its first start and its last end (no min/max over every character)."""
+        if self.starts is None or self.ends is None:
+            return spans
+        if any(reason == BIDI for _, _, reason in self.folds):
+            return [self.original_span(a, b) for a, b in spans]
+        starts, ends, n = self.starts, self.ends, len(self.starts)
+        out = []
+        for a, b in spans:
+            if a >= b:
+                pos = starts[a] if a < n else (ends[-1] if ends else 0)
+                out.append((pos, pos))
+            else:
+                out.append((starts[a], ends[b - 1]))
+        return out
+
 
 def has_hyphen_break(text: str) -> bool:
     """Whether the text may hold a hyphen-broken word (checked on the folded text: invisible characters

@@ -180,7 +180,7 @@ def normalise(original: str, words: frozenset[str] | None = None) -> Normalised:
         out.append(" ")
         spans.append((len(source), len(source)))
     if pre.starts is not None:  # spans so far point into the folded text: map them to the original
-        spans = [pre.original_span(a, b) for a, b in spans]
+        spans = pre.map_spans(spans)
     return Normalised(text="".join(out), spans=tuple(spans), original=original, folds=pre.folds)
 
 
