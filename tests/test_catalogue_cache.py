@@ -91,6 +91,23 @@ def test_key_covers_the_code(mini_copy: Path, cache: Path, monkeypatch: pytest.M
     assert len(list(cache.glob("catalogue-*.blob"))) == 2
 
 
+def test_code_digest_changes_with_any_source_file() -> None:
+    # the digest reads names, sizes and modification times, not contents (8 ms a run): an edited file,
+    # which gets a new modification time, must still change it
+    source = Path(blobs.__file__).resolve().parent / "engine" / "handcheck.py"
+    st = source.stat()
+    blobs.code_digest.cache_clear()
+    before = blobs.code_digest()
+    try:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        blobs.code_digest.cache_clear()
+        assert blobs.code_digest() != before
+    finally:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+        blobs.code_digest.cache_clear()
+    assert blobs.code_digest() == before
+
+
 def test_procedure_is_cached_and_reloaded_when_it_changes(tmp_path: Path, cache: Path) -> None:
     from exportcheck.procedure import cached_procedure, default_procedure_path
 

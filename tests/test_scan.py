@@ -166,6 +166,16 @@ def test_schema_and_init(repo: Path) -> None:
             "X",
             "--description",
             "Source code of the personalised recommendation engine.",
+            "--exporter",
+            "Example (Beijing) Co., Ltd.",
+            "--date",
+            "2024-05-01",
+            "--channel",
+            "trade",
+            "--forms",
+            "know_how_transfer",
+            "--stage",
+            "planning",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -180,10 +190,14 @@ def test_init_prompts_when_interactive(repo: Path) -> None:
     answers = "\n".join(
         [
             "Licence of the feed",
+            "2024-05-01",
             "Example (Beijing) Co., Ltd.",
             "CN",
             "Acme Inc.",
             "US",
+            "trade",
+            "know_how_transfer",
+            "negotiating",
             "Feed engine",
             "Source code of the personalised recommendation engine and its pipeline.",
         ]
@@ -363,14 +377,17 @@ def test_scan_from_a_deleted_working_directory(tmp_path: Path, monkeypatch: pyte
     assert json.loads(out)["deals"][0]["file"] == (EXAMPLES / "erp-software-free-2021.deal.yaml").as_posix()
 
 
-def test_output_to_a_device_or_symlink_is_written_in_place(repo: Path) -> None:
-    """Reports are renamed into place only over regular files: /dev/null must stay a device, and a
-    symlinked report path must stay a symlink."""
-    code, _, err = scan("contracts", "--format", "json", "--output", os.devnull)
-    assert code in (0, 1), err
-    assert not Path(os.devnull).is_file()
+def test_output_to_a_device_is_refused_and_a_symlink_is_replaced(repo: Path) -> None:
+    """A report never goes into a device, and never through a symlink (a committed `report.json -> an
+    executable` must not get the report written into the executable): the rename replaces the link."""
+    code, out, err = scan("contracts", "--format", "json", "--output", os.devnull)
+    assert code == 2 and out == ""
+    assert (
+        err == f"error: {os.devnull}: cannot write the output: it is a character device, not a regular file\n"
+    )
     target = repo / "real.json"
     target.write_text("old")
     (repo / "link.json").symlink_to(target)
     scan("contracts", "--format", "json", "--output", str(repo / "link.json"))
-    assert (repo / "link.json").is_symlink() and json.loads(target.read_text())["deals"]
+    assert target.read_text() == "old"
+    assert not (repo / "link.json").is_symlink() and json.loads((repo / "link.json").read_text())["deals"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,53 +21,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
 
-def _emit(text: str | Iterable[str], output: Path | None = None) -> None:
-    """Write the report (a string, or its pieces) to the output file or standard output.
+def _emit(text: str | Iterable[str], output: Path | None = None, inputs: Iterable[Path] = ()) -> None:
+    """Write the report (a string, or its pieces) to standard output (no --output, or `-`) or to a file.
 
-    A file is written under a temporary name and renamed when complete: a scan that fails or is
-    interrupted half-way leaves the previous report in place, never a truncated one. Only errors of
-    writing are reported as such; an error while the pieces are made propagates as itself."""
+    A file is replaced atomically (see safeio.write_atomic): never written through a symlink, never over
+    a device, a pipe or one of the `inputs`."""
     chunks = [text] if isinstance(text, str) else text
-    if not output:
+    if output is None or _to_stdout(output):
         for chunk in chunks:
             click.echo(chunk, nl=False)
         return
-    import os
-    import tempfile
+    from .safeio import write_atomic
 
-    from .errors import InputError, Problem
+    write_atomic(output, chunks, inputs)
 
-    def failed(exc: OSError) -> InputError:
-        message = f"cannot write the output: {exc.strerror or exc}"
-        return InputError([Problem(str(output), None, "", message)])
 
-    try:
-        # only a regular file (or a new one) is replaced by renaming: /dev/null, a pipe or a symlink is
-        # written where it is
-        plain = not output.is_symlink() and (output.is_file() or not output.exists())
-        if plain:
-            fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-            handle = os.fdopen(fd, "w", encoding="utf-8")
-        else:
-            tmp, handle = "", output.open("w", encoding="utf-8")
-    except OSError as exc:
-        raise failed(exc) from None
-    try:
-        for chunk in chunks:  # an error while the pieces are made propagates as itself
-            try:
-                handle.write(chunk)
-            except OSError as exc:
-                raise failed(exc) from None
-        try:
-            handle.close()
-            if tmp:
-                os.replace(tmp, output)
-        except OSError as exc:
-            raise failed(exc) from None
-    finally:
-        handle.close()
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+def _to_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-"
 
 
 def _error_lines(exc: ExportcheckError) -> list[str]:
@@ -100,7 +70,23 @@ def handles_errors(func: F) -> F:
             for line in _error_lines(exc):
                 click.echo(f"error: {line}", err=True)
             sys.exit(2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C: one line, and the shell's code for SIGINT (not 1, "findings")
+            if debug:
+                raise
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # the reader left (`| head`): nothing more to say, and no one to say it to
+            from .safeio import detach_stdout
+
+            detach_stdout()
+            sys.exit(141)  # as a shell reports SIGPIPE: a gate in a pipeline fails closed
+        except SystemExit as exc:
+            from .runner import Terminated
+
+            if isinstance(exc, Terminated):
+                click.echo("error: terminated", err=True)
+            raise
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as exc:  # fail closed: never a verdict, never a traceback without --debug
             if debug:
@@ -114,7 +100,26 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group, keeping the command line so `main` can tell whether the report goes to the
+    terminal (its width is then followed) or to `--output FILE` (fixed width, reproducible)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["exportcheck.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def _to_file(args: list[str]) -> bool:
+    """Whether the command line names an --output other than `-` (standard output)."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--output="):
+            return arg != "--output=-"
+        if arg == "--output":
+            return args[i + 1 : i + 2] != ["-"]
+    return False
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exportcheck")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def main(debug: bool) -> None:
@@ -123,6 +128,18 @@ def main(debug: bool) -> None:
 
     Exit codes: 0 nothing reached --fail-on; 1 something did; 2 usage, input or catalogue error.
     A screening aid, not legal advice."""
+    import shutil
+
+    from .formats.console import follow_terminal
+    from .startup import finish, quick_start
+
+    ctx = click.get_current_context()
+    # the commands that judge deals load the catalogue through the cache, which resumes the collector
+    quick_start(pause_gc=ctx.invoked_subcommand in ("assess", "checklist", "scan", "due", "rule"))
+    ctx.call_on_close(finish)  # about 40 ms of a run (see startup.py)
+    args = ctx.meta.get("exportcheck.args", [])
+    terminal = sys.stdout.isatty() and not _to_file(args)
+    follow_terminal(shutil.get_terminal_size().columns if terminal else None)
 
 
 def _limit_options(func: F) -> F:
@@ -231,7 +248,7 @@ def _lang_option(func: F) -> F:
         type=click.Choice(["en", "zh", "both"]),
         default=_locale_lang,
         show_default="config lang, else zh when LC_ALL/LANG starts with zh, else en",
-        help="Text output language; both: Chinese, then English (JSON is the same in every language).",
+        help="Report language; both: Chinese and English (side by side in HTML).",
     )(func)
 
 
@@ -251,7 +268,11 @@ def _overlay_option(func: F) -> F:
 )
 @click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version, e.g. 2023.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "html"]),
+    default="text",
+    show_default=True,
 )
 @_lang_option
 @click.option("--explain", is_flag=True, help="Show near misses and why they were discarded.")
@@ -274,7 +295,11 @@ def _overlay_option(func: F) -> F:
     help="Use this catalogue folder instead of the shipped one.",
 )
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write to this file (`-`: standard output).",
+)
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
 @_rulings_option
 @click.option(
@@ -306,6 +331,7 @@ def assess(
 ) -> None:
     """Assess DEAL_FILE: prohibited, licence required, review, free or not an export."""
     from .runner import assess_deal_file
+    from .safeio import decodable
 
     conf = _settings(
         fail_on=fail_on, strict=strict, lang=lang, catalogue_overlay=catalogue_overlay, log=log_file
@@ -314,7 +340,10 @@ def assess(
     log_file = Path(conf["log"]) if conf["log"] else None
     options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
-        deal_file, str(deal_file), lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]), options
+        deal_file,
+        "<stdin>" if str(deal_file) == "-" else decodable(str(deal_file)),
+        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
+        options,
     )
     built = _checklist(deal, result, options.reference_day)
     checklist = None if no_checklist else built
@@ -339,6 +368,10 @@ def assess(
         from .escape import json_text
 
         text = json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+    elif fmt == "html":
+        from .formats.html import render_report
+
+        text = render_report(result, checklist, deal, lang=lang, explain=explain)
     elif fmt == "markdown":
         from .formats.assessment import render_markdown
 
@@ -354,14 +387,14 @@ def assess(
             result,
             lang=lang,
             explain=explain,
-            color=output is None and sys.stdout.isatty(),
+            color=_to_stdout(output) and sys.stdout.isatty(),
             duty=_duty_texts(duty),
         )
         if checklist is not None:
             from .formats.checklist import render_text as checklist_text
 
             text += "\n" + checklist_text(checklist, lang)
-    _emit(text, output)
+    _emit(text, output, [deal_file])
     if log_file is not None:
         from .record import append_log
 
@@ -387,10 +420,18 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
 @main.command()
 @click.argument("deal_file", type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "html"]),
+    default="text",
+    show_default=True,
 )
 @_lang_option
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write to this file (`-`: standard output).",
+)
 @click.option(
     "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge and check deadlines on this date."
 )
@@ -421,11 +462,17 @@ def checklist(
     options = _options(as_of, pinned, encoding, limits)
     deal, result = assess_deal_file(
         deal_file,
-        display_path(deal_file),
+        "<stdin>" if str(deal_file) == "-" else display_path(deal_file),
         lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
-    _emit(render(_checklist(deal, result, options.reference_day), fmt, lang), output)
+    built = _checklist(deal, result, options.reference_day)
+    if fmt == "html":
+        from .formats.html import render_report
+
+        _emit(render_report(result, built, deal, lang=lang, findings=False), output, [deal_file])
+        return
+    _emit(render(built, fmt, lang), output, [deal_file])
 
 
 @main.group()
@@ -694,7 +741,7 @@ def config_command(fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+    type=click.Choice(["text", "json", "sarif", "junit", "github", "html"]),
     default="text",
     show_default=True,
 )
@@ -711,7 +758,9 @@ def config_command(fmt: str) -> None:
 @click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--encoding", help="Read deal files in this encoding instead of UTF-8.")
 @click.option(
-    "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file."
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write the report to this file (`-`: standard output).",
 )
 @click.option(
     "-j",
@@ -738,6 +787,11 @@ def config_command(fmt: str) -> None:
 @_lang_option
 @_rulings_option
 @_overlay_option
+@click.option(
+    "--sarif-output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the SARIF report of the same scan to this file (CI: annotations and SARIF at once).",
+)
 @_limit_options
 @handles_errors
 def scan(
@@ -758,12 +812,14 @@ def scan(
     lang: str,
     no_rulings: bool,
     catalogue_overlay: Path | None,
+    sarif_output: Path | None,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
     deal reaches --fail-on (or a deadline --fail-on-deadline), else 0."""
     import heapq
     import os
+    from contextlib import closing
     from functools import partial
 
     from .formats import scan as out
@@ -777,6 +833,8 @@ def scan(
         working_dir,
     )
 
+    if output and sarif_output and os.path.abspath(output) == os.path.abspath(sarif_output):
+        raise click.BadParameter("is the same file as --output", param_hint="--sarif-output")
     conf = _settings(
         fail_on=fail_on,
         strict=strict,
@@ -803,19 +861,27 @@ def scan(
         fmt,
         fail_on,
         cat.sha256,
-        color=output is None and sys.stdout.isatty(),
+        color=_to_stdout(output) and sys.stdout.isatty(),
         fail_on_deadline=fail_on_deadline,
         lang=lang,
     )
     here = working_dir()
     work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
-    pieces: Iterable[Any] = assess_files(
+    # with --sarif-output the same assessments also make the SARIF report (CI: one scan, two reports)
+    sarif = (
+        out.ScanReport("sarif", fail_on, cat.sha256, fail_on_deadline=fail_on_deadline)
+        if sarif_output
+        else None
+    )
+    fmts = (fmt, "sarif") if sarif else (fmt,)
+    results = assess_files(
         work,
         cat,
         options,
-        partial(out.piece, fmt=fmt, fail_on=fail_on, fail_on_deadline=fail_on_deadline, lang=lang),
+        partial(_pieces, fmts=fmts, fail_on=fail_on, fail_on_deadline=fail_on_deadline, lang=lang),
         jobs or default_jobs(),
     )
+    pieces: Iterable[Any] = _first_pieces(results, sarif)
     if len(files) > 50 and sys.stderr.isatty():
         from rich.progress import track
 
@@ -830,23 +896,60 @@ def scan(
     unreadable = sorted((FileResult(p.file, None, [p]) for p in problems), key=lambda r: r.file)
     # in file order, so the report can be written while the deals are assessed
     report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
-    _emit(report.chunks(), output)
+    with closing(results):  # a report that fails or is interrupted half-way ends the workers at once
+        if fmt == "html":
+            from .formats.html import scan_page
+
+            _emit(scan_page(report), output, files)
+        else:
+            _emit(report.chunks(), output, files)
+    if sarif is not None and sarif_output is not None:
+        for result in unreadable:
+            sarif.add(result)
+        _emit(sarif.render(), sarif_output, files)
     bad = report.error_lines
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(report.summary())
-    if not report.gates:
+    if not report.gates:  # as linters do: an empty repository passes, but says that nothing was checked
         click.echo(
-            "error: no deal files found (patterns: " + ", ".join(include or DEFAULT_INCLUDE) + ")", err=True
+            "notice: no deal files found, nothing was checked (patterns: "
+            + ", ".join(include or DEFAULT_INCLUDE)
+            + ")",
+            err=True,
         )
-        sys.exit(2)
+        return
     if bad:
         for line in sorted(bad):
             click.echo(f"error: {line}", err=True)
         sys.exit(2)
     if report.fails():
         sys.exit(1)
+
+
+def _pieces(
+    result: Any, fmts: tuple[str, ...], fail_on: str, fail_on_deadline: str, lang: str = "en"
+) -> tuple[Any, ...]:
+    """What one file adds to each report of the scan (made in the worker processes)."""
+    from .formats.scan import piece
+
+    def one(fmt: str) -> Any:
+        if fmt == "html":
+            from .formats.html import scan_piece
+
+            return scan_piece(result, fail_on, fail_on_deadline)
+        return piece(result, fmt, fail_on, fail_on_deadline, lang if fmt != "sarif" else "en")
+
+    return tuple(one(fmt) for fmt in fmts)
+
+
+def _first_pieces(items: Iterable[tuple[Any, ...]], sarif: Any) -> Iterator[Any]:
+    """The main report's pieces, handing each file's SARIF piece (if asked for) to the SARIF report."""
+    for item in items:
+        if sarif is not None:
+            sarif.add(item[1])
+        yield item[0]
 
 
 @main.command()
@@ -1021,6 +1124,18 @@ def schema() -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
 
+def _valid(check: Callable[[str], str]) -> Callable[[str], str]:
+    """A prompt's value check: click asks again, showing the reason, on BadParameter."""
+
+    def proc(value: str) -> str:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return proc
+
+
 @main.command()
 @click.argument("path", required=False, default="deal.yaml", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--title", help="What the deal is.")
@@ -1031,6 +1146,7 @@ def schema() -> None:
 @click.option("--recipient-country", help="ISO code, e.g. US.")
 @click.option("--channel", type=click.Choice(["trade", "investment", "cooperation"]))
 @click.option("--stage", type=click.Choice(["planning", "negotiating", "signed", "performed"]))
+@click.option("--forms", help="Forms of transfer, comma-separated, e.g. know_how_transfer,technical_service.")
 @click.option("--technology", help="Name of the (first) technology.")
 @click.option("--description", help="What the recipient receives and what the technology does.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -1044,29 +1160,64 @@ def init(
     path: Path, force: bool, date_: dt.datetime | None, interactive: bool | None, **fields: str | None
 ) -> None:
     """Write a commented deal file; asks for the main fields when run in a terminal."""
+    import os
+
     from .authoring import deal_template
 
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:  # lexists: a dangling symlink is there too
         click.echo(f"error: {path}: already exists; pass --force to overwrite", err=True)
         sys.exit(2)
     if interactive is None:
         interactive = sys.stdin.isatty()
-    prompts = {
-        "title": "Deal title",
-        "exporter": "Exporter (legal name)",
-        "exporter_country": "Exporter country (ISO code)",
-        "recipient": "Recipient (legal name)",
-        "recipient_country": "Recipient country (ISO code)",
-        "technology": "Technology name",
-        "description": "What does the recipient receive? (source code, designs, know-how, services)",
-    }
-    defaults = {"exporter_country": "CN"}
-    values: dict[str, str | None] = dict(fields)
-    for key, question in prompts.items():
-        if values.get(key) is None and interactive:
-            values[key] = click.prompt(
-                question, default=defaults.get(key, ""), show_default=bool(defaults.get(key))
-            )
+    from .authoring import QUESTIONS, check_given, missing
+    from .runner import DEFAULT_INCLUDE, matches
+
+    values: dict[str, str | None] = {**fields, "date": date_.date().isoformat() if date_ else None}
+    if not interactive:
+        values["exporter_country"] = values.get("exporter_country") or "CN"  # as --help says
+    for problem in check_given(values):  # a wrong option is refused, never written out
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    for q in QUESTIONS if interactive else ():
+        if not values.get(q.key):  # asked again until the answer is valid
+            try:
+                values[q.key] = click.prompt(q.ask, default=q.default(), value_proc=_valid(q.check))
+            except click.Abort:  # end of input or Ctrl-C at a prompt
+                click.echo(
+                    f"\nerror: {path}: stopped before every question was answered; nothing written", err=True
+                )
+                sys.exit(2)
+    day = values.get("date")
+    date_ = dt.datetime.fromisoformat(day) if day else None
+    if missing(values):
+        left = ", ".join(missing(values))
+        click.echo(f"note: fill in what is marked TODO: ({left}) before relying on {path}", err=True)
+    if not matches(path.name, DEFAULT_INCLUDE):
+        click.echo(
+            f"note: `exportcheck scan` will not find {path.name} (default patterns: "
+            f"{', '.join(DEFAULT_INCLUDE)}); name it NAME.deal.yaml, or pass --include",
+            err=True,
+        )
     text = deal_template(values, date_.date() if date_ else None)
-    path.write_text(text, encoding="utf-8")
+    _emit(text, path)  # replaced by rename, never written through a symlink
     click.echo(f"wrote {path}; edit it, then run: exportcheck assess {path}")
+
+
+def attach_examples(group: click.Group) -> None:
+    """Hang each command's examples (cli_help.py) on its `--help`, and show dates as YYYY-MM-DD rather
+    than click's `[%Y-%m-%d]`."""
+    from .cli_help import EXAMPLES
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> None:
+        command.epilog = EXAMPLES.get(path, command.epilog)
+        for param in command.params:
+            if isinstance(param, click.Option) and isinstance(param.type, click.DateTime):
+                param.metavar = "YYYY-MM-DD"
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, (*path, name))
+
+    walk(group, ())
+
+
+attach_examples(main)

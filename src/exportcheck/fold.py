@@ -113,9 +113,10 @@ def _lookalikes() -> dict[str, str]:
 
 
 def lookalikes_version() -> str:
-    from importlib.metadata import version
+    # the package's own attribute: importlib.metadata would cost every run 12 ms of imports
+    import confusable_homoglyphs
 
-    return version("confusable_homoglyphs")
+    return str(confusable_homoglyphs.__version__)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,23 @@ class Folded:
             pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
             return pos, pos
         return min(self.starts[start:end]), max(self.ends[start:end])
+
+    def map_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Many spans of the folded text in the original. Without a reversed run the map is monotonic,
+        so a span's ends are its first start and its last end (no min/max over every character)."""
+        if self.starts is None or self.ends is None:
+            return spans
+        if any(reason == BIDI for _, _, reason in self.folds):
+            return [self.original_span(a, b) for a, b in spans]
+        starts, ends, n = self.starts, self.ends, len(self.starts)
+        out = []
+        for a, b in spans:
+            if a >= b:
+                pos = starts[a] if a < n else (ends[-1] if ends else 0)
+                out.append((pos, pos))
+            else:
+                out.append((starts[a], ends[b - 1]))
+        return out
 
 
 def has_hyphen_break(text: str) -> bool:
@@ -165,14 +183,15 @@ def fold(original: str, is_word: Callable[[str], bool] | None = None) -> Folded:
     spans = [(i, i + 1) for i in range(len(original))]
     folds: list[tuple[int, int, str]] = []
     chars, spans = _unreverse(chars, spans, folds)
-    keep_c, keep_s = [], []
-    for c, s in zip(chars, spans, strict=True):
-        if _INVISIBLE_RE.match(c):
-            folds.append((s[0], s[1], INVISIBLE))
-        else:
-            keep_c.append(c)
-            keep_s.append(s)
-    chars, spans = keep_c, keep_s
+    if _INVISIBLE_RE.search("".join(chars)):  # one character class: most texts hold none, so skip the loop
+        keep_c, keep_s = [], []
+        for c, s in zip(chars, spans, strict=True):
+            if _INVISIBLE_RE.match(c):
+                folds.append((s[0], s[1], INVISIBLE))
+            else:
+                keep_c.append(c)
+                keep_s.append(s)
+        chars, spans = keep_c, keep_s
     chars, spans = _drop_matches(_CJK_GAP, chars, spans, folds, SPACED)
     text = "".join(chars)
     if _FOREIGN_LETTER.search(text):

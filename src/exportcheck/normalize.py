@@ -85,7 +85,14 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
-    return str(_converter().convert(text))
+    """Simplified Chinese, converted to a fixed point: OpenCC is not idempotent for a few characters
+    (薴 -> 苧 -> 苎), and normalising twice must change nothing."""
+    for _ in range(3):
+        converted = str(_converter().convert(text))
+        if converted == text:
+            break
+        text = converted
+    return text
 
 
 @dataclass(frozen=True)
@@ -173,7 +180,7 @@ def normalise(original: str, words: frozenset[str] | None = None) -> Normalised:
         out.append(" ")
         spans.append((len(source), len(source)))
     if pre.starts is not None:  # spans so far point into the folded text: map them to the original
-        spans = [pre.original_span(a, b) for a, b in spans]
+        spans = pre.map_spans(spans)
     return Normalised(text="".join(out), spans=tuple(spans), original=original, folds=pre.folds)
 
 

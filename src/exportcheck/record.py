@@ -35,16 +35,6 @@ def procedure_sha256() -> str | None:
         return None
 
 
-def input_sha256(path: Path, max_bytes: int) -> str | None:
-    """sha256 of the deal file's bytes; None when it cannot be read again within the size limit."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError:
-        return None
-    return hashlib.sha256(data).hexdigest() if len(data) <= max_bytes else None
-
-
 def build_record(
     result: Assessment,
     *,

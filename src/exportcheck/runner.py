@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +25,7 @@ from .errors import ExportcheckError, Problem
 from .models.assessment import Assessment
 from .models.deal import Deal
 from .models.procedure import DealDeadline
+from .safeio import decodable
 from .yamlsafe import DEFAULT_LIMITS, Document, Limits
 
 DEFAULT_INCLUDE = ("**/deal.yaml", "**/deal.yml", "**/*.deal.yaml", "**/*.deal.yml")
@@ -91,11 +96,11 @@ def assess_deal_document(
         today=options.reference_day,
         rulings=options.rulings,
     )
-    from .record import build_record, input_sha256
+    from .record import build_record
 
     record = build_record(
         result,
-        input_digest=input_sha256(path, options.limits.max_bytes),
+        input_digest=doc.sha256 or None,  # of the bytes parsed: the file is not read a second time
         reference_day=options.reference_day,
         rulings_ignored=not options.rulings,
     )
@@ -139,10 +144,34 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Have Linux send this worker SIGTERM when the scan that forked it dies, however it dies (even
+    SIGKILL): a worker left behind would keep a CI runner's job alive."""
+    if sys.platform != "linux":  # elsewhere the parent's SIGTERM handler ends the pool (see assess_files)
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
 def _init_worker(
-    root: Path, overlay: Path | None, sha256: str, options: Options, reduce: Callable[[FileResult], Any]
+    root: Path,
+    overlay: Path | None,
+    sha256: str,
+    options: Options,
+    reduce: Callable[[FileResult], Any],
+    parent: int,
 ) -> None:
     global _WORKER
+    # Ctrl-C reaches the whole process group: the parent alone handles it, and ends the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     if _WORKER is None:  # a spawned worker loads the catalogue; a forked one already has it
         from .engine.prepared import cached_catalogue
 
@@ -156,10 +185,10 @@ def _overlay_path(catalogue: Catalogue) -> Path | None:
     return Path(catalogue.overlay.path) if catalogue.overlay is not None else None
 
 
-def _work(item: tuple[Path, str]) -> Any:
+def _work_chunk(items: list[tuple[Path, str]]) -> list[Any]:
     assert _WORKER is not None
     catalogue, options, reduce = _WORKER
-    return reduce(try_assess(item[0], item[1], catalogue, options))
+    return [reduce(try_assess(path, display, catalogue, options)) for path, display in items]
 
 
 def assess_files(
@@ -169,7 +198,7 @@ def assess_files(
     reduce: Callable[[FileResult], T],
     jobs: int = 1,
     start_method: str | None = None,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """reduce(result) for every (path, display) in order, in `jobs` processes when that pays.
 
     Workers return only what `reduce` keeps (a report's piece), never whole assessments, and results come
@@ -197,26 +226,67 @@ def assess_files(
         jobs,
         context,
         _init_worker,
-        (catalogue.root, _overlay_path(catalogue), catalogue.sha256, options, reduce),
+        (catalogue.root, _overlay_path(catalogue), catalogue.sha256, options, reduce, os.getpid()),
     )
+    handlers: dict[int, Any] = {}
     try:
-        yield from pool.map(_work, files, chunksize=chunk)
+        with _sigint_ignored():  # forked workers start with Ctrl-C ignored, never between fork and init
+            # submitted as chunks here rather than by pool.map, whose clean-up cancels the futures that
+            # Python 3.11's manager thread then fails to mark broken (a thread traceback on Ctrl-C)
+            futures = deque(
+                pool.submit(_work_chunk, files[i : i + chunk]) for i in range(0, len(files), chunk)
+            )
+        handlers = _stop_on_sigterm()  # after the forks: a worker must die of SIGTERM, not catch it
+        while futures:  # each chunk's results let go once read: a list kept every piece (200 MB at 5,000)
+            yield from futures.popleft().result()
     except BaseException:
         # also when starting the workers failed half-way (no processes left, too many open files): the
         # ones already started would otherwise wait for work forever, and Python for them at exit
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        # waits only for the manager thread to see the workers gone: left running, it races Python's
+        # exit (another thread traceback)
+        pool.shutdown(wait=True)
         raise
     else:
         pool.shutdown()
     finally:
         _WORKER = None
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+class Terminated(SystemExit):
+    """SIGTERM during a parallel scan: leave through the pool's clean-up, exit 143 like the signal."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated(128 + signum)
+
+
+def _stop_on_sigterm() -> dict[int, Any]:
+    """Turn SIGTERM into an exception while workers run, so the pool is ended before the scan exits;
+    returns the handlers to restore. Only the main thread may set handlers (not in a library's thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signal.SIGTERM: signal.signal(signal.SIGTERM, _terminated)}
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @lru_cache(maxsize=64)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """`**/` = any number of folders, `*` = within one name, `?` = one character."""
+def _glob_regex(pattern: str, fold: bool = False) -> re.Pattern[str]:
+    """`**/` = any number of folders, `*` = within one name, `?` = one character; `fold`: any case."""
     out, i = "", 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
@@ -229,11 +299,11 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
             out, i = out + "[^/]", i + 1
         else:
             out, i = out + re.escape(pattern[i]), i + 1
-    return re.compile(out + r"\Z")
+    return re.compile(out + r"\Z", re.IGNORECASE if fold else 0)
 
 
-def matches(rel: str, patterns: Iterable[str]) -> bool:
-    return any(_glob_regex(p).match(rel) for p in patterns)
+def matches(rel: str, patterns: Iterable[str], fold: bool = False) -> bool:
+    return any(_glob_regex(p, fold).match(rel) for p in patterns)
 
 
 def working_dir() -> str | None:
@@ -246,38 +316,43 @@ def working_dir() -> str | None:
 
 def display_path(path: Path, cwd: str | None = None) -> str:
     """Relative to the working directory (`cwd`, looked up when not given) when inside it, POSIX
-    separators: stable across machines. String work, not Path arithmetic: a scan calls this per file."""
+    separators: stable across machines. String work, not Path arithmetic: a scan calls this per file.
+    Bytes of a name that are not UTF-8 are shown as `\\xNN` (safeio.decodable); control characters are
+    left to each format's escaping."""
     here = cwd or working_dir()
     if here is None:  # no working directory: show the path as given
-        return path.as_posix()
+        return decodable(path.as_posix())
     try:  # abspath, not resolve(): a symlink loop must not raise here
         full = os.path.abspath(path)
     except OSError:  # a relative path, and the working directory has gone since
-        return path.as_posix()
+        return decodable(path.as_posix())
     prefix = here.rstrip(os.sep) + os.sep
     if full.startswith(prefix):
-        return Path(full[len(prefix) :]).as_posix()
-    return path.as_posix()
+        return decodable(Path(full[len(prefix) :]).as_posix())
+    return decodable(path.as_posix())
 
 
 def discover(
     paths: list[Path], include: tuple[str, ...], exclude: tuple[str, ...]
 ) -> tuple[list[Path], list[Problem]]:
-    """Deal files under the paths, sorted; folders are walked without following symlinked folders."""
+    """Deal files under the paths, sorted; folders are walked without following symlinked folders.
+
+    `include` matches names in any case (`Deal.YAML` is a deal file: skipping it silently would let a deal
+    go unscreened); `exclude` only as written. A path given as a file is always assessed, whatever it is:
+    reading refuses pipes and devices with a message naming the file."""
     found: set[Path] = set()
     problems: list[Problem] = []
     for root in paths:
-        if root.is_file() or (root.is_symlink() and not root.is_dir()):
+        if os.path.lexists(root) and not root.is_dir():
             found.add(root)
             continue
         if not root.is_dir():
-            problems.append(Problem(root.as_posix(), None, "", "no such file or directory"))
+            problems.append(Problem(decodable(root.as_posix()), None, "", "no such file or directory"))
             continue
 
         def onerror(exc: OSError, root: Path = root) -> None:
-            problems.append(
-                Problem(str(exc.filename or root), None, "", f"cannot list: {exc.strerror or exc}")
-            )
+            where = decodable(os.fsdecode(exc.filename or root))
+            problems.append(Problem(where, None, "", f"cannot list: {exc.strerror or exc}"))
 
         top = os.path.join(root, "")  # os.walk's folders start with it
         for folder, dirs, files in os.walk(root, followlinks=False, onerror=onerror):
@@ -286,7 +361,7 @@ def discover(
             prefix = rel_dir + "/" if rel_dir else ""
             for name in files:
                 rel = prefix + name
-                if matches(rel, include) and not matches(rel, exclude):
+                if matches(rel, include, fold=True) and not matches(rel, exclude):
                     found.add(Path(folder, name))
             dirs[:] = [d for d in dirs if not matches(prefix + d + "/", exclude)]
     return sorted(found, key=lambda p: p.as_posix()), problems

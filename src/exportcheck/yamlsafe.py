@@ -6,6 +6,7 @@ expands alias bombs without limit and forgets where each value stood in the file
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
+from .safeio import read_bounded
 
 try:  # the C parser is several times faster; the pure-Python one behaves the same
     from yaml import CSafeLoader as _BaseLoader
@@ -22,11 +24,14 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 
 class StrictLoader(_BaseLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false are booleans; yes/no/on/off stay strings."""
+    """SafeLoader with YAML 1.2 booleans: only true/false are booleans; yes/no/on/off stay strings,
+    and `=` is a string (YAML 1.1's "value" type is gone)."""
 
 
 StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [
+        (tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:value")
+    ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 StrictLoader.add_implicit_resolver(
@@ -46,6 +51,11 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 _STR = "tag:yaml.org,2002:str"
+# What a deal or catalogue can hold: plain scalars, mappings and lists. Any other tag (`!!python/...`,
+# `!!binary`, `!!set`, an application's `!foo`) is refused rather than read as something it is not.
+_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -57,6 +67,7 @@ class Document:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     file: str = ""
+    sha256: str = ""  # of the bytes that were parsed (the audit record's input_sha256), when read from a file
 
     def line_of(self, path: Path_) -> int | None:
         """Line of the deepest known prefix of `path`."""
@@ -77,29 +88,12 @@ def dotted(path: Path_) -> str:
 
 
 def read_text(path: Path, display: str, limits: Limits = DEFAULT_LIMITS, encoding: str | None = None) -> str:
-    """Read a file as text within the size limit; explain encoding problems."""
-    try:
-        if path.is_dir():
-            raise InputError([Problem(display, None, "", "is a directory, not a YAML file")])
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError([Problem(display, None, "", f"cannot read: {exc.strerror or exc}")]) from None
-    if size > limits.max_bytes:
-        raise InputError(
-            [
-                Problem(
-                    display,
-                    None,
-                    "",
-                    f"file is {size:,} bytes, over the limit of {limits.max_bytes:,}; "
-                    "split it or raise --max-bytes",
-                )
-            ]
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(display, None, "", f"cannot read: {exc.strerror or exc}")]) from None
+    """Read a regular file as text within the size limit; explain encoding problems."""
+    return decode_text(read_bounded(path, display, limits.max_bytes), display, encoding)
+
+
+def decode_text(raw: bytes, display: str, encoding: str | None = None) -> str:
+    """The file's bytes as text; explain encoding problems."""
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(display, None, "", "is a binary file, not YAML text")])
     if encoding:
@@ -165,6 +159,15 @@ def load_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Docum
     return doc
 
 
+def _short_tag(tag: str) -> str:
+    """A tag as it was written (`!!python/object/apply:os.system`); the error line is escaped as a whole."""
+    if tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag[len("tag:yaml.org,2002:") :]
+    elif not tag.startswith("!"):
+        tag = f"!<{tag}>"
+    return tag[:80] + ("..." if len(tag) > 80 else "")
+
+
 class _Builder:
     """Walks the node graph, constructing plain data and recording lines."""
 
@@ -193,6 +196,8 @@ class _Builder:
                 node, path, f"nested deeper than {self.limits.max_depth} levels; flatten the structure"
             )
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in _TAGS:
+            self._fail(node, path, f"YAML tag {_short_tag(node.tag)} is not allowed; remove it")
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -236,4 +241,7 @@ def load_file(
     path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS, encoding: str | None = None
 ) -> Document:
     display = display or str(path)
-    return load_yaml(read_text(path, display, limits, encoding), display, limits)
+    raw = read_bounded(path, display, limits.max_bytes)
+    doc = load_yaml(decode_text(raw, display, encoding), display, limits)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()  # read once: the digest is of what was parsed
+    return doc

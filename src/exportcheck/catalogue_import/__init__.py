@@ -22,6 +22,7 @@ from ..catalogue_overlay import FoundCounts, ImportedFrom, OverlayManifest, with
 from ..errors import InputError, Problem
 from ..models.catalogue import ControlPoint, Entry, Part, Presence, PresenceStatus
 from ..models.common import Fidelity, Provenance, Text
+from ..safeio import read_bounded
 from ..yamlsafe import Limits
 from .parsed import ParsedEntry, ParseResult, conditions_of
 
@@ -59,17 +60,8 @@ class ImportReport:
 def read_source(path: Path, display: str, encoding: str | None) -> tuple[str, str, bool]:
     """The file's text, its sha256, and whether it was a PDF; within MAX_BYTES."""
     try:
-        if not path.is_file():
-            raise InputError([Problem(display, None, "", "not a file")])
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(
-                [
-                    Problem(
-                        display, None, "", f"larger than {MAX_BYTES:,} bytes: not an extracted catalogue text"
-                    )
-                ]
-            )
-        raw = path.read_bytes()
+        # regular files only, and never more than MAX_BYTES + 1 read whatever the file says its size is
+        raw = read_bounded(path, display, MAX_BYTES)
     except OSError as exc:
         raise InputError([Problem(display, None, "", f"cannot read: {exc.strerror or exc}")]) from None
     sha = hashlib.sha256(raw).hexdigest()

@@ -79,7 +79,9 @@ def _context(
     restricted = [f for f in fs if f.outcome is Verdict.LICENCE_REQUIRED]
     restricted_possible = [f for f in fs if f.outcome is Verdict.REVIEW and f.part is Part.RESTRICTED]
     dual = triggers(f for f in fs if f.dual_use_hint)
-    dual += [Trigger(outcome="dual_use", note=text) for text in sorted(set(assessment.dual_use))]
+    # the measure's note, once, on the dual-use alert; its steps name the findings only (see _step_triggers).
+    # No final full stop: labels are joined with ", ", which made "…findings., M9 …"
+    dual += [Trigger(outcome="dual_use", note=text.rstrip(".")) for text in sorted(set(assessment.dual_use))]
     free: list[Trigger] = []
     if assessment.verdict is not Verdict.NOT_EXPORT:
         free = [
@@ -189,8 +191,8 @@ def _step_triggers(ctx: Context, step: Step) -> list[Trigger]:
         return triggers(ctx.prohibited + ctx.prohibited_possible)
     if step.track is Track.RESTRICTED:
         return triggers(ctx.restricted + ctx.restricted_possible)
-    if step.track is Track.DUAL_USE:
-        return ctx.dual_use
+    if step.track is Track.DUAL_USE:  # the whole note is on the alert; repeated per step it buried the list
+        return [t for t in ctx.dual_use if t.note is None] or ctx.dual_use
     if step.track is Track.FREE:
         return ctx.free
     if step.when is Condition.CLASSIFICATION_UNCERTAIN:

@@ -42,6 +42,7 @@ from .matcher import (
     fields_of,
 )
 from .rulings import apply_rulings
+from .tidy import is_subject_hint, prefer_other_version_points, without_duplicate_evidence
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 
@@ -881,12 +882,11 @@ def assess(
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line, deal.title, single)
         f, m = _weigh_no_technology(tech, i, f, m)
-        extra, other_misses = _other_versions(
-            i, tech, version, catalogue, line, {x.entry_id for x in f}, deal.title, single
-        )
+        pointed = {x.entry_id for x in f if not is_subject_hint(x)}  # a hint may yield to another version
+        extra, other_misses = _other_versions(i, tech, version, catalogue, line, pointed, deal.title, single)
         m += other_misses
-        f, m = _explained_away(f + extra, m)
-        f = _with_licences(f, deal, today)
+        f, m = _explained_away(prefer_other_version_points(f, extra), m)
+        f = without_duplicate_evidence(_with_licences(f, deal, today))
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)
         if verdict is Verdict.FREE:

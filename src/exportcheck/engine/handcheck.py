@@ -116,12 +116,16 @@ def hand_checks(tech: Technology, version: ResolvedVersion) -> list[HandCheck]:
     technology's name, description or keywords."""
     text = normalise(" | ".join([tech.name, tech.description or "", *tech.keywords])).text
     tokens = set(text.split())
+    # the text's two-character windows: a Chinese pair is in the text exactly when it is one of them, and
+    # one set intersection per source replaces a substring search per pair (a scan asks for every deal)
+    windows = {text[i : i + 2] for i in range(len(text) - 1)}
     out = []
     for item in _partial(version).near:
         near = []
         for what, label, latin, zh in item.sources:
-            shared = sorted(latin & tokens) + sorted(p for p in zh if p in text)
-            if shared:
+            shared_latin, shared_zh = latin & tokens, zh & windows
+            if shared_latin or shared_zh:
+                shared = sorted(shared_latin) + sorted(shared_zh)
                 near.append(f"{what} {label!r} shares {', '.join(repr(w) for w in shared[:5])}")
         if near:
             e = item.entry

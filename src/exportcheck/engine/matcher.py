@@ -311,13 +311,17 @@ class Matcher:
         self.patterns: list[Pattern] = []
         self.automaton: ahocorasick.Automaton | None = None
         self.vocabulary: frozenset[str] = frozenset()  # the English words of every term, stemmed
-        self._index: dict[Pattern, int] = {}
+        self._index: dict[Pattern, int] | None = {}
         self._memo: dict[tuple[tuple[tuple[str, str], ...], bool], dict[int, list[Hit]]] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_memo": {}}  # a cached catalogue carries no deal's hits
+        # a cached catalogue carries no deal's hits, nor the index of patterns, which only compiling uses:
+        # rehashing its 2,000 nested patterns would cost the start-up several milliseconds
+        return {**self.__dict__, "_memo": {}, "_index": None}
 
     def add(self, pattern: Pattern) -> int:
+        if self._index is None:  # unpickled: rebuilt for the rare caller that adds after loading
+            self._index = {p: i for i, p in enumerate(self.patterns)}
         if pattern not in self._index:
             self._index[pattern] = len(self.patterns)
             self.patterns.append(pattern)
@@ -373,15 +377,22 @@ class Matcher:
                 clause = clauses.at(start)
                 hit_args = (fname, norm.quote(start, end), neg == CLEAR, clause, start, neg == UNCLEAR)
                 folded = norm.folded_in(start, end)
+                rank = (neg == CLEAR, neg == UNCLEAR, bool(folded))  # _rank of the hits made below
+                # a common word stands in many patterns (a concept's members): per ref, no allocation
+                # unless a hit is kept
                 for pidx, part_idx, _length in refs:
-                    hits = found.setdefault(pidx, {}).setdefault(part_idx, [])
-                    same = [h for h in hits if h.field == fname and h.clause == clause]
-                    new = Hit(pidx, part_idx, *hit_args, folded)
-                    if same and _rank(same[0]) <= _rank(new):
-                        continue  # one hit per clause, preferring an affirmative, plainly written one
-                    if same:
-                        hits.remove(same[0])
-                    hits.append(new)
+                    by_part = found.get(pidx)
+                    if by_part is None:
+                        by_part = found[pidx] = {}
+                    hits = by_part.get(part_idx)
+                    if hits is None:
+                        hits = by_part[part_idx] = []
+                    same = next((h for h in hits if h.field == fname and h.clause == clause), None)
+                    if same is not None:
+                        if _rank(same) <= rank:
+                            continue  # one hit per clause, preferring an affirmative, plainly written one
+                        hits.remove(same)
+                    hits.append(Hit(pidx, part_idx, *hit_args, folded))
         out: dict[int, list[Hit]] = {}
         for pidx, by_part in found.items():
             if len(by_part) != len(self.patterns[pidx].parts):

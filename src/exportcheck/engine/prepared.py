@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..cache import remember
 from ..catalogue import Catalogue, catalogue_digest, default_root, load_catalogue
+from ..startup import settle
 from .matcher import compile_versions
 
 
@@ -44,6 +45,7 @@ def cached_catalogue(root: Path | None = None, overlay: Path | None = None) -> C
         return isinstance(value, Catalogue) and value.sha256 == digest
 
     cat = remember("catalogue", (digest, str(LIBRARIES), f"pydantic-{PYDANTIC}"), build, current)
+    settle()  # the catalogue lives as long as the process: out of the collector's way from now on
     cat.root = root
     if overlay is not None and cat.overlay is not None:
         cat.overlay = replace(cat.overlay, path=str(overlay))

@@ -31,6 +31,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "where": ("matched in", "匹配位置"),
     "text": ("text", "文本"),
     "hits": ("{n} hits", "共{n}条结果"),
+    "no_hits": ("no entry or control point matched", "未匹配任何条目或控制要点"),
     "notice": (
         "English renderings are unofficial; the official Chinese text governs.",
         "英文译文均为非官方译文，以目录官方中文文本为准。",
@@ -303,8 +304,14 @@ def search_text(hits: list[SearchHit], lang: str = "en") -> str:
                 ),
             )
         )
-    console.print(table)
-    console.print(word("hits", lang, n=str(len(hits))))
+    if hits:  # an empty table says nothing a count does not
+        console.print(table)
+    if lang == "en":
+        console.print(
+            f"{len(hits)} hit{'' if len(hits) == 1 else 's'}" if hits else "no entry or control point matched"
+        )
+    else:
+        console.print(word("hits", lang, n=str(len(hits))) if hits else word("no_hits", lang))
     return console.file.getvalue()
 
 

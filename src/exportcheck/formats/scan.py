@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 from .. import __version__
 from ..escape import code, command, json_text, markdown, xml
-from ..models.assessment import Finding, Verdict
+from ..models.assessment import Assessment, Finding, Verdict
 from ..models.assessment import reaches as fails
 from ..models.procedure import DeadlineState, DealDeadline, deadline_fails
 from ..runner import FileResult
@@ -65,6 +65,24 @@ class Piece:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # SARIF rules the body refers to
     summary_row: str | None = None
     deadline_fail: bool = False  # a deadline reached --fail-on-deadline
+    # (catalogue version, caveat) when the file's 'free' rests on a partly encoded version
+    coverage: tuple[str, str] | None = None
+
+
+def coverage_caveat(r: FileResult) -> tuple[str, str] | None:
+    """Why a 'free' from a partly encoded catalogue version is not a clearance, keyed by the version.
+
+    `assess` says it with every free verdict; a scan report without it read 'free' as 'cleared'."""
+    a = r.assessment
+    if a is None or a.catalogue.coverage.complete or Verdict.FREE not in (a.verdict, a.gate_verdict):
+        return None
+    c, version = a.catalogue.coverage, a.catalogue.version
+    return version, (
+        f"catalogue version {version} is only partly encoded ({c.encoded_entries} of {c.official_entries} "
+        "entries, few with all their control points): 'free' means no encoded entry matched, not that the "
+        "technology is absent from the official catalogue; `exportcheck assess FILE` lists the entries to "
+        "check by hand"
+    )
 
 
 def piece(r: FileResult, fmt: str, fail_on: str, fail_on_deadline: str = "none", lang: str = "en") -> Piece:
@@ -87,7 +105,8 @@ def piece(r: FileResult, fmt: str, fail_on: str, fail_on_deadline: str = "none",
     else:
         body = _text_row(r, lang)
     late = any(deadline_fails(d.state, fail_on_deadline) for d in warned(r))
-    return Piece(r.file, gate(r), tuple(p.render() for p in r.problems), body, rules, row, late)
+    problems = tuple(p.render() for p in r.problems)
+    return Piece(r.file, gate(r), problems, body, rules, row, late, coverage=coverage_caveat(r))
 
 
 class ScanReport:
@@ -112,6 +131,7 @@ class ScanReport:
         self.summary_rows: list[tuple[str, str]] = []
         self.rules: dict[str, dict[str, Any]] = {}
         self.error_lines: list[str] = []
+        self.coverage: dict[str, tuple[str, int]] = {}  # version -> (caveat, deals it concerns)
         self.pending: Iterator[FileResult | Piece] = iter(())
 
     def add(self, item: FileResult | Piece) -> None:
@@ -139,7 +159,14 @@ class ScanReport:
             self.rules.setdefault(rid, rule)
         if p.summary_row is not None:
             self.summary_rows.append((p.file, p.summary_row))
+        if p.coverage is not None:
+            version, caveat = p.coverage
+            self.coverage[version] = (caveat, self.coverage.get(version, ("", 0))[1] + 1)
         return p
+
+    def coverage_notes(self) -> list[str]:
+        """One caveat per partly encoded version that a 'free' in this scan rests on, sorted."""
+        return [f"{n} free deal(s): {caveat}" for _, (caveat, n) in sorted(self.coverage.items())]
 
     def ordered(self) -> list[Any]:
         return [piece for _, piece in sorted(self.pieces, key=lambda fp: fp[0])]
@@ -178,13 +205,15 @@ class ScanReport:
         yield '  "totals": ' + _indent(json.dumps(self.totals(), indent=2), 2).lstrip() + "\n}\n"
 
     def _render_whole(self) -> str:
+        notes = self.coverage_notes()
         if self.fmt == "sarif":
-            return _render_sarif(self.ordered(), self.rules, self.sha256)
+            return _render_sarif(self.ordered(), self.rules, self.sha256, notes)
         if self.fmt == "junit":
             return _render_junit(self.ordered())
         if self.fmt == "github":
-            return "".join(self.ordered())
-        return _render_text(self.ordered(), self.totals(), self.color, lang=self.lang)
+            title = command("exportcheck: catalogue coverage", True)
+            return "".join(self.ordered()) + "".join(f"::notice title={title}::{command(n)}\n" for n in notes)
+        return _render_text(self.ordered(), self.totals(), self.color, notes, lang=self.lang)
 
     def summary(self) -> str:
         """Markdown for $GITHUB_STEP_SUMMARY."""
@@ -194,6 +223,9 @@ class ScanReport:
         out += [row for _, row in sorted(self.summary_rows)]
         totals = self.totals().items()
         out += ["", ", ".join(f"**{total(k, lang)}**: {v}" for k, v in totals), ""]
+        out += [
+            f"> **{word('coverage', lang)}**: {markdown(zh_text(n, lang))}\n" for n in self.coverage_notes()
+        ]
         out.append(f"> {word('disclaimer', lang)}")
         return "\n".join(out) + "\n"
 
@@ -256,7 +288,12 @@ def escape(text: str) -> str:
 
 
 def _render_text(
-    rows: list[tuple[str, ...]], totals: dict[str, int], color: bool, width: int = 120, lang: str = "en"
+    rows: list[tuple[str, ...]],
+    totals: dict[str, int],
+    color: bool,
+    notes: list[str],
+    width: int = 120,
+    lang: str = "en",
 ) -> str:
     from rich.table import Table
 
@@ -271,6 +308,8 @@ def _render_text(
     sep = "，" if lang == "zh" else ", "
     colon = "：" if lang == "zh" else ": "
     console.print(sep.join(f"{total(k, lang)}{colon}{v}" for k, v in totals.items()))
+    for note in notes:  # our own wording, but the version id comes from a catalogue folder: no markup
+        console.print(cell(f"! {zh_text(note, lang)}"))
     return buf.getvalue()
 
 
@@ -278,8 +317,13 @@ def _finding_id(f: Finding) -> str:
     return (f.code or f.entry_id) + (f" CP{f.control_point}" if f.control_point else "")
 
 
-def _line(f: Finding) -> int:
-    lines = [e.line for e in f.evidence if e.line]
+def _line(f: Finding, a: Assessment) -> int:
+    """The technology's own line (`- name:`), where a reader looks for it; the deal title is shared by
+    every technology, so a finding first seen there was placed on the title line."""
+    tech = next((t for t in a.technologies if t.index == f.technology), None)
+    if tech is not None and tech.line:
+        return tech.line
+    lines = [e.line for e in f.evidence if e.line and e.field != "title"]
     return min(lines) if lines else 1
 
 
@@ -327,7 +371,7 @@ def _sarif_results(r: FileResult, rules: dict[str, dict[str, Any]]) -> list[dict
             "ruleId": rid,
             "level": LEVEL[f.outcome],
             "message": {"text": _message(f)},
-            "locations": [_location(r.file, _line(f))],
+            "locations": [_location(r.file, _line(f, a))],
             "partialFingerprints": {
                 "exportcheck/v1": _fingerprint(r.file, f.technology_name, rid, f.control_point or "")
             },
@@ -477,8 +521,12 @@ def _sarif_deadlines(
     return out
 
 
-def _render_sarif(results: list[list[dict[str, Any]]], rules: dict[str, dict[str, Any]], sha256: str) -> str:
+def _render_sarif(
+    results: list[list[dict[str, Any]]], rules: dict[str, dict[str, Any]], sha256: str, notes: list[str]
+) -> str:
     sarif_results = [item for per_file in results for item in per_file]
+    for rule in rules.values():  # every rule links to where the README explains it
+        rule.setdefault("helpUri", help_uri(rule["id"]))
     sarif = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -493,11 +541,27 @@ def _render_sarif(results: list[list[dict[str, Any]]], rules: dict[str, dict[str
                     }
                 },
                 "results": sarif_results,
-                "properties": {"catalogueSha256": sha256},
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [
+                            {"level": "warning", "message": {"text": n}, "descriptor": {"id": "coverage"}}
+                            for n in notes
+                        ],
+                    }
+                ],
+                "properties": {"catalogueSha256": sha256, "coverageCaveats": notes},
             }
         ],
     }
     return json_text(json.dumps(sarif, ensure_ascii=False, indent=2)) + "\n"
+
+
+def help_uri(rule_id: str) -> str:
+    """The README section that explains a rule: the deal file's format for input errors, else how to read
+    a result (verdicts, strength, markers, what to do next)."""
+    section = "the-deal-file" if rule_id == INPUT_ERROR_RULE else "reading-the-output"
+    return f"{INFORMATION_URI}#{section}"
 
 
 def _location(file: str, line: int) -> dict[str, Any]:
@@ -566,7 +630,9 @@ def _junit_case(r: FileResult, fail_on: str, fail_on_deadline: str = "none") -> 
         fail.text = "\n".join(late)
     else:
         out = ET.SubElement(case, "system-out")
-        out.text = "\n".join([f"{verdict.value} (catalogue {a.catalogue.version})", *late])
+        caveat = coverage_caveat(r)
+        head = [f"{verdict.value} (catalogue {a.catalogue.version})", *([caveat[1]] if caveat else [])]
+        out.text = "\n".join([*head, *late])
         ruled = [f"{_finding_id(f)}: {ruling_note(f)}" for f in a.findings if f.ruling]
         if ruled:
             out.text += "\n" + "\n".join(ruled)
@@ -611,7 +677,7 @@ def _github_lines(r: FileResult, fail_on: str) -> str:
             level = "notice"
         title = command(f"exportcheck: {f.outcome.value} {_finding_id(f)}", True)
         lines.append(
-            f"::{level} file={command(r.file, True)},line={_line(f)},title={title}::{command(_message(f))}"
+            f"::{level} file={command(r.file, True)},line={_line(f, r.assessment)},title={title}::{command(_message(f))}"
         )
     for d in du.reportable(r.assessment.dual_use_findings):
         level = "error" if fails(d.outcome, fail_on) else "warning"

@@ -30,6 +30,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "disguised": ("DISGUISED TEXT", "伪装文字"),
     "errors": ("errors", "出错文件"),
     "files": ("files", "文件数"),
+    "coverage": ("Coverage", "收录情况"),
     "disclaimer": (
         "exportcheck is a screening aid, not legal advice.",
         "本工具仅供初步筛查，不构成法律意见。",

@@ -345,6 +345,14 @@ TEMPLATES: list[tuple[str, str]] = [
         "{name} was issued on {d} but no source held gives the day it took effect",
         "{name}于{d}发布，但现有来源均未载明其施行日期——请核对现行规定",
     ),
+    # the coverage caveat under a scan's totals (formats/scan.py coverage_caveat)
+    (
+        "{n} free deal(s): catalogue version {v} is only partly encoded ({e} of {m} entries, few with all their "
+        "control points): 'free' means no encoded entry matched, not that the technology is absent from the "
+        "official catalogue; `exportcheck assess FILE` lists the entries to check by hand",
+        "{n}项交易为自由出口：{v}年版目录仅部分收录（已收录{e}/{m}个条目，其中控制要点完整的很少）；“自由出口”仅表示"
+        "未匹配任何已收录条目，并不表示该技术不在官方目录之中；`exportcheck assess 文件` 会列出需人工核对的条目",
+    ),
     # disguised text (engine/assess.py _disguise_warnings)
     (
         "DISGUISED TEXT: technology {name}, {field}: {words} matched only after undoing {disguises}; a person "

@@ -7,7 +7,7 @@ import math
 import re
 from enum import StrEnum
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from ..countries import ISO_3166_ALPHA2
 from .common import Strict
@@ -39,7 +39,7 @@ class Stage(StrEnum):
     PERFORMED = "performed"
 
 
-_COMPANY_SUFFIXES = {
+_COMPANY_SUFFIXES = [
     "LTD",
     "LLC",
     "INC",
@@ -63,10 +63,40 @@ _COMPANY_SUFFIXES = {
     "JSC",
     "LP",
     "CO",
-}
+]
+
+
+def _any_case(word: str) -> str:
+    """`Ltd` -> `[Ll][Tt][Dd]`: JSON Schema patterns (ECMA-262) take no case-insensitive flag."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+# One pattern for the loader and the published schema, so that an editor validating with
+# `exportcheck schema` accepts exactly the unquoted names the loader repairs, and nothing more.
+NAME_PART_PATTERN = "^(?:" + "|".join(_any_case(w) for w in _COMPANY_SUFFIXES) + r")$|\.$"
+_NAME_PART = re.compile(NAME_PART_PATTERN)
+
+
+def is_name_part(key: object, value: object) -> bool:
+    """A bare key left by YAML splitting a flow-style name at its comma (`Ltd.`, `GmbH`)."""
+    # '\n' excluded: Python's `$` also matches before a final newline, ECMA-262's does not.
+    return isinstance(key, str) and value is None and "\n" not in key and bool(_NAME_PART.search(key))
 
 
 class Party(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "patternProperties": {
+                NAME_PART_PATTERN: {
+                    "type": "null",
+                    "description": "Unquoted `{name: Example Co., Ltd., country: CN}` splits at the comma "
+                    "in YAML; exportcheck joins such a bare company-name part back onto `name`. "
+                    'Better: quote the name, `name: "Example Co., Ltd."`.',
+                }
+            }
+        }
+    )
+
     name: str = Field(min_length=1, max_length=500, description="Legal name of the party.")
     country: str = Field(
         description="ISO 3166-1 alpha-2 code, e.g. CN, US, NO. Quote it or not: NO stays Norway here."
@@ -76,20 +106,14 @@ class Party(Strict):
     @classmethod
     def _rejoin_flow_name(cls, data: object) -> object:
         """`{name: Example Co., Ltd., country: CN}` splits at the comma in YAML flow style, leaving
-        `Ltd.` as a key without a value; join such bare keys that follow `name` back onto the name when
-        they look like a company-name part (end in '.', or Ltd/LLC/GmbH...), so a misspelt key still fails."""
+        `Ltd.` as a key without a value; join every such bare key that looks like a company-name part
+        (ends in '.', or is Ltd/LLC/GmbH...) back onto the name, in file order, so a misspelt key still
+        fails. The published schema admits exactly these keys (`NAME_PART_PATTERN`)."""
         if not isinstance(data, dict) or not isinstance(data.get("name"), str):
             return data
-        keys = list(data)
-        start = keys.index("name") + 1
-        joined, out = [data["name"]], {}
-        for i, key in enumerate(keys):
-            suffix = isinstance(key, str) and (key.endswith(".") or key.upper() in _COMPANY_SUFFIXES)
-            if i >= start and data[key] is None and suffix and len(joined) == i - start + 1:
-                joined.append(str(key))
-            elif key != "name":
-                out[key] = data[key]
-        return {"name": ", ".join(joined), **out}
+        parts = [str(k) for k, v in data.items() if k != "name" and is_name_part(k, v)]
+        rest = {k: v for k, v in data.items() if k != "name" and not is_name_part(k, v)}
+        return {"name": ", ".join([data["name"], *parts]), **rest}
 
     @field_validator("country", mode="before")
     @classmethod
@@ -303,8 +327,35 @@ class Ruling(Strict):
         return self
 
 
+# What `exportcheck init` writes where it was not told a value. A file still holding one in a field init
+# writes is refused: an unedited template assessed as `review` or `free` would be a verdict on a deal
+# nobody described. (`notes:` and rulings may say TODO freely.)
+INIT_PLACEHOLDER = "TODO:"
+
+
+def _placeholders(data: object, path: str = "") -> list[str]:
+    """Key paths of string values that still begin with the init placeholder, in file order."""
+    if isinstance(data, str):
+        return [path or "(top)"] if data.lstrip().startswith(INIT_PLACEHOLDER) else []
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    return [hit for k, v in items for hit in _placeholders(v, f"{path}.{k}" if path else str(k))]
+
+
 class Deal(Strict):
     """A planned technology transfer out of mainland China."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_init_template(cls, data: object) -> object:
+        written = ("title", "date", "exporter", "recipient", "channel", "forms", "stage", "technologies")
+        left = _placeholders({k: data[k] for k in written if k in data}) if isinstance(data, dict) else []
+        if left:
+            shown = ", ".join(left[:6]) + (f" and {len(left) - 6} more" if len(left) > 6 else "")
+            raise ValueError(
+                f"an unedited `exportcheck init` template: replace the {INIT_PLACEHOLDER} placeholders "
+                f"({shown}) with the deal's facts"
+            )
+        return data
 
     title: str = Field(min_length=1, max_length=500, description="What the deal is.")
     date: dt.date | None = Field(
