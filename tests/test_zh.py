@@ -390,3 +390,20 @@ def test_hostile_deal_text_inside_an_engine_sentence() -> None:
     assert zh.problem("unknown key; did you mean " + "'x'? " * 5000 + "'y'?") is not None
     many = "x: possible -> " * 5000
     assert zh.sentence(f"{many}review").endswith("x：可能命中 → 需人工复核")
+
+
+@pytest.mark.parametrize("path", DEALS, ids=IDS)
+def test_html_report_in_chinese(path: Path, tmp_path: Path) -> None:
+    """`--format html --lang zh`: the page's text has no English prose; the catalogue's matching terms in
+    the evidence table are shown as the catalogue writes them."""
+    import html as h
+    import json
+
+    out = tmp_path / "r.html"
+    _run("assess", str(path), "--format", "html", "--lang", "zh", "--output", str(out))
+    page = out.read_text(encoding="utf-8")
+    text = h.unescape(re.sub(r"<[^>]+>", "\n", re.sub(r"<style.*?</style>", "", page, flags=re.S)))
+    data = json.loads(_run("assess", str(path), "--format", "json"))
+    terms = " ".join(e["term"] for f in data["findings"] for e in f["evidence"])
+    terms += " " + " ".join(e["term"] for f in data["dual_use_findings"] for e in f["evidence"])
+    assert english_prose(text, path, fragments_of=terms or " ") == []

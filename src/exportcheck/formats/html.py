@@ -21,13 +21,14 @@ from ..models.procedure import Checklist, ChecklistItem, ItemStatus
 from ..runner import FileResult
 from . import checklist as cl
 from . import scan
+from .assessment import say
 from .due import message as deadline_message
-from .glossary import PART, STRENGTH, VERDICT_SHORT, pick
+from .glossary import MEASURE_STATUS, PART, STRENGTH, VERDICT_SHORT, pick
 from .html_style import CSS
 from .html_timeline import render_svg
 from .labels import label, next_duty, verdict_text
 from .rulings import gate_line, hand_check_lines, ruling_lines, ruling_note
-from .zh import sentence
+from .zh import LICENCE_ZH, ORIGIN_ZH, disguises_zh, fidelity_zh, sentence, stage_zh
 
 LANGS = ("en", "zh", "both")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
@@ -203,7 +204,10 @@ def _facts(a: Assessment, deal: Deal | None, lang: str) -> str:
         (w("exporter", lang), _party(deal, "exporter", lang)),
         (w("recipient", lang), _party(deal, "recipient", lang)),
         (w("date", lang), esc(deal.date.isoformat()) if deal and deal.date else unknown),
-        (w("stage", lang), esc(deal.stage.value) if deal and deal.stage else unknown),
+        (
+            w("stage", lang),
+            pair(deal.stage.value, stage_zh(deal.stage.value), lang) if deal and deal.stage else unknown,
+        ),
         (w("file", lang), f"<code>{esc(a.deal_file)}</code>"),
         (
             lab("catalogue", lang),
@@ -219,8 +223,10 @@ def _facts(a: Assessment, deal: Deal | None, lang: str) -> str:
     return f'<table class="facts">{body}</table>'
 
 
-def _where(e: Evidence) -> str:
-    return f"{e.field}" + (f", line {e.line}" if e.line else "")
+def _where(e: Evidence, lang: str = "en") -> str:
+    en = f"{e.field}" + (f", line {e.line}" if e.line else "")
+    zh = f"{e.field}" + (f"，第{e.line}行" if e.line else "")
+    return {"en": en, "zh": zh}.get(lang, f"{en} / {zh}")
 
 
 def _evidence_rows(evidence: Sequence[Evidence], lang: str) -> str:
@@ -231,16 +237,25 @@ def _evidence_rows(evidence: Sequence[Evidence], lang: str) -> str:
         if key in seen:
             continue
         seen.add(key)
-        term = f"{e.concept} in {e.term}" if e.concept else e.term
+        concept = f"概念组 {e.concept}（{e.term}）" if lang == "zh" else f"{e.concept} in {e.term}"
+        term = concept if e.concept else e.term
+        disguise = ", ".join(e.disguise)
         flags = "".join(
             [
-                f' <span class="flag">disguised: {esc(", ".join(e.disguise))}</span>' if e.disguise else "",
-                ' <span class="flag">under a negation of unclear scope</span>' if e.negation else "",
+                f' <span class="flag">{pair(f"disguised: {disguise}", f"伪装文字：{disguises_zh(disguise)}", lang)}'
+                "</span>"
+                if e.disguise
+                else "",
+                f' <span class="flag">{pair("under a negation of unclear scope", "处于范围不明的否定表述之中", lang)}'
+                "</span>"
+                if e.negation
+                else "",
             ]
         )
         rows.append(
             f"<tr><td><mark>{esc(e.deal_text)}</mark>{flags}</td><td>{esc(term)}</td>"
-            f"<td>{esc(e.origin.label)}</td><td>{esc(_where(e))}</td></tr>"
+            f"<td>{pair(e.origin.label, ORIGIN_ZH.get(e.origin.label, e.origin.label), lang)}</td>"
+            f"<td>{esc(_where(e, lang))}</td></tr>"
         )
     head = (
         f"<tr><th>{w('deal_words', lang)}</th><th>{w('term', lang)}</th><th>{w('origin', lang)}</th>"
@@ -269,18 +284,36 @@ def _say(english: str, lang: str) -> str:
     return pair(english, sentence(english), lang)
 
 
+def _provenance(fidelity: str, sources: Sequence[str], lang: str) -> str:
+    """'official wording; sources a, b', in the language asked for (both: the English, then the Chinese)."""
+    en = f"{fidelity}; sources {', '.join(sources)}"
+    zh = f"{fidelity_zh(fidelity)}；出处 {', '.join(sources)}"
+    return esc({"en": en, "zh": zh}.get(lang, f"{en} / {zh}"))
+
+
 def _finding(f: Finding, lang: str) -> str:
     cp = f" — {esc(lab('cp', lang))} {esc(f.control_point)}" if f.control_point else ""
     name = pair(f.name.best("en"), f.name.best("zh"), lang)
-    extra = [*f.reasons]
-    extra += [
-        f"{p.requirement}: {p.given or '—'} ({ {True: 'meets', False: 'below', None: 'missing'}[p.holds] })"
-        for p in f.parameters
-    ]
-    extra += [f"? {q}" for q in f.questions]
-    extra += [ruling_note(f) or ""] if f.ruling else []
-    extra += [f"licence: {f.licence.status} — {f.licence.detail}"] if f.licence else []
-    items = "".join(f"<li>{_say(x, lang)}</li>" for x in extra)
+    extra = [(r, sentence(r)) for r in f.reasons]  # (English, Chinese)
+    for p in f.parameters:
+        state = {True: ("meets", "满足"), False: ("below", "未达到"), None: ("missing", "缺失")}[p.holds]
+        extra.append(
+            (
+                f"{p.requirement}: {p.given or '—'} ({state[0]})",
+                f"{p.requirement_zh or p.requirement}：{p.given or '—'}（{state[1]}）",
+            )
+        )
+    extra += [(f"? {q}", f"？{sentence(q)}") for q in f.questions]
+    extra += [(ruling_note(f) or "", ruling_note(f, "zh") or "")] if f.ruling else []
+    if f.licence:
+        status = LICENCE_ZH.get(f.licence.status, f.licence.status)
+        extra.append(
+            (
+                f"licence: {f.licence.status} — {f.licence.detail}",
+                f"许可：{status}——{sentence(f.licence.detail)}",
+            )
+        )
+    items = "".join(f"<li>{pair(en, zh, lang)}</li>" for en, zh in extra)
     return (
         f'<article class="finding o-{f.outcome.value}">'
         f"<h3>{esc(f.code or f.entry_id)} {name}{cp}</h3>"
@@ -288,8 +321,7 @@ def _finding(f: Finding, lang: str) -> str:
         f"{esc(pick(PART[f.part], lang))} · {lab('strength', lang)}: {esc(pick(STRENGTH[f.strength], lang))} · "
         f"{lab('outcome', lang)}: <strong>{esc(pick(VERDICT_SHORT[f.outcome], lang))}</strong></div>"
         f'<div class="wording"><div class="small">{w("wording", lang)}</div>{_wording(f, lang)}'
-        f'<div class="small">{lab("provenance", lang)}: {esc(f.fidelity.label)}; sources '
-        f"{esc(', '.join(f.sources))}</div></div>"
+        f'<div class="small">{lab("provenance", lang)}: {_provenance(f.fidelity.label, f.sources, lang)}</div></div>'
         f"{_evidence_rows(f.evidence, lang)}"
         + (f"<ul class='reasons'>{items}</ul>" if items else "")
         + "</article>"
@@ -299,16 +331,16 @@ def _finding(f: Finding, lang: str) -> str:
 def _dual_use(d: DualUseFinding, lang: str) -> str:
     words = [e.deal_text for e in d.evidence] + [e.term for e in d.evidence]
     text = d.item_text.best("zh" if lang == "zh" else "en")
-    items = "".join(f"<li>{esc(x)}</li>" for x in [*d.reasons, *d.questions, *d.end_use])
+    items = "".join(f"<li>{_say(x, lang)}</li>" for x in [*d.reasons, *d.questions, *d.end_use])
     return (
         f'<article class="finding o-{d.outcome.value}">'
         f"<h3>{lab('dual_use', lang)}: {esc(d.control_code or '—')} ({esc(d.instrument)})</h3>"
         f'<div class="meta">{lab("technology", lang)}: <strong>{esc(d.technology_name)}</strong> · '
-        f"{w('status', lang)}: {esc(d.status.value)} · {lab('strength', lang)}: {esc(d.strength.value)} · "
-        f"{lab('outcome', lang)}: <strong>{esc(d.outcome.value)}</strong></div>"
-        f'<div class="wording">{mark(text, words)}<div class="small">{esc(d.status_reason)}</div>'
-        f'<div class="small">{lab("provenance", lang)}: {esc(d.fidelity.label)}; sources '
-        f"{esc(', '.join(d.sources))}</div></div>"
+        f"{w('status', lang)}: {esc(pick(MEASURE_STATUS[d.status], lang))} · "
+        f"{lab('strength', lang)}: {esc(pick(STRENGTH[d.strength], lang))} · "
+        f"{lab('outcome', lang)}: <strong>{esc(pick(VERDICT_SHORT[d.outcome], lang))}</strong></div>"
+        f'<div class="wording">{mark(text, words)}<div class="small">{_say(d.status_reason, lang)}</div>'
+        f'<div class="small">{lab("provenance", lang)}: {_provenance(d.fidelity.label, d.sources, lang)}</div></div>'
         f"{_evidence_rows(d.evidence, lang)}"
         + (f"<ul class='reasons'>{items}</ul>" if items else "")
         + "</article>"
@@ -323,7 +355,7 @@ def _descriptions(a: Assessment, deal: Deal | None, lang: str) -> str:
     for i, t in enumerate(deal.technologies):
         words = [e.deal_text for f in a.findings if f.technology == i for e in f.evidence]
         words += [e.deal_text for d in a.dual_use_findings if d.technology == i for e in d.evidence]
-        verdict = next((r.verdict.value for r in a.technologies if r.index == i), "")
+        verdict = next((pick(VERDICT_SHORT[r.verdict], lang) for r in a.technologies if r.index == i), "")
         out.append(
             f'<div class="tech"><strong>{mark(t.name, words)}</strong> <span class="muted">({esc(verdict)})</span>'
             + (f"<p>{mark(t.description, words)}</p>" if t.description else "")
@@ -355,7 +387,7 @@ def _findings(a: Assessment, deal: Deal | None, lang: str, explain: bool) -> str
         if lines:
             out.append(
                 f"<h3>{title}</h3><ul class='notes'>"
-                + "".join(f"<li>{_say(x, lang)}</li>" for x in lines)
+                + "".join(f"<li>{pair(x, say(a, x, 'zh'), lang)}</li>" for x in lines)
                 + "</ul>"
             )
     out.append("</section>")

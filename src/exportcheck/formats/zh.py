@@ -37,6 +37,15 @@ ORIGIN_ZH = {
 }
 
 
+LICENCE_ZH = {  # engine/licences.py's statuses
+    "covered": "已由许可覆盖",
+    "incomplete": "记载不完整",
+    "expired": "已到期",
+    "letter_of_intent_only": "仅取得技术出口许可意向书",
+    "applied": "已申请",
+    "missing": "未记载许可",
+}
+
 RULING_STATUS = {
     "applied": "已适用",
     "stale": "已失效（技术描述已改变）",
@@ -247,6 +256,7 @@ TEMPLATES: list[tuple[str, str]] = [
         "dual-use {label}: {status}, {strength} -> {verdict}",
         "两用物项 {label}：{status}，{strength} → {verdict}",
     ),
+    ("{name}: {verdict}", "{name}：{verdict}"),  # a technology's verdict among the verdict reasons
     ("{label}: {strength} -> {verdict}", "{label}：{strength} → {verdict}"),
     # verdict reasons and caveats (engine/assess.py)
     (
