@@ -492,6 +492,19 @@ def _screen(
     )
 
 
+def _miss_from(f: Finding, technology: int, reason: str) -> NearMiss:
+    """A finding turned into a near miss: the same entry, point and evidence, with the reason it fails."""
+    return NearMiss(
+        entry_id=f.entry_id,
+        code=f.code,
+        name=f.name,
+        control_point=f.control_point,
+        technology=technology,
+        evidence=f.evidence,
+        reason=reason,
+    )
+
+
 def _negation_miss(
     entry: Entry, cp: str | None, index: int, g: _Group, compiled: CompiledVersion, line_of: LineOf
 ) -> NearMiss:
@@ -689,15 +702,7 @@ def _other_versions(
             absent = _point_absent(other, f, chosen, catalogue)
             if absent:
                 misses.append(
-                    NearMiss(
-                        entry_id=f.entry_id,
-                        code=f.code,
-                        name=f.name,
-                        control_point=f.control_point,
-                        technology=index,
-                        evidence=f.evidence,
-                        reason=f"matches {point}of the {when} version {other.id}, {absent}",
-                    )
+                    _miss_from(f, index, f"matches {point}of the {when} version {other.id}, {absent}")
                 )
                 continue
             if f.entry_id in chosen.entries:
@@ -717,14 +722,10 @@ def _other_versions(
             deleted = [v.id for v in catalogue.laws() if any(d.id == f.entry_id for d in v.meta.deleted)]
             how = f"; deleted by version {', '.join(deleted)}" if deleted else ""
             misses.append(
-                NearMiss(
-                    entry_id=f.entry_id,
-                    code=f.code,
-                    name=f.name,
-                    control_point=f.control_point,
-                    technology=index,
-                    evidence=f.evidence,
-                    reason=f"matches {f.part.value} entry {point}of the {when} version {other.id} "
+                _miss_from(
+                    f,
+                    index,
+                    f"matches {f.part.value} entry {point}of the {when} version {other.id} "
                     f"(in force from {other.meta.effective.isoformat()}), which version {chosen.id} "
                     f"does not hold{how}",
                 )
@@ -746,14 +747,8 @@ def _weigh_no_technology(
     for f in found:
         if f.strength is Strength.POSSIBLE and not any(e.negation for e in f.evidence):
             misses.append(
-                NearMiss(
-                    entry_id=f.entry_id,
-                    code=f.code,
-                    name=f.name,
-                    control_point=f.control_point,
-                    technology=index,
-                    evidence=f.evidence,
-                    reason=f"only a possible match, and the deal says no technology passes: '{statement}'",
+                _miss_from(
+                    f, index, f"only a possible match, and the deal says no technology passes: '{statement}'"
                 )
             )
         else:
@@ -782,14 +777,10 @@ def _explained_away(found: list[Finding], misses: list[NearMiss]) -> tuple[list[
         hint = f.control_point is None and f.strength is Strength.POSSIBLE
         if why is not None and hint and all(e.kind == RELATED for e in f.evidence):
             misses.append(
-                NearMiss(
-                    entry_id=f.entry_id,
-                    code=f.code,
-                    name=f.name,
-                    control_point=None,
-                    technology=f.technology,
-                    evidence=f.evidence,
-                    reason=f"the entry's subject matched, but control point {why.control_point} explains why "
+                _miss_from(
+                    f,
+                    f.technology,
+                    f"the entry's subject matched, but control point {why.control_point} explains why "
                     f"it does not apply: {why.reason}",
                 )
             )
