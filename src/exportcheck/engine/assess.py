@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,7 +23,7 @@ from ..models.assessment import (
 )
 from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
 from ..models.deal import Deal, Technology
-from ..normalize import Normalised, normalised, stem, to_simplified
+from ..normalize import Normalised
 from . import params
 from .dual_use import with_dual_use
 from .handcheck import explain_unchecked
@@ -43,6 +42,8 @@ from .matcher import (
 )
 from .rulings import apply_rulings
 from .tidy import is_subject_hint, prefer_other_version_points, without_duplicate_evidence
+from .weighing import disguise_warnings, explained_away, miss_from, weigh_no_technology
+from .wording import thin_description
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 
@@ -105,269 +106,9 @@ def select_version(
     return Selection(version, by, day, why)
 
 
-# Words that say nothing about what a technology is: function words and deal boilerplate. A description
-# made only of these ("transfer of our core technology and related documents") is too thin to judge.
-_FILLER_EN = {
-    stem(w)
-    for w in [
-        "a",
-        "an",
-        "the",
-        "of",
-        "and",
-        "or",
-        "to",
-        "for",
-        "with",
-        "by",
-        "in",
-        "on",
-        "at",
-        "from",
-        "as",
-        "our",
-        "their",
-        "its",
-        "his",
-        "her",
-        "this",
-        "that",
-        "these",
-        "those",
-        "we",
-        "they",
-        "it",
-        "is",
-        "are",
-        "be",
-        "will",
-        "would",
-        "shall",
-        "may",
-        "all",
-        "any",
-        "other",
-        "related",
-        "relevant",
-        "relating",
-        "technology",
-        "technologies",
-        "technical",
-        "tech",
-        "core",
-        "key",
-        "document",
-        "documents",
-        "documentation",
-        "material",
-        "materials",
-        "information",
-        "data",
-        "know",
-        "how",
-        "knowhow",
-        "transfer",
-        "transferred",
-        "transfers",
-        "licence",
-        "license",
-        "licensed",
-        "provide",
-        "provided",
-        "provision",
-        "partner",
-        "partners",
-        "customer",
-        "buyer",
-        "party",
-        "parties",
-        "recipient",
-        "company",
-        "package",
-        "packages",
-        "detail",
-        "details",
-        "attached",
-        "attachment",
-        "annex",
-        "appendix",
-        "see",
-        "per",
-        "etc",
-        "including",
-        "include",
-        "includes",
-        "product",
-        "products",
-        "solution",
-        "solutions",
-        "system",
-        "systems",
-        "process",
-        "processes",
-        "new",
-        "advanced",
-        "proprietary",
-        "our",
-        "full",
-        "complete",
-        "relevant",
-        "use",
-        "using",
-    ]
-}
-_FILLER_ZH = (
-    "技术",
-    "转让",
-    "许可",
-    "相关",
-    "资料",
-    "文件",
-    "附件",
-    "具体",
-    "详见",
-    "参见",
-    "见",
-    "及",
-    "和",
-    "与",
-    "的",
-    "等",
-    "我方",
-    "我司",
-    "对方",
-    "合作",
-    "提供",
-    "有关",
-    "全部",
-    "一套",
-    "包",
-    "工艺",
-    "配方",
-    "材料",
-    "新",
-    "方案",
-    "产品",
-    "系统",
-    "核心",
-    "先进",
-    "内容",
-    "项目",
-)
-_SEE_ATTACHMENT = re.compile(
-    r"见附件|详见附件|参见附件|见附表|另附|附件所列|另行提供|以附件为准"
-    r"|\b(?:see|in|per|under|described in|set out in|listed in|specified in|defined in)\s+(?:the\s+)?"
-    r"(?:attached\s+)?(?:annex|appendix|attachment|exhibit|schedule)\b"
-    r"|\bas attached\b|\bprovided separately\b|\bto be (?:provided|supplied|agreed) (?:separately|later)\b"
-)
-MIN_CONTENT_WORDS = 5  # latin content words + CJK content characters / 2
-
-
-# Words too vague to say what is transferred ("support to optimise the app's core algorithms").
-_VAGUE_EN = {
-    stem(w)
-    for w in (
-        "algorithm",
-        "algorithms",
-        "model",
-        "models",
-        "software",
-        "service",
-        "services",
-        "support",
-        "remote",
-        "team",
-        "teams",
-        "optimise",
-        "optimize",
-        "optimisation",
-        "optimization",
-        "improve",
-        "improvement",
-        "upgrade",
-        "app",
-        "apps",
-        "application",
-        "applications",
-        "market",
-        "markets",
-        "platform",
-        "engineering",
-        "engineer",
-        "engineers",
-    )
-}
-
-
-def _content_units(text: str) -> float:
-    norm = normalised(text).text
-    words = [
-        w
-        for w in norm.split()
-        if w.isascii() and w.isalnum() and w not in _FILLER_EN and w not in _VAGUE_EN and not w.isdigit()
-    ]
-    cjk = "".join(c for c in norm if not c.isascii())
-    for filler in _FILLER_ZH:
-        cjk = cjk.replace(filler, "")
-    return len(words) + len(cjk) / 2
-
-
-def _thin(tech: Technology) -> str | None:
-    """Why a technology is described too thinly to clear it as free, or None."""
-    desc = " ".join([tech.description or "", *tech.keywords])
-    lowered = to_simplified(desc.lower())
-    if _SEE_ATTACHMENT.search(lowered):
-        return (
-            "the description refers to an attachment exportcheck cannot read: put what is transferred in "
-            "the description itself"
-        )
-    if _content_units(desc) < MIN_CONTENT_WORDS:
-        return (
-            "too little description to judge: say what the recipient receives (source code, designs, "
-            "know-how, services) and what the technology does"
-        )
-    return None
-
-
 def _fields(tech: Technology, title: str | None, compiled: CompiledVersion) -> list[tuple[str, Normalised]]:
     words = compiled.matcher.vocabulary
     return fields_of(tech.name, tech.description, tech.keywords, title, sorted(tech.parameters), words)
-
-
-# A sentence in which the deal says no technology passes: a negator, a kind of technical knowledge, and
-# a verb of transfer ("No drawings, process flowsheets or metallurgical know-how are supplied"; 甲方不提供任何
-# 工艺技术; 不包括亲本种子、不育系材料及任何制种技术). Words that open an exception keep the sentence from counting.
-_SENTENCE = re.compile(r"[^.;。；!?！？\n]+")
-_NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
-# only the general kinds count: "no drawings are supplied" still leaves the know-how to pass
-_TECH_OBJECT_EN = re.compile(
-    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information))\b"
-)
-_PASS_EN = re.compile(
-    r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
-    r"|disclosed|disclose|included|include|access)\b"
-)
-_EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|unless)\b")
-_NO_TECH_ZH = re.compile(
-    r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,10}"
-    r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"
-    r"|(?:技术|工艺)[^。；]{0,20}(?:不在本(?:合同|协议)(?:范围|之内))"
-)
-_EXCEPTION_ZH = re.compile(r"除外|除了|但|仅|以外")
-
-
-def no_technology_statement(tech: Technology) -> str | None:
-    """The sentence in which the deal says that no technical knowledge passes, or None."""
-    text = to_simplified(tech.description or "")
-    for m in _SENTENCE.finditer(text):
-        sentence = m.group().strip()
-        low = sentence.lower()
-        if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low):
-            if not _EXCEPTION_EN.search(low):
-                return sentence
-        elif _NO_TECH_ZH.search(sentence) and not _EXCEPTION_ZH.search(sentence):
-            return sentence
-    return None
 
 
 def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
@@ -689,15 +430,7 @@ def _other_versions(
             absent = _point_absent(other, f, chosen, catalogue)
             if absent:
                 misses.append(
-                    NearMiss(
-                        entry_id=f.entry_id,
-                        code=f.code,
-                        name=f.name,
-                        control_point=f.control_point,
-                        technology=index,
-                        evidence=f.evidence,
-                        reason=f"matches {point}of the {when} version {other.id}, {absent}",
-                    )
+                    miss_from(f, index, f"matches {point}of the {when} version {other.id}, {absent}")
                 )
                 continue
             if f.entry_id in chosen.entries:
@@ -717,48 +450,15 @@ def _other_versions(
             deleted = [v.id for v in catalogue.laws() if any(d.id == f.entry_id for d in v.meta.deleted)]
             how = f"; deleted by version {', '.join(deleted)}" if deleted else ""
             misses.append(
-                NearMiss(
-                    entry_id=f.entry_id,
-                    code=f.code,
-                    name=f.name,
-                    control_point=f.control_point,
-                    technology=index,
-                    evidence=f.evidence,
-                    reason=f"matches {f.part.value} entry {point}of the {when} version {other.id} "
+                miss_from(
+                    f,
+                    index,
+                    f"matches {f.part.value} entry {point}of the {when} version {other.id} "
                     f"(in force from {other.meta.effective.isoformat()}), which version {chosen.id} "
                     f"does not hold{how}",
                 )
             )
     return extra, misses
-
-
-def _weigh_no_technology(
-    tech: Technology, index: int, found: list[Finding], misses: list[NearMiss]
-) -> tuple[list[Finding], list[NearMiss]]:
-    """A possible finding (a hint at the subject area, or a term whose thresholds are not given) gives way
-    when the deal says in so many words that no technology or know-how passes: a distribution, supply or
-    logistics contract that names rare-earth mines or LFP packs transfers no rare-earth or LFP technology.
-    Decisive matches stay, and so does a term under a negation whose scope is unclear."""
-    statement = no_technology_statement(tech)
-    if not statement:
-        return found, misses
-    kept = []
-    for f in found:
-        if f.strength is Strength.POSSIBLE and not any(e.negation for e in f.evidence):
-            misses.append(
-                NearMiss(
-                    entry_id=f.entry_id,
-                    code=f.code,
-                    name=f.name,
-                    control_point=f.control_point,
-                    technology=index,
-                    evidence=f.evidence,
-                    reason=f"only a possible match, and the deal says no technology passes: '{statement}'",
-                )
-            )
-        else:
-            kept.append(f)
-    return kept, misses
 
 
 def _overlay_label(catalogue: Catalogue) -> str | None:
@@ -769,33 +469,6 @@ def _overlay_label(catalogue: Catalogue) -> str | None:
         f"overlay {ov.name} (version {ov.version}, {ov.entries} entries imported {ov.imported_date} from "
         f"{ov.imported_file}, sha256 {ov.sha256})"
     )
-
-
-def _explained_away(found: list[Finding], misses: list[NearMiss]) -> tuple[list[Finding], list[NearMiss]]:
-    """A hint at an entry's subject (no point matched, related words only) gives way to a near miss on a
-    point of the same entry that says why it does not apply: below a threshold, negated, excluded, or a
-    point the version does not yet hold. The point is the more precise reading of the same words."""
-    explained = {(m.technology, m.entry_id): m for m in misses if m.control_point is not None}
-    kept = []
-    for f in found:
-        why = explained.get((f.technology, f.entry_id))
-        hint = f.control_point is None and f.strength is Strength.POSSIBLE
-        if why is not None and hint and all(e.kind == RELATED for e in f.evidence):
-            misses.append(
-                NearMiss(
-                    entry_id=f.entry_id,
-                    code=f.code,
-                    name=f.name,
-                    control_point=None,
-                    technology=f.technology,
-                    evidence=f.evidence,
-                    reason=f"the entry's subject matched, but control point {why.control_point} explains why "
-                    f"it does not apply: {why.reason}",
-                )
-            )
-        else:
-            kept.append(f)
-    return kept, misses
 
 
 def _point_absent(
@@ -881,16 +554,16 @@ def assess(
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line, deal.title, single)
-        f, m = _weigh_no_technology(tech, i, f, m)
+        f, m = weigh_no_technology(tech, i, f, m)
         pointed = {x.entry_id for x in f if not is_subject_hint(x)}  # a hint may yield to another version
         extra, other_misses = _other_versions(i, tech, version, catalogue, line, pointed, deal.title, single)
         m += other_misses
-        f, m = _explained_away(prefer_other_version_points(f, extra), m)
+        f, m = explained_away(prefer_other_version_points(f, extra), m)
         f = without_duplicate_evidence(_with_licences(f, deal, today))
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)
         if verdict is Verdict.FREE:
-            thin = _thin(tech)
+            thin = thin_description(tech)
             if thin:
                 verdict = Verdict.REVIEW
                 reasons.append(thin)
@@ -954,7 +627,7 @@ def assess(
     dual_use = sorted(
         {f"{f.code or f.entry_id} {f.name.best()}: {f.dual_use_hint}" for f in findings if f.dual_use_hint}
     )
-    disguised = _disguise_warnings(findings, deal)
+    disguised = disguise_warnings(findings, deal)
     caveats += disguised
     if version.meta.notice and version.meta.notice.zh:
         caveats.append(f"{version.meta.instrument.best('zh')}: {version.meta.notice.zh}")
@@ -989,28 +662,6 @@ def assess(
         result = apply_rulings(result, deal, day=today, strict=strict, next_duty=NEXT_DUTY, line_of=line)
     result = with_dual_use(result, deal, catalogue, selection.date or deal.date or today, line_of, NEXT_DUTY)
     return explain_unchecked(result, deal, version)
-
-
-def _disguise_warnings(findings: list[Finding], deal: Deal) -> list[str]:
-    """One warning per technology and field whose matched words had to be unmasked to be read."""
-    seen: dict[tuple[int, str], set[str]] = {}
-    quotes: dict[tuple[int, str], set[str]] = {}
-    for f in findings:
-        for e in f.evidence:
-            if e.disguise:
-                key = (e.technology, e.field)
-                seen.setdefault(key, set()).update(e.disguise)
-                quotes.setdefault(key, set()).add(e.deal_text)
-    out = []
-    for (tech, fname), reasons in sorted(seen.items()):
-        words = ", ".join(f"'{q}'" for q in sorted(quotes[(tech, fname)]))
-        name = deal.technologies[tech].name if tech < len(deal.technologies) else str(tech)
-        out.append(
-            f"DISGUISED TEXT: technology '{name}', {fname}: {words} matched only after undoing "
-            f"{', '.join(sorted(reasons))}; a person reads these words as the catalogue's, a plain search "
-            "would not. Find out who wrote the text and why."
-        )
-    return out
 
 
 def _finding_key(f: Finding) -> tuple[int, int, str, int, str]:

@@ -31,7 +31,8 @@ from ..models.deal import Deal, Technology
 from ..models.dual_use import DualUseItem, Measure, MeasureStatus
 from ..normalize import Normalised, is_latin_edge, normalise_term, stem
 from . import params
-from .matcher import CLEAR, NOT_NEGATED, fields_of, negated
+from .matcher import fields_of
+from .negation import CLEAR, NOT_NEGATED, negated
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 Fields = list[tuple[str, Normalised]]

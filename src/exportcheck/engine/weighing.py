@@ -1,0 +1,90 @@
+"""A second reading of a technology's findings: what outweighs a mere hint (a near miss on the same
+entry's point, or the deal saying no technology passes), and which matched words were disguised."""
+
+from __future__ import annotations
+
+from ..models.assessment import Finding, NearMiss, Strength
+from ..models.deal import Deal, Technology
+from .matcher import RELATED
+from .wording import no_technology_statement
+
+
+def miss_from(f: Finding, technology: int, reason: str) -> NearMiss:
+    """A finding turned into a near miss: the same entry, point and evidence, with the reason it fails."""
+    return NearMiss(
+        entry_id=f.entry_id,
+        code=f.code,
+        name=f.name,
+        control_point=f.control_point,
+        technology=technology,
+        evidence=f.evidence,
+        reason=reason,
+    )
+
+
+def weigh_no_technology(
+    tech: Technology, index: int, found: list[Finding], misses: list[NearMiss]
+) -> tuple[list[Finding], list[NearMiss]]:
+    """A possible finding (a hint at the subject area, or a term whose thresholds are not given) gives way
+    when the deal says in so many words that no technology or know-how passes: a distribution, supply or
+    logistics contract that names rare-earth mines or LFP packs transfers no rare-earth or LFP technology.
+    Decisive matches stay, and so does a term under a negation whose scope is unclear."""
+    statement = no_technology_statement(tech)
+    if not statement:
+        return found, misses
+    kept = []
+    for f in found:
+        if f.strength is Strength.POSSIBLE and not any(e.negation for e in f.evidence):
+            misses.append(
+                miss_from(
+                    f, index, f"only a possible match, and the deal says no technology passes: '{statement}'"
+                )
+            )
+        else:
+            kept.append(f)
+    return kept, misses
+
+
+def explained_away(found: list[Finding], misses: list[NearMiss]) -> tuple[list[Finding], list[NearMiss]]:
+    """A hint at an entry's subject (no point matched, related words only) gives way to a near miss on a
+    point of the same entry that says why it does not apply: below a threshold, negated, excluded, or a
+    point the version does not yet hold. The point is the more precise reading of the same words."""
+    explained = {(m.technology, m.entry_id): m for m in misses if m.control_point is not None}
+    kept = []
+    for f in found:
+        why = explained.get((f.technology, f.entry_id))
+        hint = f.control_point is None and f.strength is Strength.POSSIBLE
+        if why is not None and hint and all(e.kind == RELATED for e in f.evidence):
+            misses.append(
+                miss_from(
+                    f,
+                    f.technology,
+                    f"the entry's subject matched, but control point {why.control_point} explains why "
+                    f"it does not apply: {why.reason}",
+                )
+            )
+        else:
+            kept.append(f)
+    return kept, misses
+
+
+def disguise_warnings(findings: list[Finding], deal: Deal) -> list[str]:
+    """One warning per technology and field whose matched words had to be unmasked to be read."""
+    seen: dict[tuple[int, str], set[str]] = {}
+    quotes: dict[tuple[int, str], set[str]] = {}
+    for f in findings:
+        for e in f.evidence:
+            if e.disguise:
+                key = (e.technology, e.field)
+                seen.setdefault(key, set()).update(e.disguise)
+                quotes.setdefault(key, set()).add(e.deal_text)
+    out = []
+    for (tech, fname), reasons in sorted(seen.items()):
+        words = ", ".join(f"'{q}'" for q in sorted(quotes[(tech, fname)]))
+        name = deal.technologies[tech].name if tech < len(deal.technologies) else str(tech)
+        out.append(
+            f"DISGUISED TEXT: technology '{name}', {fname}: {words} matched only after undoing "
+            f"{', '.join(sorted(reasons))}; a person reads these words as the catalogue's, a plain search "
+            "would not. Find out who wrote the text and why."
+        )
+    return out

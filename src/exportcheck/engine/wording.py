@@ -1,0 +1,268 @@
+"""What a deal's own wording says about itself, apart from the catalogue: too thin to judge, deferring to
+an attachment, or saying outright that no technology passes. Pure functions of a technology's text."""
+
+from __future__ import annotations
+
+import re
+
+from ..models.deal import Technology
+from ..normalize import normalised, stem, to_simplified
+
+# Words that say nothing about what a technology is: function words and deal boilerplate. A description
+# made only of these ("transfer of our core technology and related documents") is too thin to judge.
+_FILLER_EN = {
+    stem(w)
+    for w in [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "for",
+        "with",
+        "by",
+        "in",
+        "on",
+        "at",
+        "from",
+        "as",
+        "our",
+        "their",
+        "its",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "they",
+        "it",
+        "is",
+        "are",
+        "be",
+        "will",
+        "would",
+        "shall",
+        "may",
+        "all",
+        "any",
+        "other",
+        "related",
+        "relevant",
+        "relating",
+        "technology",
+        "technologies",
+        "technical",
+        "tech",
+        "core",
+        "key",
+        "document",
+        "documents",
+        "documentation",
+        "material",
+        "materials",
+        "information",
+        "data",
+        "know",
+        "how",
+        "knowhow",
+        "transfer",
+        "transferred",
+        "transfers",
+        "licence",
+        "license",
+        "licensed",
+        "provide",
+        "provided",
+        "provision",
+        "partner",
+        "partners",
+        "customer",
+        "buyer",
+        "party",
+        "parties",
+        "recipient",
+        "company",
+        "package",
+        "packages",
+        "detail",
+        "details",
+        "attached",
+        "attachment",
+        "annex",
+        "appendix",
+        "see",
+        "per",
+        "etc",
+        "including",
+        "include",
+        "includes",
+        "product",
+        "products",
+        "solution",
+        "solutions",
+        "system",
+        "systems",
+        "process",
+        "processes",
+        "new",
+        "advanced",
+        "proprietary",
+        "our",
+        "full",
+        "complete",
+        "relevant",
+        "use",
+        "using",
+    ]
+}
+_FILLER_ZH = (
+    "技术",
+    "转让",
+    "许可",
+    "相关",
+    "资料",
+    "文件",
+    "附件",
+    "具体",
+    "详见",
+    "参见",
+    "见",
+    "及",
+    "和",
+    "与",
+    "的",
+    "等",
+    "我方",
+    "我司",
+    "对方",
+    "合作",
+    "提供",
+    "有关",
+    "全部",
+    "一套",
+    "包",
+    "工艺",
+    "配方",
+    "材料",
+    "新",
+    "方案",
+    "产品",
+    "系统",
+    "核心",
+    "先进",
+    "内容",
+    "项目",
+)
+_SEE_ATTACHMENT = re.compile(
+    r"见附件|详见附件|参见附件|见附表|另附|附件所列|另行提供|以附件为准"
+    r"|\b(?:see|in|per|under|described in|set out in|listed in|specified in|defined in)\s+(?:the\s+)?"
+    r"(?:attached\s+)?(?:annex|appendix|attachment|exhibit|schedule)\b"
+    r"|\bas attached\b|\bprovided separately\b|\bto be (?:provided|supplied|agreed) (?:separately|later)\b"
+)
+MIN_CONTENT_WORDS = 5  # latin content words + CJK content characters / 2
+
+
+# Words too vague to say what is transferred ("support to optimise the app's core algorithms").
+_VAGUE_EN = {
+    stem(w)
+    for w in (
+        "algorithm",
+        "algorithms",
+        "model",
+        "models",
+        "software",
+        "service",
+        "services",
+        "support",
+        "remote",
+        "team",
+        "teams",
+        "optimise",
+        "optimize",
+        "optimisation",
+        "optimization",
+        "improve",
+        "improvement",
+        "upgrade",
+        "app",
+        "apps",
+        "application",
+        "applications",
+        "market",
+        "markets",
+        "platform",
+        "engineering",
+        "engineer",
+        "engineers",
+    )
+}
+
+
+def _content_units(text: str) -> float:
+    norm = normalised(text).text
+    words = [
+        w
+        for w in norm.split()
+        if w.isascii() and w.isalnum() and w not in _FILLER_EN and w not in _VAGUE_EN and not w.isdigit()
+    ]
+    cjk = "".join(c for c in norm if not c.isascii())
+    for filler in _FILLER_ZH:
+        cjk = cjk.replace(filler, "")
+    return len(words) + len(cjk) / 2
+
+
+def thin_description(tech: Technology) -> str | None:
+    """Why a technology is described too thinly to clear it as free, or None."""
+    desc = " ".join([tech.description or "", *tech.keywords])
+    lowered = to_simplified(desc.lower())
+    if _SEE_ATTACHMENT.search(lowered):
+        return (
+            "the description refers to an attachment exportcheck cannot read: put what is transferred in "
+            "the description itself"
+        )
+    if _content_units(desc) < MIN_CONTENT_WORDS:
+        return (
+            "too little description to judge: say what the recipient receives (source code, designs, "
+            "know-how, services) and what the technology does"
+        )
+    return None
+
+
+# A sentence in which the deal says no technology passes: a negator, a kind of technical knowledge, and
+# a verb of transfer ("No drawings, process flowsheets or metallurgical know-how are supplied"; 甲方不提供任何
+# 工艺技术; 不包括亲本种子、不育系材料及任何制种技术). Words that open an exception keep the sentence from counting.
+_SENTENCE = re.compile(r"[^.;。；!?！？\n]+")
+_NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
+# only the general kinds count: "no drawings are supplied" still leaves the know-how to pass
+_TECH_OBJECT_EN = re.compile(
+    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information))\b"
+)
+_PASS_EN = re.compile(
+    r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
+    r"|disclosed|disclose|included|include|access)\b"
+)
+_EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|unless)\b")
+_NO_TECH_ZH = re.compile(
+    r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,10}"
+    r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"
+    r"|(?:技术|工艺)[^。；]{0,20}(?:不在本(?:合同|协议)(?:范围|之内))"
+)
+_EXCEPTION_ZH = re.compile(r"除外|除了|但|仅|以外")
+
+
+def no_technology_statement(tech: Technology) -> str | None:
+    """The sentence in which the deal says that no technical knowledge passes, or None."""
+    text = to_simplified(tech.description or "")
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group().strip()
+        low = sentence.lower()
+        if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low):
+            if not _EXCEPTION_EN.search(low):
+                return sentence
+        elif _NO_TECH_ZH.search(sentence) and not _EXCEPTION_ZH.search(sentence):
+            return sentence
+    return None
