@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from exportcheck.catalogue import load_catalogue
 from exportcheck.cli import main
 from exportcheck.config import locale_lang
-from exportcheck.formats import glossary, labels, zh
+from exportcheck.formats import glossary, labels, zh, zh_errors
 from exportcheck.models.assessment import Strength, Verdict
 from exportcheck.models.catalogue import Part
 from exportcheck.models.dual_use import MeasureStatus
@@ -387,7 +387,7 @@ def test_hostile_deal_text_inside_an_engine_sentence() -> None:
     assert zh.sentence(f"{label}: possible -> review") == "M9 a: b -> c：可能命中 → 需人工复核"
     nested = "a transfer: " * 2000 + ": a transfer from that day needs a dual-use licence"
     assert zh.sentence(nested).endswith("自该日起的转让需申请两用物项出口许可")
-    assert zh.problem("unknown key; did you mean " + "'x'? " * 5000 + "'y'?") is not None
+    assert zh_errors.problem("unknown key; did you mean " + "'x'? " * 5000 + "'y'?") is not None
     many = "x: possible -> " * 5000
     assert zh.sentence(f"{many}review").endswith("x：可能命中 → 需人工复核")
 

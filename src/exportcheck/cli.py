@@ -47,7 +47,7 @@ def _error_lines(exc: ExportcheckError) -> list[str]:
     if lang not in ("zh", "both"):
         return exc.lines()
     from .errors import Problem
-    from .formats.zh import problem
+    from .formats.zh_errors import problem
 
     out = []
     for p in exc.problems:

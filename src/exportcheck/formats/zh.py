@@ -232,9 +232,7 @@ TEMPLATES: list[tuple[str, str]] = [
         "本条目在{when}{v}年版目录中相符；{v2}年版目录的控制要点未全部收录，因此该条目是否仍管制本技术尚未确认",
     ),
     ("excluded: {misses}", "已排除：{misses}"),
-    ("{a} matches exclusion {b}", "{a}符合排除条件{b}"),
     ("below threshold: {misses}", "未达到技术参数：{misses}"),
-    ("{given} does not meet {req}", "{given}未达到{req}"),
     (
         "mentioned only in a negation ({quotes}): the deal says it is not transferred",
         "仅出现在否定表述中（{quotes}）：交易文件载明不转让该技术",
@@ -425,6 +423,28 @@ TEMPLATES: list[tuple[str, str]] = [
         "ruling rulings[{i}] ({what}) {rstatus}: {sentence}",
         "判定 rulings[{i}]（{what}）{rstatus}：{sentence}",
     ),
+    # catalogue layer (catalogue.py): an entry carried into a version whose change list is not complete
+    (
+        "carried from version {v}: no source confirms whether version {v2} kept, changed or deleted this entry",
+        "沿用自{v}年版：现有来源均未确认{v2}年版保留、修改还是删除了该条目",
+    ),
+    # parameter checks (engine/params.py) and the questions built from them (engine/assess.py)
+    ("provide {p} ({sentence})", "请提供{p}（{sentence}）"),
+    ("value not given; add it under parameters, e.g. {x}", "未给出数值；请在 parameters 下填写，例如{x}"),
+    ("no unit given; write it as {x}", "未写单位；请写作{x}"),
+    ("could not read a number; write it as e.g. {x}", "无法读取数值；请写作例如{x}"),
+    (
+        "ambiguous number (decimal or thousands separator?); write it with a decimal point",
+        "数值有歧义（小数点还是千位分隔符？）；请用小数点书写",
+    ),
+    ("unit {u} not comparable with {c}; give the value in {c2}", "单位{u}无法与{c}比较；请以{c2}给出数值"),
+    (
+        "an open or approximate value that could still meet the threshold",
+        "开放或近似的数值，仍可能达到技术参数",
+    ),
+    # general forms last: only what no template above reads (they appear inside "below threshold: …")
+    ("{given} does not meet {req}", "{given}未达到{req}"),
+    ("{a} matches exclusion {b}", "{a}符合排除条件{b}"),
 ]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -508,7 +528,8 @@ class _Template:
         return False
 
 
-def _cut(template: str) -> _Template:
+def cut(template: str) -> _Template:
+    """A template ready to match (see `_Template.match`)."""
     literals, names, last = [], [], 0
     for m in _PLACEHOLDER.finditer(template):
         literals.append(template[last : m.start()])
@@ -519,7 +540,7 @@ def _cut(template: str) -> _Template:
 
 
 _VALUE_SETS = {name: sorted(body.split("|"), key=len, reverse=True) for name, body in _VALUES.items()}
-_CUT = [(_cut(en), zh) for en, zh in TEMPLATES]
+_CUT = [(cut(en), zh) for en, zh in TEMPLATES]
 MAX_DEPTH = 3  # a sentence inside a sentence (a status inside a caveat); deeper text stays as written
 
 
@@ -548,66 +569,3 @@ def text(english: str, lang: str) -> str:
         zh = sentence(english)
         return english if zh == english else f"{zh} / {english}"
     return english
-
-
-# Problems in a deal file (validation.py, yamlsafe.py, deal_loader.py, models/deal.py): the one-line error
-# keeps its English for scripts and adds the Chinese after " / " when the report language is Chinese.
-PROBLEMS: list[tuple[str, str]] = [
-    ("unknown key; did you mean {k}?", "未知的键；是否应为{k}？"),
-    ("unknown key (allowed: {keys})", "未知的键（允许的键：{keys}）"),
-    ("unknown key", "未知的键"),
-    ("required key is missing", "缺少必填的键"),
-    ("unknown value {v}; allowed: {allowed}", "未知的值{v}；允许的值：{allowed}"),
-    ("must not be empty", "不得为空"),
-    (
-        "not a date: {v}; write it as YYYY-MM-DD, e.g. 2021-01-30",
-        "不是日期：{v}；请写作 YYYY-MM-DD，例如 2021-01-30",
-    ),
-    (
-        "is empty; a deal needs at least 'title' and 'technologies'",
-        "文件为空；交易文件至少需要 'title' 和 'technologies'",
-    ),
-    (
-        "top level is {kind}, expected a mapping with 'title' and 'technologies'",
-        "顶层是{kind}，应为含 'title' 和 'technologies' 的映射",
-    ),
-    ("is a directory, not a YAML file", "是目录，不是 YAML 文件"),
-    ("cannot read: {why}", "无法读取：{why}"),
-    ("is a binary file, not YAML text", "是二进制文件，不是 YAML 文本"),
-    ("cannot decode as {enc}: {why}", "无法按 {enc} 解码：{why}"),
-    ("YAML syntax error{col}: {what}", "YAML 语法错误{col}：{what}"),
-    ("YAML error: {e}", "YAML 错误：{e}"),
-    (
-        "{n} technologies, over the limit of {m}; split the deal or raise --max-technologies",
-        "共{n}项技术，超过上限{m}；请拆分交易文件或提高 --max-technologies",
-    ),
-    ("must be a two-letter ISO 3166 code, got {v}", "须为两个字母的 ISO 3166 国家代码，实际为 {v}"),
-    (
-        "{v} is not an ISO 3166-1 alpha-2 country code (e.g. CN, US, DE, NO)",
-        "{v}不是 ISO 3166-1 两字母国家代码（如 CN、US、DE、NO）",
-    ),
-    (
-        "parameter {k} needs a number with its unit, e.g. '2.62 g/cm3'",
-        "技术参数{k}须写明数值和单位，例如 '2.62 g/cm3'",
-    ),
-    (
-        "licence_number given without licence_issued (the date the licence was issued)",
-        "填写了 licence_number 但缺少 licence_issued（许可证颁发日期）",
-    ),
-    ("licence_expiry is before licence_issued", "licence_expiry 早于 licence_issued"),
-    (
-        "contains control characters (terminal escapes); write plain text",
-        "含控制字符（终端转义序列）；请写纯文本",
-    ),
-    ("expires is before date", "expires 早于 date"),
-]
-_CUT_PROBLEMS = [(_cut(en), zh) for en, zh in PROBLEMS]
-
-
-def problem(message: str) -> str | None:
-    """The Chinese of a problem's message, or None when no template matches (it then stays English)."""
-    for template, zh in _CUT_PROBLEMS:
-        values = template.match(message)
-        if values is not None:
-            return zh.format(**values)
-    return None
