@@ -407,3 +407,23 @@ def test_html_report_in_chinese(path: Path, tmp_path: Path) -> None:
     terms = " ".join(e["term"] for f in data["findings"] for e in f["evidence"])
     terms += " " + " ".join(e["term"] for f in data["dual_use_findings"] for e in f["evidence"])
     assert english_prose(text, path, fragments_of=terms or " ") == []
+
+
+def test_the_version_notice_is_english_in_english_and_official_in_both() -> None:
+    """Issue 21 item 4: an English report no longer shows a Chinese-only caveat; the official text stays."""
+    import json
+
+    from click.testing import CliRunner
+
+    from exportcheck.cli import main
+
+    deal = str(REPO / "examples" / "tiktok-recommendation-2020.deal.yaml")
+    en = CliRunner().invoke(main, ["assess", deal, "--no-checklist", "--format", "json"]).output
+    caveat = next(c for c in json.loads(en)["caveats"] if "dual-use" in c)
+    assert caveat.startswith("MOFCOM and MOST Announcement 2020 No. 38")
+    assert "[official text: 商务部 科技部公告2020年第38号" in caveat and "纳入出口管制管理" in caveat
+    zh_text = CliRunner().invoke(
+        main, ["assess", deal, "--no-checklist", "--format", "markdown", "--lang", "zh"]
+    )
+    assert "原文：商务部 科技部公告2020年第38号" in zh_text.output
+    assert "Military-civil" not in zh_text.output

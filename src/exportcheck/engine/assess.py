@@ -629,8 +629,15 @@ def assess(
     )
     disguised = disguise_warnings(findings, deal)
     caveats += disguised
-    if version.meta.notice and version.meta.notice.zh:
-        caveats.append(f"{version.meta.instrument.best('zh')}: {version.meta.notice.zh}")
+    notice = version.meta.notice
+    if notice and notice.zh:
+        # the official Chinese beside its unofficial English, so neither language's report is left without it
+        official = f"{version.meta.instrument.best('zh')}：{notice.zh}"
+        caveats.append(
+            f"{version.meta.instrument.best('en')}: {notice.en} [official text: {official}]"
+            if notice.en
+            else official
+        )
     result = Assessment(
         tool_version=__version__,
         deal_file=deal_file,

@@ -141,6 +141,7 @@ _NESTED: dict[str, Callable[[str, int], str]] = {
 TEMPLATES: list[tuple[str, str]] = [
     # catalogue version selection (engine/assess.py select_version)
     ("in force on the deal date {day}", "交易日期{day}当日有效的版本"),
+    ("{instrument}: {notice} [official text: {official}]", "原文：{official}"),
     ("in force on {day} (--as-of)", "{day}当日有效的版本（--as-of）"),
     ("in force today ({day}); the deal gives no date", "今日（{day}）有效的版本；交易文件未载明日期"),
     ("pinned with --catalogue-version {v}", "由 --catalogue-version {v} 指定"),
