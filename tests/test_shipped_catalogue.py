@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +122,24 @@ def test_battery_thresholds_are_typed() -> None:
     cp1 = next(cp for cp in entry.control_points if cp.number == "1")
     got = {(p.comparator.value, p.value, p.unit) for p in cp1.parameters}
     assert {(">=", 2.58, "g/cm3"), (">=", 160.0, "mAh/g"), (">=", 97.0, "%")} <= got
+
+
+def test_an_unknown_concept_group_is_one_error_naming_the_file_that_lists_it(tmp_path: Path) -> None:
+    """Aids name concept groups; a misspelt one is reported once, at the entry file that lists it."""
+
+    from exportcheck.catalogue import load_catalogue
+    from exportcheck.errors import CatalogueError
+
+    root = tmp_path / "catalogue"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "catalogue", root)
+    entry = root / "2023" / "entries" / "M52.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("@production_process", "@no_such_group"), encoding="utf-8"
+    )
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(root)
+    lines = [p.render() for p in exc.value.problems]
+    assert lines == [
+        "catalogue/2023/entries/M52.yaml: aids: unknown concept group '@no_such_group' in "
+        "'@taxane & @no_such_group'; define it in concepts/ or fix the spelling"
+    ]

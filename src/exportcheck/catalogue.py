@@ -369,26 +369,29 @@ def _load_concepts(root: Path, problems: list[Problem], files: list[Path]) -> di
 def _check_concept_refs(
     versions: dict[str, ResolvedVersion], concepts: dict[str, Concept], root: Path, problems: list[Problem]
 ) -> None:
-    """Every `@name` in an aid names a concept group of concepts.yaml."""
-    seen: set[tuple[str, str, str]] = set()
+    """Every `@name` in an aid names a concept group of concepts/; checked in the version whose folder
+    lists the entry (a carried entry is the same file)."""
     for version in versions.values():
         for entry in version.entries.values():
-            aids = [entry.aids, *(cp.aids for cp in entry.control_points)]
-            for aid in aids:
+            if version.origin.get(entry.id) != "listed":
+                continue
+            for aid in [entry.aids, *(cp.aids for cp in entry.control_points)]:
                 for term in [*aid.terms, *aid.related, *aid.exclude, *aid.exclude_unless]:
-                    for part in term.split("&"):
-                        m = CONCEPT_REF.match(part.strip())
-                        if m and m.group(1) not in concepts and (version.id, entry.id, term) not in seen:
-                            seen.add((version.id, entry.id, term))
-                            problems.append(
-                                Problem(
-                                    f"{root.name}/{version.id}/entries/{entry.id}.yaml",
-                                    None,
-                                    "aids",
-                                    f"unknown concept group {m.group(0)!r} in {term!r}; define it in "
-                                    f"{CONCEPTS_DIR}/ or fix the spelling",
-                                )
+                    unknown = [
+                        m.group(0)
+                        for m in (CONCEPT_REF.match(part.strip()) for part in term.split("&"))
+                        if m and m.group(1) not in concepts
+                    ]
+                    if unknown:
+                        problems.append(
+                            Problem(
+                                f"{root.name}/{version.id}/entries/{entry.id}.yaml",
+                                None,
+                                "aids",
+                                f"unknown concept group {unknown[0]!r} in {term!r}; define it in "
+                                f"{CONCEPTS_DIR}/ or fix the spelling",
                             )
+                        )
 
 
 def _load_entries(

@@ -192,7 +192,8 @@ def fold(original: str, is_word: Callable[[str], bool] | None = None) -> Folded:
                 keep_c.append(c)
                 keep_s.append(s)
         chars, spans = keep_c, keep_s
-    chars, spans = _drop_matches(_CJK_GAP, chars, spans, folds, SPACED)
+    gaps = [m.span() for m in _CJK_GAP.finditer("".join(chars))]
+    chars, spans = _drop(gaps, chars, spans, folds, SPACED)
     text = "".join(chars)
     if _FOREIGN_LETTER.search(text):
         table = _lookalikes()
@@ -207,7 +208,8 @@ def fold(original: str, is_word: Callable[[str], bool] | None = None) -> Folded:
                         folds.append((spans[k][0], spans[k][1], LOOKALIKE))
     if is_word is not None:
         # a hyphen is visible to the reader ("Nd-Fe-B", "recom-mendation"): joined, but not a disguise
-        chars, spans = _drop(_hyphen_joins("".join(chars), is_word), chars, spans, folds, HYPHEN + "?")
+        joins = _hyphen_joins("".join(chars), is_word)
+        chars, spans = _drop(joins, chars, spans, folds, HYPHEN, soft=True)
     text = "".join(chars)
     return Folded(
         text,
@@ -266,30 +268,22 @@ def _hyphen_joins(text: str, is_word: Callable[[str], bool]) -> list[tuple[int, 
     return out
 
 
-def _drop_matches(
-    pattern: re.Pattern[str],
-    chars: list[str],
-    spans: list[tuple[int, int]],
-    folds: list[tuple[int, int, str]],
-    reason: str,
-) -> tuple[list[str], list[tuple[int, int]]]:
-    return _drop([m.span() for m in pattern.finditer("".join(chars))], chars, spans, folds, reason)
-
-
 def _drop(
     ranges: list[tuple[int, int]],
     chars: list[str],
     spans: list[tuple[int, int]],
     folds: list[tuple[int, int, str]],
     reason: str,
+    soft: bool = False,
 ) -> tuple[list[str], list[tuple[int, int]]]:
+    """Remove `ranges` of the text, recording each as a fold. A soft fold ("reason?") is undone without
+    counting as disguise: a visible hyphen, or the single space or line break that wrapping leaves between
+    Chinese characters (ideographic spaces, dots or several gaps count; see reasons_in)."""
     drop: set[int] = set()
     for a, b in ranges:
         drop.update(range(a, b))
-        gap = "".join(chars[a:b])
-        # a single plain space or line break between Chinese characters is what wrapping leaves behind;
-        # anything else (ideographic spaces, dots, several gaps) is recorded as a deliberate one
-        folds.append((spans[a][0], spans[b - 1][1], reason if set(gap) - _PLAIN_GAP else reason + "?"))
+        plain = not (set(chars[a:b]) - _PLAIN_GAP)
+        folds.append((spans[a][0], spans[b - 1][1], reason + "?" if soft or plain else reason))
     if not drop:
         return chars, spans
     return (
@@ -304,9 +298,8 @@ def reasons_in(folds: tuple[tuple[int, int, str], ...], start: int, end: int) ->
     touched = [r for a, b, r in folds if a < end and b > start]
     if not touched:
         return ()
-    plain_gaps = sum(r in (SPACED + "?", SPACED) for r in touched)
     out = {r for r in touched if not r.endswith("?")}
-    if plain_gaps >= 2 or (SPACED in out):
+    if sum(r.startswith(SPACED) for r in touched) >= 2:
         out.add(SPACED)
     return tuple(sorted(out))
 

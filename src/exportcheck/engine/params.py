@@ -54,7 +54,7 @@ def _numbers(text: str) -> set[str]:
     return {str(float(n)) for n in _NUMBER_IN_NAME.findall(_TEMPERATURE.sub(" ", text))}
 
 
-_SAME_WORD = {"1st": "first", "initi": "first", "specif": "gram", "discharg": "discharg"}
+_SAME_WORD = {"1st": "first", "initi": "first", "specif": "gram"}  # stems that name the same property
 
 
 def _content_words(norm: str) -> frozenset[str]:
