@@ -15,7 +15,7 @@ from ..models.catalogue import Entry, MatchingAids
 from ..models.common import Fidelity, Provenance
 from ..models.concepts import CONCEPT_REF, Concept
 from ..normalize import BOUNDARY, Normalised, normalise_term, normalised
-from .negation import CLEAR, UNCLEAR, free_suffix, negated
+from .negation import CLEAR, UNCLEAR, free_suffix, negated, negated_after
 
 # Kinds of pattern: 'term' and 'name' of a point are decisive, 'related' only suggests, 'exclude' discards.
 TERM, RELATED, EXCLUDE, NAME, OVERRIDE = "term", "related", "exclude", "name", "override"
@@ -120,7 +120,7 @@ class Matcher:
                     continue
                 if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
                     continue
-                neg = free_suffix(norm, start, end) or negated(text, start)
+                neg = free_suffix(norm, start, end) or negated(text, start) or negated_after(text, end)
                 seen = per_word.get((text[start:end], neg), 0)
                 if seen >= MAX_HITS_PER_WORD:
                     continue
