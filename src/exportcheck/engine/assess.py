@@ -42,7 +42,7 @@ from .matcher import (
 )
 from .rulings import apply_rulings
 from .tidy import is_subject_hint, prefer_other_version_points, without_duplicate_evidence
-from .weighing import disguise_warnings, explained_away, miss_from, weigh_no_technology
+from .weighing import disguise_warnings, explained_away, miss_from, weigh_goods, weigh_no_technology
 from .wording import thin_description
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
@@ -559,6 +559,7 @@ def assess(
         extra, other_misses = _other_versions(i, tech, version, catalogue, line, pointed, deal.title, single)
         m += other_misses
         f, m = explained_away(prefer_other_version_points(f, extra), m)
+        f, m = weigh_goods(tech, [str(x) for x in deal.forms], i, f, m)
         f = without_duplicate_evidence(_with_licences(f, deal, today))
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)

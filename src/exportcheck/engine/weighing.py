@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..models.assessment import Finding, NearMiss, Strength
 from ..models.deal import Deal, Technology
 from .matcher import RELATED
-from .wording import no_technology_statement
+from .wording import goods_only, no_technology_statement
 
 
 def miss_from(f: Finding, technology: int, reason: str) -> NearMiss:
@@ -42,6 +42,33 @@ def weigh_no_technology(
             )
         else:
             kept.append(f)
+    return kept, misses
+
+
+def weigh_goods(
+    tech: Technology, forms: list[str], index: int, found: list[Finding], misses: list[NearMiss]
+) -> tuple[list[Finding], list[NearMiss]]:
+    """Every finding gives way, decisive ones too, when the technology is goods: no form of the deal
+    transfers technology, the text sells or supplies finished products and says in so many words that no
+    technical knowledge passes, and nothing says that it does. The catalogue controls technology, not the
+    products made with it (a supply contract for NdFeB magnets exports no magnet-making technology). A
+    term under a negation of unclear scope still keeps its finding."""
+    statement = goods_only(tech, forms)
+    if not statement:
+        return found, misses
+    kept = []
+    for f in found:
+        if any(e.negation for e in f.evidence):
+            kept.append(f)
+            continue
+        misses.append(
+            miss_from(
+                f,
+                index,
+                "the deal sells or supplies products and transfers no technology: "
+                f"'{statement}'; the catalogue controls the technology, not the goods",
+            )
+        )
     return kept, misses
 
 

@@ -239,11 +239,15 @@ _SENTENCE = re.compile(r"[^.;。；!?！？\n]+")
 _NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
 # only the general kinds count: "no drawings are supplied" still leaves the know-how to pass
 _TECH_OBJECT_EN = re.compile(
-    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information))\b"
+    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information)|source code"
+    r"|(?:manufacturing|production|process) (?:process(?:es)?|know-?how|technology|documentation)"
+    r"|design documents?|formulations?|recipes?)\b"
+    r"|\bprocess(?:es)? (?:remain|stay|are not|is not|will not)"
 )
 _PASS_EN = re.compile(
     r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
-    r"|disclosed|disclose|included|include|access)\b"
+    r"|disclosed|disclose|included|include|access|gets?|receives?|received|shared?|revealed?|given"
+    r"|handed over|made available)\b"
 )
 _EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|unless)\b")
 _NO_TECH_ZH = re.compile(
@@ -266,3 +270,51 @@ def no_technology_statement(tech: Technology) -> str | None:
         elif _NO_TECH_ZH.search(sentence) and not _EXCEPTION_ZH.search(sentence):
             return sentence
     return None
+
+
+# A technology sold as goods: the deal sells, supplies or distributes products ("Sale and delivery of coated
+# magnets", "import and resell finished drones", 整机销售) and says that no technical knowledge passes.
+_GOODS_EN = re.compile(
+    r"\b(?:sale|sales|sell|sells|selling|sold|resell|resells|resale|distribut(?:e|es|ing|ion|or|ors)"
+    r"|supply of|supplies of|supply and delivery|purchase orders?|finished (?:products?|goods|units?|\w+s)"
+    r"|off-the-shelf|ready-made)\b"
+)
+_GOODS_ZH = re.compile(r"销售|供货|供应|经销|分销|代理|采购|成品|整机|购买")
+# ... and nowhere says, without a negation, that a technical object passes ("licenses the process")
+_POSITIVE_OBJECT_EN = re.compile(
+    r"\b(?:know-?how|source code|technolog(?:y|ies)|technical documentation|process package"
+    r"|(?:manufacturing|production) process(?:es)?|design documents?|formulations?|recipes?)\b"
+)
+_POSITIVE_PASS_EN = re.compile(
+    r"\b(?:licen[cs]e[sd]?|licensing|transfer(?:s|red)?|disclose[sd]?|teach(?:es)?|taught|receives?|gets?"
+    r"|provides?|provided|delivers?|delivered|hands? over)\b"
+)
+_POSITIVE_ZH = re.compile(
+    r"(?:提供|转让|许可|传授|交付|披露)[^。；，,]{0,12}(?:技术|工艺|配方|源代码|诀窍|设计)"
+)
+_NEGATOR_ANY = re.compile(r"\b(?:no|not|never|without|none|excluding|except)\b|不|无|非|未|除")
+TRANSFER_FORMS = {"know_how_transfer", "patent_assignment", "patent_application_assignment", "patent_licence"}
+
+
+def goods_only(tech: Technology, forms: list[str]) -> str | None:
+    """The no-technology sentence of a technology that is sold as goods, or None: no form of the deal
+    transfers technology, the text sells or supplies products, says no technical knowledge passes, and no
+    sentence says without a negation that know-how, source code or a process passes."""
+    if TRANSFER_FORMS.intersection(forms):
+        return None
+    statement = no_technology_statement(tech)
+    if not statement:
+        return None
+    text = to_simplified(" ".join([tech.name, tech.description or ""]))
+    if not (_GOODS_EN.search(text.lower()) or _GOODS_ZH.search(text)):
+        return None
+    for m in _SENTENCE.finditer(text):
+        low = m.group().lower()
+        for part in re.split(r"[,，、:：]", low):
+            if _NEGATOR_ANY.search(part):
+                continue
+            if (_POSITIVE_OBJECT_EN.search(part) and _POSITIVE_PASS_EN.search(part)) or _POSITIVE_ZH.search(
+                part
+            ):
+                return None
+    return statement

@@ -239,6 +239,11 @@ TEMPLATES: list[tuple[str, str]] = [
         "仅出现在否定表述中（{quotes}）：交易文件载明不转让该技术",
     ),
     (
+        "the deal sells or supplies products and transfers no technology: {statement}; the catalogue "
+        "controls the technology, not the goods",
+        "交易为产品销售或供货，且载明不转让任何技术：{statement}；目录管制的是技术，而非货物",
+    ),
+    (
         "only a possible match, and the deal says no technology passes: {statement}",
         "仅为可能命中，且交易文件载明不转让任何技术：{statement}",
     ),
