@@ -162,6 +162,13 @@ _SEE_ATTACHMENT = re.compile(
     r"|\b(?:see|in|per|under|described in|set out in|listed in|specified in|defined in)\s+(?:the\s+)?"
     r"(?:attached\s+)?(?:annex|appendix|attachment|exhibit|schedule)\b"
     r"|\bas attached\b|\bprovided separately\b|\bto be (?:provided|supplied|agreed) (?:separately|later)\b"
+    # what passes is left to work orders agreed later ("particulars are set out in statements of work to be
+    # agreed from time to time"; 具体服务内容以双方另行签订的工作说明书为准)
+    r"|\b(?:particulars|details|scope|specifics|deliverables|content|services|work)\b[^.;]{0,40}"
+    r"\b(?:set out|defined|specified|described|detailed|listed|agreed)\s+(?:in|under|by)\s+(?:the\s+|each\s+|separate\s+)?"
+    r"(?:statements? of work|sows?|work orders?|task orders?|purchase orders?|service orders?)\b"
+    r"|\b(?:statements? of work|sows?|work orders?|task orders?)\b[^.;]{0,20}\bto be agreed\b"
+    r"|(?:具体|详细)[^。；]{0,8}(?:以|由|按|见)[^。；]{0,16}(?:另行(?:约定|签订|协商)|工作说明书|工作订单|补充协议)"
 )
 MIN_CONTENT_WORDS = 5  # latin content words + CJK content characters / 2
 
@@ -253,9 +260,17 @@ _EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|u
 _NO_TECH_ZH = re.compile(
     r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,10}"
     r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"
+    r"|(?:不提供|不转让|不授权|不披露|不交付|不传授)[^。；，,、]{0,10}(?:技术资料|技术文件|专有技术|技术诀窍|工艺技术"
+    r"|工艺资料|源代码|源码|设计资料|配方)"
     r"|(?:技术|工艺)[^。；]{0,20}(?:不在本(?:合同|协议)(?:范围|之内))"
 )
-_EXCEPTION_ZH = re.compile(r"除外|除了|但|仅|以外")
+# an exception after the negation reopens it ("不提供任何技术，但…"); 仅 before it only stresses the goods
+_EXCEPTION_ZH = re.compile(r"除外|除了|但|以外|除[^。；]{0,20}外")
+# a verbless fragment: "no source, no design data"; "other than the eggs nothing passes – no parent stock,
+# no breeding know-how"
+_NO_FRAGMENT_EN = re.compile(r"^(?:no|without|none of|nor)\b")
+_SOURCE_EN = re.compile(r"\b(?:source|design data|design files|model weights)\b")
+_PARTS = re.compile(r"\s[–—-]\s|—|:")
 
 
 def no_technology_statement(tech: Technology) -> str | None:
@@ -264,22 +279,38 @@ def no_technology_statement(tech: Technology) -> str | None:
     for m in _SENTENCE.finditer(text):
         sentence = m.group().strip()
         low = sentence.lower()
-        if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low):
-            if not _EXCEPTION_EN.search(low):
-                return sentence
-        elif _NO_TECH_ZH.search(sentence) and not _EXCEPTION_ZH.search(sentence):
+        if (
+            _NO_EN.search(low)
+            and _TECH_OBJECT_EN.search(low)
+            and _PASS_EN.search(low)
+            and not _EXCEPTION_EN.search(low)
+        ):
             return sentence
+        zh = _NO_TECH_ZH.search(sentence)
+        if zh and not _EXCEPTION_ZH.search(sentence, zh.start()) and "除" not in sentence[: zh.start()]:
+            return sentence
+        for part in _PARTS.split(low):
+            part = part.strip()
+            if (
+                _NO_FRAGMENT_EN.match(part)
+                and (_TECH_OBJECT_EN.search(part) or _SOURCE_EN.search(part))
+                and len(part.split()) <= 12
+                and not _EXCEPTION_EN.search(part)
+            ):
+                return part
     return None
 
 
 # A technology sold as goods: the deal sells, supplies or distributes products ("Sale and delivery of coated
 # magnets", "import and resell finished drones", 整机销售) and says that no technical knowledge passes.
 _GOODS_EN = re.compile(
-    r"\b(?:sale|sales|sell|sells|selling|sold|resell|resells|resale|distribut(?:e|es|ing|ion|or|ors)"
+    # products, or a service the exporter runs and the customer only uses (SaaS, a hosted API)
+    r"\b(?:saas|iaas|paas|subscription|hosted|hosting|api access|cloud services?|managed services?)\b"
+    r"|\b(?:sale|sales|sell|sells|selling|sold|resell|resells|resale|distribut(?:e|es|ing|ion|or|ors)"
     r"|supply of|supplies of|supply and delivery|purchase orders?|finished (?:products?|goods|units?|\w+s)"
     r"|off-the-shelf|ready-made)\b"
 )
-_GOODS_ZH = re.compile(r"销售|供货|供应|经销|分销|代理|采购|成品|整机|购买")
+_GOODS_ZH = re.compile(r"销售|供货|供应|经销|分销|代理|采购|成品|整机|购买|商品种子|订阅|云服务|托管")
 # ... and nowhere says, without a negation, that a technical object passes ("licenses the process")
 _POSITIVE_OBJECT_EN = re.compile(
     r"\b(?:know-?how|source code|technolog(?:y|ies)|technical documentation|process package"
