@@ -53,7 +53,9 @@ def entries(a: Assessment) -> set[str]:
          Verdict.PROHIBITED),
     ],
 )  # fmt: skip
-def test_concept_families_find_the_entry(date: str, name: str, description: str, entry: str, verdict: Verdict) -> None:
+def test_concept_families_find_the_entry(
+    date: str, name: str, description: str, entry: str, verdict: Verdict
+) -> None:
     a = run(date, name, description)
     assert entry in entries(a)
     assert a.verdict is verdict
@@ -65,3 +67,12 @@ def test_a_fungus_named_inside_another_is_not_read_as_it() -> None:
     assert "M50" in entries(militaris) and "M49" not in entries(militaris)
     sinensis = run("2024-06-01", "冬虫夏草", "冬虫夏草菌种分离、纯化与人工培养工艺。")
     assert sinensis.verdict is Verdict.PROHIBITED
+
+
+def test_a_heading_in_both_parts_without_known_points_goes_to_review() -> None:
+    a = run("2024-05-01", "Timber hall", "斗栱、榫卯大木作营造技艺传授及歇山顶木构架设计。")
+    assert a.verdict is Verdict.REVIEW
+    shared = [
+        f for f in a.findings if any("both the prohibited and the restricted part" in r for r in f.reasons)
+    ]
+    assert {f.part.value for f in shared} == {"prohibited", "restricted"}

@@ -42,7 +42,14 @@ from .matcher import (
 )
 from .rulings import apply_rulings
 from .tidy import is_subject_hint, prefer_other_version_points, without_duplicate_evidence
-from .weighing import disguise_warnings, explained_away, miss_from, weigh_goods, weigh_no_technology
+from .weighing import (
+    disguise_warnings,
+    explained_away,
+    miss_from,
+    shared_heading,
+    weigh_goods,
+    weigh_no_technology,
+)
 from .wording import thin_description
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
@@ -551,6 +558,7 @@ def assess(
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     techs: list[TechnologyResult] = []
+    unpointed = {e.id for e in version.entries.values() if not e.control_points}
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line, deal.title, single)
@@ -560,6 +568,7 @@ def assess(
         m += other_misses
         f, m = explained_away(prefer_other_version_points(f, extra), m)
         f, m = weigh_goods(tech, [str(x) for x in deal.forms], i, f, m)
+        f = shared_heading(f, unpointed)
         f = without_duplicate_evidence(_with_licences(f, deal, today))
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)

@@ -3,7 +3,8 @@ entry's point, or the deal saying no technology passes), and which matched words
 
 from __future__ import annotations
 
-from ..models.assessment import Finding, NearMiss, Strength
+from ..models.assessment import Finding, NearMiss, Strength, Verdict
+from ..models.catalogue import Part
 from ..models.deal import Deal, Technology
 from .matcher import RELATED
 from .wording import goods_only, no_technology_statement
@@ -70,6 +71,33 @@ def weigh_goods(
             )
         )
     return kept, misses
+
+
+def shared_heading(found: list[Finding], unpointed: set[str]) -> list[Finding]:
+    """One heading in both parts (中国传统建筑技术 is 085001J and 085001X in the 2023 text) with neither
+    entry's control points known: matching the heading cannot tell which part covers the technology. Both
+    findings become 'possible' (review) with that reason: at least a licence, possibly prohibited."""
+    heads: dict[tuple[int, str], set[Part]] = {}
+    for f in found:
+        if f.control_point is None and f.strength is Strength.MATCH and f.entry_id in unpointed and f.name.zh:
+            heads.setdefault((f.technology, f.name.zh), set()).add(f.part)
+    split = {k for k, parts in heads.items() if len(parts) > 1}
+    if not split:
+        return found
+    out = []
+    for f in found:
+        key = (f.technology, f.name.zh or "")
+        if f.control_point is None and f.strength is Strength.MATCH and key in split:
+            codes = sorted({x.code or x.entry_id for x in found if (x.technology, x.name.zh or "") == key})
+            why = (
+                f"the heading {f.name.zh} stands in both the prohibited and the restricted part "
+                f"({', '.join(codes)}) and neither's control points are known: at least a licence is needed, "
+                "and the transfer may be prohibited; compare it with the official text"
+            )
+            f = f.model_copy(update={"strength": Strength.POSSIBLE, "outcome": Verdict.REVIEW,
+                                     "reasons": [*f.reasons, why]})  # fmt: skip
+        out.append(f)
+    return out
 
 
 def explained_away(found: list[Finding], misses: list[NearMiss]) -> tuple[list[Finding], list[NearMiss]]:

@@ -165,6 +165,13 @@ TEMPLATES: list[tuple[str, str]] = [
         "{v}年版目录是否仍列有该条目尚未确认",
     ),
     (
+        "the heading {name} stands in both the prohibited and the restricted part ({codes}) and neither's "
+        "control points are known: at least a licence is needed, and the transfer may be prohibited; compare "
+        "it with the official text",
+        "标题“{name}”同时见于禁止类和限制类（{codes}），两者的控制要点均不可知：至少需要许可，也可能属于禁止出口；"
+        "请对照官方文本核对",
+    ),
+    (
         "sources do not settle whether this entry is prohibited or restricted",
         "现有来源无法确定该条目属于禁止类还是限制类",
     ),
