@@ -69,10 +69,19 @@ def test_a_fungus_named_inside_another_is_not_read_as_it() -> None:
     assert sinensis.verdict is Verdict.PROHIBITED
 
 
-def test_a_heading_in_both_parts_without_known_points_goes_to_review() -> None:
+def test_a_heading_in_both_parts_without_known_points_says_so() -> None:
     a = run("2024-05-01", "Timber hall", "斗栱、榫卯大木作营造技艺传授及歇山顶木构架设计。")
-    assert a.verdict is Verdict.REVIEW
+    assert a.verdict is Verdict.PROHIBITED
     shared = [
         f for f in a.findings if any("both the prohibited and the restricted part" in r for r in f.reasons)
     ]
     assert {f.part.value for f in shared} == {"prohibited", "restricted"}
+
+
+def test_information_processing_needs_software_in_the_text() -> None:
+    advice = "A written report with personalised recommendations for each member farm on irrigation timing."
+    a = run("2024-05-01", "Advisory report", advice)
+    assert a.verdict is Verdict.REVIEW
+    assert any("names nothing the entry's technology is made of" in r for f in a.findings for r in f.reasons)
+    system = advice + " The recommendation model and its source code are delivered."
+    assert run("2024-05-01", "Advisory report", system).verdict is Verdict.LICENCE_REQUIRED

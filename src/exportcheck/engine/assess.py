@@ -31,6 +31,7 @@ from .licences import check_licence
 from .matcher import (
     EXCLUDE,
     NAME,
+    NEEDS,
     OVERRIDE,
     RELATED,
     TERM,
@@ -152,6 +153,7 @@ class _Group:
     exclude: list[Hit] = field(default_factory=list)
     override: list[Hit] = field(default_factory=list)
     negated: list[Hit] = field(default_factory=list)
+    needs: list[Hit] = field(default_factory=list)
 
 
 def _groups(
@@ -169,6 +171,9 @@ def _groups(
         if len(parts) < len(pat.parts):
             if pat.kind in (TERM, NAME, RELATED):
                 g.negated.extend(hits)
+            continue
+        if pat.kind == NEEDS:
+            g.needs.extend(h for h in affirmative if title_is_own or h.field != "title")
             continue
         if pat.kind in (EXCLUDE, OVERRIDE):
             kept = [h for h in affirmative if h.field != "title"]
@@ -322,6 +327,23 @@ def _finding(
     )
 
 
+def _needs(
+    entry: Entry, strength: Strength, groups: dict[tuple[str, str | None], _Group], reasons: list[str]
+) -> Strength:
+    """A decisive match on an entry whose points are all of one kind (software) needs that kind in the text:
+    'personalised recommendations' in a consultant's written advice is not a recommender system."""
+    if strength is not Strength.MATCH or not entry.aids.needs:
+        return strength
+    g = groups.get((entry.id, None))
+    if g is not None and g.needs:
+        return strength
+    reasons.append(
+        "the words match, but the text names nothing the entry's technology is made of "
+        f"({', '.join(entry.aids.needs)}): it may describe advice or a product, not the technology"
+    )
+    return Strength.POSSIBLE
+
+
 def _match_technology(
     index: int,
     tech: Technology,
@@ -351,6 +373,7 @@ def _match_technology(
         strength = Strength.MATCH if (screened.term or screened.name) else Strength.POSSIBLE
         reasons = [] if strength is Strength.MATCH else ["only related terms matched, not the point itself"]
         reasons += overridden
+        strength = _needs(entry, strength, groups, reasons)
         checks = [params.check(p, tech.parameters) for p in cp.parameters]
         failing = [c for c in checks if c.holds is False]
         if failing:
@@ -380,6 +403,7 @@ def _match_technology(
         evidence, overridden = screened.evidence, screened.notes
         strength = Strength.MATCH if screened.term else Strength.POSSIBLE
         reasons = list(overridden)
+        strength = _needs(entry, strength, groups, reasons)
         if strength is Strength.POSSIBLE:
             reasons.append(
                 "resembles the entry's subject matter, but no encoded control point matched"

@@ -18,7 +18,7 @@ from ..normalize import BOUNDARY, Normalised, normalise_term, normalised
 from .negation import CLEAR, UNCLEAR, free_suffix, negated, negated_after
 
 # Kinds of pattern: 'term' and 'name' of a point are decisive, 'related' only suggests, 'exclude' discards.
-TERM, RELATED, EXCLUDE, NAME, OVERRIDE = "term", "related", "exclude", "name", "override"
+TERM, RELATED, EXCLUDE, NAME, OVERRIDE, NEEDS = "term", "related", "exclude", "name", "override", "needs"
 _PAREN = re.compile(r"[（(].*$")
 _TAIL = re.compile(r"(?:的)?(?:技术|工艺|技术和工艺|生产技术)$")
 _GENERIC_EN = {"technolog", "technique", "product", "of", "and", "the", "for", "a", "an", "in", "to", "s"}
@@ -297,6 +297,7 @@ def _aid_patterns(
         (RELATED, aids.related),
         (EXCLUDE, aids.exclude),
         (OVERRIDE, aids.exclude_unless),
+        (NEEDS, aids.needs),
     )
     for kind, terms in kinds:
         for term in terms:

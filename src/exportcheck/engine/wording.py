@@ -248,7 +248,7 @@ _NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
 _TECH_OBJECT_EN = re.compile(
     r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information)|source code"
     r"|(?:manufacturing|production|process) (?:process(?:es)?|know-?how|technology|documentation)"
-    r"|design documents?|formulations?|recipes?)\b"
+    r"|design documents?|formulations?|recipes?|proprietary (?:process(?:es)?|methods?|technology))\b"
     r"|\bprocess(?:es)? (?:remain|stay|are not|is not|will not)"
 )
 _PASS_EN = re.compile(
