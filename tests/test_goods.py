@@ -60,3 +60,26 @@ def test_goods_with_no_technology_statement_is_free_and_says_why() -> None:
 )
 def test_goods_reading_needs_every_condition(description: str, forms: list[str]) -> None:
     assert run(description, forms).verdict is not Verdict.FREE
+
+
+def _drone(description: str) -> Assessment:
+    deal = Deal.model_validate(
+        {
+            "title": "经销协议",
+            "date": "2024-06-01",
+            "exporter": {"name": "E", "country": "CN"},
+            "recipient": {"name": "R", "country": "BR"},
+            "forms": ["other"],
+            "technologies": [{"name": "植保无人机", "description": description}],
+        }
+    )
+    sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
+    return assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY)
+
+
+def test_chinese_goods_reading() -> None:
+    goods = "销售成品植保无人机整机，经销商仅获得用户手册和固件升级包；不提供源代码、设计资料或任何制造技术。"
+    assert _drone(goods).verdict is Verdict.FREE
+    # 无人机 holds no negation: a sentence that passes the flight-control source code keeps the finding
+    passes = "销售成品植保无人机整机；不提供任何制造技术。向经销商提供无人机飞控源代码及避障算法。"
+    assert _drone(passes).verdict is Verdict.LICENCE_REQUIRED

@@ -88,3 +88,8 @@ def test_negation_after_the_term(text: str, term: str, want: int) -> None:
 )
 def test_negation_before_the_term(text: str, term: str, want: int) -> None:
     assert _before(text, term) == want
+
+
+def test_a_turn_ends_a_chinese_negated_list() -> None:
+    text = "不提供源代码, 但提供个性化推荐算法的训练方法。"
+    assert _before(text, "个性化推荐算法") == NOT_NEGATED

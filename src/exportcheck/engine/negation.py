@@ -156,6 +156,7 @@ _NOT_NEGATING_ZH = (
     "不限于",
 )
 _LIST_ZH = "、或和及与"
+_TURN_ZH = re.compile("但|而是|却|不过|然而|只是|仅|另")
 _QUANTIFIER_ZH = re.compile("^(?:任何|任意|所有|一切|全部|有关|相关)")
 LIST_ITEM_CHARS = 8  # characters a Chinese list item may have between the negator and the term
 LONG_ITEM_CHARS = 12  # the same after an exclusion (排除、不包括、不包含: lists of product names)
@@ -225,6 +226,8 @@ def _negated_zh(window: str) -> int:
     if any(tail.startswith(x, at) for x in _NOT_NEGATING_ZH):
         return NOT_NEGATED
     gap = tail[at + len(word) :]
+    if _TURN_ZH.search(gap):
+        return NOT_NEGATED  # 不提供源代码, 但提供推荐算法: the turn starts what is provided
     # a quantifier opens the negated list and belongs to none of its items: 不包含任何A、B、C
     items = _LIST_ZH_SPLIT.split(_QUANTIFIER_ZH.sub("", gap, count=1))
     limit = LONG_ITEM_CHARS if word in _EXCLUSIONS_ZH else LIST_ITEM_CHARS

@@ -323,7 +323,10 @@ _POSITIVE_PASS_EN = re.compile(
 _POSITIVE_ZH = re.compile(
     r"(?:提供|转让|许可|传授|交付|披露)[^。；，,]{0,12}(?:技术|工艺|配方|源代码|诀窍|设计)"
 )
-_NEGATOR_ANY = re.compile(r"\b(?:no|not|never|without|none|excluding|except)\b|不|无|非|未|除")
+_NEGATOR_ANY = re.compile(
+    r"\b(?:no|not|never|without|none|excluding|except)\b"
+    r"|不(?:提供|转让|许可|授权|披露|交付|包括|包含|含|涉及|传授)|没有|并无|未(?:提供|转让|披露|交付)|除[^。；]{0,20}外"
+)  # the negators themselves: 无人机 and 不锈钢 hold no negation
 TRANSFER_FORMS = {"know_how_transfer", "patent_assignment", "patent_application_assignment", "patent_licence"}
 
 
