@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from .catalogue_derive import derive_entries
 from .catalogue_dual_use import DualUseData, dual_use_files, load_dual_use
 from .errors import CatalogueError, Problem
 from .models.catalogue import (
@@ -162,6 +163,27 @@ class Catalogue:
 
     def latest(self) -> ResolvedVersion:
         return self.laws()[-1]
+
+    def deleted_by(self, entry_id: str) -> list[str]:
+        """Versions whose instrument deleted the entry: named in their `deleted`, or listed only in a version
+        derived backwards from them (the later text dropped it)."""
+        out = {v.id for v in self.laws() if any(d.id == entry_id for d in v.meta.deleted)}
+        for v in self.laws():
+            later = v.meta.derived_from
+            if later in self.versions and v.origin.get(entry_id) == "listed":
+                if entry_id not in self.versions[later].entries:
+                    out.add(later)
+        return sorted(out)
+
+    def added_by(self, entry_id: str) -> list[str]:
+        """Versions a source says added the entry (undone as added in a version derived from them)."""
+        return sorted(
+            {
+                v.meta.derived_from
+                for v in self.laws()
+                if v.meta.derived_from and entry_id in {c.id for c in v.meta.undo.added}
+            }
+        )
 
 
 def _digest(root: Path, files: list[Path]) -> str:
@@ -479,6 +501,21 @@ def _resolve(
         meta = metas[vid]
         entries: dict[str, Entry] = {}
         origin: dict[str, str] = {}
+        if meta.derived_from:
+            if meta.derived_from not in metas or meta.derived_from in stack:
+                problems.append(
+                    Problem(
+                        vfile(vid), None, "derived_from", f"unknown or circular version {meta.derived_from!r}"
+                    )
+                )
+                return None
+            later = build(meta.derived_from, (*stack, vid))
+            if later is None:
+                return None
+            entries, origin = derive_entries(meta, later.entries, listed[vid], vfile(vid), problems)
+            _check_version(meta, entries, vfile(vid), problems)
+            resolved[vid] = ResolvedVersion(meta=meta, entries=entries, origin=origin)
+            return resolved[vid]
         if meta.amends:
             if meta.amends not in metas or meta.amends in stack:
                 problems.append(

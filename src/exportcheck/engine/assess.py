@@ -478,8 +478,9 @@ def _other_versions(
                     _finding(entry, None, Strength.POSSIBLE, reasons, index, tech, f.evidence, chosen)
                 )
                 continue
-            deleted = [v.id for v in catalogue.laws() if any(d.id == f.entry_id for d in v.meta.deleted)]
+            deleted, added = catalogue.deleted_by(f.entry_id), catalogue.added_by(f.entry_id)
             how = f"; deleted by version {', '.join(deleted)}" if deleted else ""
+            how += f"; added by version {', '.join(added)}" if added and when == "later" else ""
             misses.append(
                 miss_from(
                     f,

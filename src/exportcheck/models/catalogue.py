@@ -248,6 +248,35 @@ class Deletion(Strict):
     provenance: Provenance
 
 
+class UndoneChange(Strict):
+    """One change of the later instrument that a version derived backwards from it takes back."""
+
+    id: EntryId
+    note: str | None = None
+    provenance: Provenance
+
+
+class Undo(Strict):
+    """What a version derived backwards (`derived_from`) takes back from the later text it is read from.
+
+    Only changes a source names belong here; the later text's unnamed changes are why carried entries are
+    never more than `inferred` in the derived version."""
+
+    added: list[UndoneChange] = Field(
+        default_factory=list, description="Entries the later instrument added: absent from this version."
+    )
+    modified: list[UndoneChange] = Field(
+        default_factory=list,
+        description="Entries the later instrument modified: carried with the later content and flagged "
+        "unconfirmed, since this version's wording is not known (a match gives `review`).",
+    )
+    uncertain: list[UndoneChange] = Field(
+        default_factory=list,
+        description="Entries no source places in this version (they may be unidentified later additions): "
+        "carried and flagged unconfirmed.",
+    )
+
+
 class CatalogueVersion(Strict):
     """One version of the catalogue and the instrument that made it."""
 
@@ -268,9 +297,25 @@ class CatalogueVersion(Strict):
         description="How carried entries are flagged: 'confirmed' only when the change list is complete.",
     )
     deleted: list[Deletion] = Field(default_factory=list, description="Entries this version removes.")
+    derived_from: VersionId | None = Field(
+        default=None,
+        description="Later version this one is read backwards from (no source reproduces this version's "
+        "own text): its entries carry back, less what `undo` takes back and less control points whose "
+        "history says that version added them. Entries the later version deleted are listed here.",
+    )
+    undo: Undo = Field(default_factory=Undo, description="The later instrument's named changes, taken back.")
     notice: Text | None = Field(default=None, description="Sentence of the instrument worth printing.")
     sources: list[str] = Field(min_length=1)
     notes: list[str] = Field(default_factory=list)
+
+
+    @model_validator(mode="after")
+    def _one_base(self) -> CatalogueVersion:
+        if self.amends and self.derived_from:
+            raise ValueError("a version either amends an earlier one or is derived from a later one, not both")
+        if (self.undo.added or self.undo.modified or self.undo.uncertain) and not self.derived_from:
+            raise ValueError("undo needs derived_from: the version whose changes it takes back")
+        return self
 
 
 class Source(Strict):
