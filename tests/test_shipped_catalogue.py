@@ -113,7 +113,7 @@ def test_diff_2023_2025_is_exactly_announcement_2025_no_28() -> None:
 
 def test_drafts_are_never_versions() -> None:
     assert all(v.meta.status.value == "law" for v in CAT.versions.values())
-    assert set(CAT.versions) == {"2020", "2023", "2025"}
+    assert set(CAT.versions) == {"2008", "2020", "2023", "2025"}
 
 
 def test_battery_thresholds_are_typed() -> None:

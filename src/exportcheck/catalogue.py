@@ -164,27 +164,6 @@ class Catalogue:
     def latest(self) -> ResolvedVersion:
         return self.laws()[-1]
 
-    def deleted_by(self, entry_id: str) -> list[str]:
-        """Versions whose instrument deleted the entry: named in their `deleted`, or listed only in a version
-        derived backwards from them (the later text dropped it)."""
-        out = {v.id for v in self.laws() if any(d.id == entry_id for d in v.meta.deleted)}
-        for v in self.laws():
-            later = v.meta.derived_from
-            if later in self.versions and v.origin.get(entry_id) == "listed":
-                if entry_id not in self.versions[later].entries:
-                    out.add(later)
-        return sorted(out)
-
-    def added_by(self, entry_id: str) -> list[str]:
-        """Versions a source says added the entry (undone as added in a version derived from them)."""
-        return sorted(
-            {
-                v.meta.derived_from
-                for v in self.laws()
-                if v.meta.derived_from and entry_id in {c.id for c in v.meta.undo.added}
-            }
-        )
-
 
 def _digest(root: Path, files: list[Path]) -> str:
     h = hashlib.sha256()

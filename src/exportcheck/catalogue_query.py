@@ -188,6 +188,38 @@ def _entry_changes(a: Entry, b: Entry) -> tuple[list[str], set[str]]:
     return details, sources
 
 
+def deleted_by(catalogue: Catalogue, entry_id: str) -> list[str]:
+    """Versions whose instrument deleted the entry: named in their `deleted`, or listed only in a version
+    derived backwards from them (the later text no longer holds it, as No. 38 dropped M4 from the 2008 text)."""
+    out = {v.id for v in catalogue.laws() if any(d.id == entry_id for d in v.meta.deleted)}
+    for v in catalogue.laws():
+        later = v.meta.derived_from
+        listed_only_here = v.origin.get(entry_id) == "listed"
+        if (
+            later in catalogue.versions
+            and listed_only_here
+            and entry_id not in catalogue.versions[later].entries
+        ):
+            out.add(later)
+    return sorted(out)
+
+
+def added_by(catalogue: Catalogue, entry_id: str) -> list[str]:
+    """Versions a source says added the entry: those a derived version undoes it as added from."""
+    return sorted(
+        {
+            v.meta.derived_from
+            for v in catalogue.laws()
+            if v.meta.derived_from and entry_id in {c.id for c in v.meta.undo.added}
+        }
+    )
+
+
+def _presence_sources(entry: Entry) -> list[str]:
+    """The sources that show an entry in its version (for an entry the next version dropped: the deletion)."""
+    return list(entry.presence.provenance.sources) if entry.presence.provenance else []
+
+
 def diff(catalogue: Catalogue, old: str, new: str) -> list[Change]:
     """Entries and control points added, removed and changed from version `old` to version `new`."""
     va, vb = catalogue.versions[old], catalogue.versions[new]
@@ -197,7 +229,10 @@ def diff(catalogue: Catalogue, old: str, new: str) -> list[Change]:
         a, b = va.entries.get(eid), vb.entries.get(eid)
         if a is not None and b is None:
             d = deleted.get(eid)
-            why = (f"deleted by {vb.meta.instrument.best('zh')}",) if d else ("not in the newer version",)
+            dropped = d is not None or new in deleted_by(catalogue, eid)
+            why = (
+                (f"deleted by {vb.meta.instrument.best('zh')}",) if dropped else ("not in the newer version",)
+            )
             changes.append(
                 Change(
                     "removed",
@@ -206,7 +241,7 @@ def diff(catalogue: Catalogue, old: str, new: str) -> list[Change]:
                     a.name.best("zh"),
                     a.part.value,
                     why,
-                    tuple(sorted(d.provenance.sources)) if d else (),
+                    tuple(sorted(d.provenance.sources if d else _presence_sources(a) if dropped else ())),
                 )
             )
         elif b is not None and a is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .. import __version__
 from ..catalogue import Catalogue, ResolvedVersion
+from ..catalogue_query import added_by, deleted_by
 from ..errors import InputError, Problem
 from ..models.assessment import (
     Assessment,
@@ -478,7 +479,7 @@ def _other_versions(
                     _finding(entry, None, Strength.POSSIBLE, reasons, index, tech, f.evidence, chosen)
                 )
                 continue
-            deleted, added = catalogue.deleted_by(f.entry_id), catalogue.added_by(f.entry_id)
+            deleted, added = deleted_by(catalogue, f.entry_id), added_by(catalogue, f.entry_id)
             how = f"; deleted by version {', '.join(deleted)}" if deleted else ""
             how += f"; added by version {', '.join(added)}" if added and when == "later" else ""
             misses.append(

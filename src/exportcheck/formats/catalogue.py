@@ -209,9 +209,11 @@ def _entry_block(version: str, origin: str, e: Entry) -> list[str]:
 def _entry_block_zh(version: str, origin: str, e: Entry) -> list[str]:
     """The entry as `_entry_block` shows it, with Chinese labels; exportcheck's English notes stay as written
     and are marked as such (no source gives them in Chinese)."""
-    origin_zh = origin.replace("listed", "本版本列有").replace("carried from ", "沿用自") + (
-        "年版" if origin.startswith("carried from ") else ""
-    )
+    origin_zh = (
+        origin.replace("listed", "本版本列有")
+        .replace("carried back from ", "由后一版本倒推自")
+        .replace("carried from ", "沿用自")
+    ) + ("年版" if origin.startswith(("carried from ", "carried back from ")) else "")
     out = [f"== {e.code or '（编码未知）'}  {e.name.zh or ''}  {e.name.en or ''}  [{version}年版]"]
     out.append(
         f"ID：{e.id}   类别：{PART[e.part].zh}{'' if e.part_confirmed else '（未确认）'}   来由：{origin_zh}"

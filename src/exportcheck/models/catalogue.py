@@ -308,11 +308,12 @@ class CatalogueVersion(Strict):
     sources: list[str] = Field(min_length=1)
     notes: list[str] = Field(default_factory=list)
 
-
     @model_validator(mode="after")
     def _one_base(self) -> CatalogueVersion:
         if self.amends and self.derived_from:
-            raise ValueError("a version either amends an earlier one or is derived from a later one, not both")
+            raise ValueError(
+                "a version either amends an earlier one or is derived from a later one, not both"
+            )
         if (self.undo.added or self.undo.modified or self.undo.uncertain) and not self.derived_from:
             raise ValueError("undo needs derived_from: the version whose changes it takes back")
         return self
