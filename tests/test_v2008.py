@@ -48,6 +48,18 @@ technologies:
     description: 转让核黄素（VB2）枯草芽孢杆菌发酵生产工艺包，包括菌种、发酵控制参数和提取纯化流程。
 """
 
+SPEECH = """\
+# invented wording (exportcheck test): a Mandarin speech-recognition engine licence
+title: Licence of a Mandarin speech-recognition engine
+date: {date}
+exporter: {{name: "Example Voice (Hefei) Co., Ltd.", country: CN}}
+recipient: {{name: Example Corp., country: US}}
+forms: [know_how_transfer]
+technologies:
+  - name: Mandarin speech recognition engine
+    description: Source code and acoustic models of a Chinese speech recognition engine, with its training corpus.
+"""
+
 UAV = """\
 # invented wording (exportcheck test): a UAV autopilot licence
 title: Licence of a UAV autopilot to a Brazilian integrator
@@ -136,7 +148,9 @@ def test_points_no_38_added_are_absent_and_modified_entries_unconfirmed() -> Non
     for eid in ("M2", "M12", "M41", "M42", "M43", "M44", "M45", "M46", "M47", "M48", "M49"):
         entry = v2008.entries[eid]
         assert entry.presence.status is PresenceStatus.UNCONFIRMED, eid
-        assert "modified this entry" in (entry.presence.note or "")
+        assert "modified this entry and its wording in version 2008 is not known" in (
+            entry.presence.note or ""
+        )
     # M2's 2020 point keeps its wording but not its 2020 exclusion (first-generation hybrids)
     cp1 = v2008.entries["M2"].control_points[0]
     assert cp1.text == v2020.entries["M2"].control_points[0].text
@@ -198,6 +212,16 @@ def test_uav_autopilot_before_no_38_is_free_with_a_near_miss_on_203912x(write: W
     m19 = [m for m in out["near_misses"] if m["entry_id"] == "M19"]
     assert m19 and m19[0]["code"] == "203912X"
     assert "which version 2008 does not hold; added by version 2020" in m19[0]["reason"]
+
+
+def test_speech_recognition_before_no_38_stays_review_not_free(write: Write) -> None:
+    """2020 CP18 names speech recognition, but so very probably did the 2008 text's point 9 (via the 2022
+    draft, reference §3.5): the added-later point must not explain the 2008 entry away."""
+    out = _assess(write, SPEECH, "2019-07-01")
+    assert out["catalogue"]["version"] == "2008" and out["verdict"] == "review"
+    m12 = [f for f in out["findings"] if f["entry_id"] == "M12"]
+    assert m12 and m12[0]["outcome"] == "review" and m12[0]["presence"] == "unconfirmed"
+    assert any("its wording in version 2008 is not known" in r for r in m12[0]["reasons"])
 
 
 # --- CLI on the 2008 version -------------------------------------------------------------------------------

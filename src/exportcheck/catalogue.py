@@ -374,8 +374,8 @@ def _check_concept_refs(
     lists the entry (a carried entry is the same file)."""
     for version in versions.values():
         for entry in version.entries.values():
-            if version.origin.get(entry.id) != "listed":
-                continue
+            if version.origin.get(entry.id) != "listed" and not version.meta.derived_from:
+                continue  # a derived version may give a carried entry aids of its own (undo)
             for aid in [entry.aids, *(cp.aids for cp in entry.control_points)]:
                 for term in [*aid.terms, *aid.related, *aid.exclude, *aid.exclude_unless]:
                     unknown = [
@@ -386,7 +386,9 @@ def _check_concept_refs(
                     if unknown:
                         problems.append(
                             Problem(
-                                f"{root.name}/{version.id}/entries/{entry.id}.yaml",
+                                f"{root.name}/{version.id}/entries/{entry.id}.yaml"
+                                if version.origin.get(entry.id) == "listed"
+                                else f"{root.name}/{version.id}/version.yaml",
                                 None,
                                 "aids",
                                 f"unknown concept group {unknown[0]!r} in {term!r}; define it in "

@@ -24,6 +24,7 @@ def derive_entries(
     undo = meta.undo
     kinds = {"added": undo.added, "modified": undo.modified, "uncertain": undo.uncertain}
     seen: dict[str, str] = {}
+    own_aids = {c.id: c.aids for changes in kinds.values() for c in changes if c.aids is not None}
     for kind, changes in kinds.items():
         for i, change in enumerate(changes):
             if change.id not in base:
@@ -43,6 +44,8 @@ def derive_entries(
         if eid in listed or seen.get(eid) == "added":
             continue
         entries[eid] = _carried_back(entry, meta, seen.get(eid))
+        if eid in own_aids:
+            entries[eid] = entries[eid].model_copy(update={"aids": own_aids[eid]})
         origin[eid] = f"carried back from {later}"
     for eid, entry in listed.items():
         if seen.get(eid) == "added":
@@ -70,8 +73,8 @@ def _carried_back(entry: Entry, meta: CatalogueVersion, kind: str | None) -> Ent
     if kind == "modified":
         presence = Presence(
             status=PresenceStatus.UNCONFIRMED,
-            note=f"version {later} modified this entry; its wording in version {meta.id} is not known, so a "
-            f"match on the version {later} content is not decisive",
+            note=f"version {later} modified this entry and its wording in version {meta.id} is not known: a match "
+            "on it is not decisive",
         )
     elif kind == "uncertain" or entry.presence.status is PresenceStatus.UNCONFIRMED:
         presence = Presence(

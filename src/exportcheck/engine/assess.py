@@ -456,6 +456,8 @@ def _other_versions(
         for f in findings:
             if f.entry_id in seen or f.strength is not Strength.MATCH:
                 continue
+            if f.control_point is None and f.entry_id in chosen.entries:
+                continue  # another version's aids for a whole entry the chosen one holds: its own aids judge
             seen.add(f.entry_id)
             when = "later" if other.meta.effective > chosen.meta.effective else "earlier"
             point = f"control point {f.control_point} " if f.control_point else ""

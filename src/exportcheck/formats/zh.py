@@ -458,9 +458,9 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     # catalogue layer (catalogue_derive.py): an entry carried back into a version read from a later one
     (
-        "version {v} modified this entry; its wording in version {v2} is not known, so a match on the version "
-        "{v3} content is not decisive",
-        "{v}年版修改了该条目；其在{v2}年版中的措辞不详，因此与{v3}年版内容相符不能作为定论",
+        "version {v} modified this entry and its wording in version {v2} is not known: a match on it is not "
+        "decisive",
+        "{v}年版修改了该条目，其在{v2}年版中的措辞不详：与之相符不能作为定论",
     ),
     (
         "no source places this entry in version {v}; it may be one of version {v2}'s unidentified additions",

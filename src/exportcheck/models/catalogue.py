@@ -254,6 +254,11 @@ class UndoneChange(Strict):
     id: EntryId
     note: str | None = None
     provenance: Provenance
+    aids: MatchingAids | None = Field(
+        default=None,
+        description="exportcheck's entry-level matching aids (not legal text) for this version, in place of "
+        "the later version's: the subject of points the older text held but no source gives (M12 in 2008).",
+    )
 
 
 class Undo(Strict):
