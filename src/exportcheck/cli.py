@@ -128,8 +128,6 @@ def main(debug: bool) -> None:
 
     Exit codes: 0 nothing reached --fail-on; 1 something did; 2 usage, input or catalogue error.
     A screening aid, not legal advice."""
-    import shutil
-
     from .formats.console import follow_terminal
     from .startup import finish, quick_start
 
@@ -139,7 +137,12 @@ def main(debug: bool) -> None:
     ctx.call_on_close(finish)  # about 40 ms of a run (see startup.py)
     args = ctx.meta.get("exportcheck.args", [])
     terminal = sys.stdout.isatty() and not _to_file(args)
-    follow_terminal(shutil.get_terminal_size().columns if terminal else None)
+    if terminal:
+        import shutil  # only here: a report to a pipe or file never asks for the width (start-up time)
+
+        follow_terminal(shutil.get_terminal_size().columns)
+    else:
+        follow_terminal(None)
 
 
 def _limit_options(func: F) -> F:

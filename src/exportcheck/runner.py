@@ -18,15 +18,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .catalogue import Catalogue
 from .errors import ExportcheckError, Problem
 from .models.assessment import Assessment
 from .models.deal import Deal
-from .models.procedure import DealDeadline
 from .safeio import decodable
 from .yamlsafe import DEFAULT_LIMITS, Document, Limits
+
+if TYPE_CHECKING:  # the procedure's models are defined only by the runs that use them
+    from .models.procedure import DealDeadline
 
 DEFAULT_INCLUDE = ("**/deal.yaml", "**/deal.yml", "**/*.deal.yaml", "**/*.deal.yml")
 

@@ -12,7 +12,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -160,6 +159,8 @@ def write_atomic(output: Path, chunks: Iterable[str], inputs: Iterable[Path] = (
 
     def failed(exc: OSError) -> InputError:
         return _fail(display, f"cannot write the output: {exc.strerror or exc}")
+
+    import tempfile  # here, not at the top: only a report written to a file needs it (start-up time)
 
     try:
         fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
