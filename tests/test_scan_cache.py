@@ -247,9 +247,9 @@ def test_old_pieces_are_pruned_other_kinds_kept(repo: Path, cache: Path) -> None
     stale = cache / "result-0.0.0-stale.blob"
     stale.write_bytes(b"x")
     os.utime(stale, (old, old))
-    for blob in catalogue_blobs:
+    for blob in (*catalogue_blobs, *kept):  # the kept pieces are reused by the scan below: touched, kept
         os.utime(blob, (old, old))
     scan("--format", "json", "--as-of", "2026-11-23")
     assert not stale.exists()
-    assert results(cache) == kept
+    assert results(cache) == kept and all(b.stat().st_mtime > old + 86400 for b in kept)
     assert sorted(cache.glob("catalogue-*.blob")) == catalogue_blobs

@@ -12,7 +12,9 @@ stale verdict is never reused; a file whose assessment failed is never kept (it 
 
 Stored like the catalogue (cache.py): signed with the per-user key, 0600 in a 0700 folder, never read
 through a symlink, never unpickled unless its MAC checks; anything else is a miss. Since today's date is
-part of the key, pieces not written for KEEP_DAYS days are removed at the end of a scan.
+part of the key, pieces neither written nor reused for KEEP_DAYS days are removed at the end of a scan
+(a piece is a file of about the size of the deal's part of the report: some 18 kB in JSON, less in the
+other formats).
 """
 
 from __future__ import annotations
@@ -24,18 +26,19 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from .cache import BlobStore, blob_name, cache_dir, off
+from .cache import BlobStore, blob_name, off
 
 KIND = "result"
-KEEP_DAYS = 7
-# the open store, with the process and folder it was opened for: forked workers open their own, and a
-# program that points EXPORTCHECK_CACHE_DIR elsewhere (a test) gets that folder
-_open: tuple[int, str, BlobStore | None] | None = None
+KEEP_DAYS = 2  # today's date is in the key: older pieces serve only scans with a fixed --as-of
+# the open store, with the process and the variables naming the folder it was opened for: forked workers
+# open their own, and a program that points EXPORTCHECK_CACHE_DIR elsewhere (a test) gets that folder
+_open: tuple[int, tuple[str | None, ...], BlobStore | None] | None = None
+_FOLDER_VARIABLES = ("EXPORTCHECK_CACHE_DIR", "XDG_CACHE_HOME", "HOME")  # what cache.cache_dir() reads
 
 
 def _store() -> BlobStore | None:
     global _open
-    where = (os.getpid(), str(cache_dir()))
+    where = (os.getpid(), tuple(os.environ.get(v) for v in _FOLDER_VARIABLES))
     if _open is None or _open[:2] != where:
         if _open is not None and _open[0] == where[0] and _open[2] is not None:
             _open[2].close()
@@ -79,7 +82,11 @@ class ResultCache:
         """(piece,) when kept under `name` by this user's exportcheck; None otherwise."""
         store = _store()
         found = store.load_value(name) if store is not None else None
-        return found if isinstance(found, tuple) and len(found) == 1 else None
+        if not (isinstance(found, tuple) and len(found) == 1):
+            return None
+        assert store is not None
+        store.touch(name)  # used: kept by prune
+        return found
 
     def keep(self, name: str, piece: Any) -> None:
         store = _store()
@@ -87,7 +94,7 @@ class ResultCache:
             store.store_value(name, (piece,))
 
     def prune(self) -> None:
-        """Remove the pieces not written for KEEP_DAYS days (any scan's)."""
+        """Remove the pieces neither written nor reused for KEEP_DAYS days (any scan's)."""
         store = _store()
         if store is not None:
             store.prune(f"{KIND}-", time.time() - KEEP_DAYS * 86400)
