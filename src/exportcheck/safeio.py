@@ -31,7 +31,7 @@ def kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # how os.fsdecode keeps a byte that is not UTF-8
+_ESCAPED_BYTE = "[\udc80-\udcff]"  # how os.fsdecode keeps a byte that is not UTF-8 (compiled when met)
 
 
 def decodable(text: str) -> str:
@@ -42,7 +42,7 @@ def decodable(text: str) -> str:
     them harmless in its own way (escape.py)."""
     if text.isascii():  # the common case
         return text
-    text = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    text = re.sub(_ESCAPED_BYTE, lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")  # any other lone surrogate
 
 
