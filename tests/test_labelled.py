@@ -13,10 +13,10 @@ from exportcheck.runner import Options, try_assess
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
 SETS = sorted(p for p in LABELLED.iterdir() if p.is_dir())
-FLOOR = 0.85  # accuracy each set reached (88.9-95.0 %) less a margin for honest disagreements
+FLOOR = 0.88  # accuracy each set reaches now (93.2-100 %) less a margin for honest disagreements
 # A set kept as written after its blind first run, and not tuned on in that round: its floor is that first
 # run less a margin, so a regression shows while the set still measures wording nobody fitted.
-FLOORS = {"set6": 0.68}
+FLOORS: dict[str, float] = {}  # every set now reaches the common floor
 CONTROLLED = {"prohibited", "licence_required"}
 
 

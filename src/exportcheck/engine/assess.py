@@ -31,6 +31,7 @@ from .licences import check_licence
 from .matcher import (
     EXCLUDE,
     NAME,
+    NEEDS,
     OVERRIDE,
     RELATED,
     TERM,
@@ -42,7 +43,14 @@ from .matcher import (
 )
 from .rulings import apply_rulings
 from .tidy import is_subject_hint, prefer_other_version_points, without_duplicate_evidence
-from .weighing import disguise_warnings, explained_away, miss_from, weigh_no_technology
+from .weighing import (
+    disguise_warnings,
+    explained_away,
+    miss_from,
+    shared_heading,
+    weigh_goods,
+    weigh_no_technology,
+)
 from .wording import thin_description
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
@@ -145,6 +153,7 @@ class _Group:
     exclude: list[Hit] = field(default_factory=list)
     override: list[Hit] = field(default_factory=list)
     negated: list[Hit] = field(default_factory=list)
+    needs: list[Hit] = field(default_factory=list)
 
 
 def _groups(
@@ -162,6 +171,9 @@ def _groups(
         if len(parts) < len(pat.parts):
             if pat.kind in (TERM, NAME, RELATED):
                 g.negated.extend(hits)
+            continue
+        if pat.kind == NEEDS:
+            g.needs.extend(h for h in affirmative if title_is_own or h.field != "title")
             continue
         if pat.kind in (EXCLUDE, OVERRIDE):
             kept = [h for h in affirmative if h.field != "title"]
@@ -315,6 +327,23 @@ def _finding(
     )
 
 
+def _needs(
+    entry: Entry, strength: Strength, groups: dict[tuple[str, str | None], _Group], reasons: list[str]
+) -> Strength:
+    """A decisive match on an entry whose points are all of one kind (software) needs that kind in the text:
+    'personalised recommendations' in a consultant's written advice is not a recommender system."""
+    if strength is not Strength.MATCH or not entry.aids.needs:
+        return strength
+    g = groups.get((entry.id, None))
+    if g is not None and g.needs:
+        return strength
+    reasons.append(
+        "the words match, but the text names nothing the entry's technology is made of "
+        f"({', '.join(entry.aids.needs)}): it may describe advice or a product, not the technology"
+    )
+    return Strength.POSSIBLE
+
+
 def _match_technology(
     index: int,
     tech: Technology,
@@ -344,6 +373,7 @@ def _match_technology(
         strength = Strength.MATCH if (screened.term or screened.name) else Strength.POSSIBLE
         reasons = [] if strength is Strength.MATCH else ["only related terms matched, not the point itself"]
         reasons += overridden
+        strength = _needs(entry, strength, groups, reasons)
         checks = [params.check(p, tech.parameters) for p in cp.parameters]
         failing = [c for c in checks if c.holds is False]
         if failing:
@@ -373,6 +403,7 @@ def _match_technology(
         evidence, overridden = screened.evidence, screened.notes
         strength = Strength.MATCH if screened.term else Strength.POSSIBLE
         reasons = list(overridden)
+        strength = _needs(entry, strength, groups, reasons)
         if strength is Strength.POSSIBLE:
             reasons.append(
                 "resembles the entry's subject matter, but no encoded control point matched"
@@ -551,6 +582,7 @@ def assess(
     findings: list[Finding] = []
     misses: list[NearMiss] = []
     techs: list[TechnologyResult] = []
+    unpointed = {e.id for e in version.entries.values() if not e.control_points}
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line, deal.title, single)
@@ -559,6 +591,8 @@ def assess(
         extra, other_misses = _other_versions(i, tech, version, catalogue, line, pointed, deal.title, single)
         m += other_misses
         f, m = explained_away(prefer_other_version_points(f, extra), m)
+        f, m = weigh_goods(tech, [str(x) for x in deal.forms], i, f, m)
+        f = shared_heading(f, unpointed)
         f = without_duplicate_evidence(_with_licences(f, deal, today))
         reasons = []
         verdict = _worst([x.outcome for x in f], Verdict.FREE)

@@ -32,7 +32,7 @@ from ..models.dual_use import DualUseItem, Measure, MeasureStatus
 from ..normalize import Normalised, is_latin_edge, normalise_term, stem
 from . import params
 from .matcher import fields_of
-from .negation import CLEAR, NOT_NEGATED, negated
+from .negation import CLEAR, NOT_NEGATED, negated, negated_after
 
 LineOf = Callable[[tuple[str | int, ...]], int | None]
 Fields = list[tuple[str, Normalised]]
@@ -83,7 +83,7 @@ def _negation(norm: Normalised, start: int, end: int) -> int:
         b = norm.original_span(start, end)[1]
         if norm.original[b : b + 1] in ("-", "\u2010", "\u2011"):
             return CLEAR
-    return negated(norm.text, start)
+    return negated(norm.text, start) or negated_after(norm.text, end)
 
 
 Hits = list[tuple[str, str, int]]

@@ -15,10 +15,10 @@ from ..models.catalogue import Entry, MatchingAids
 from ..models.common import Fidelity, Provenance
 from ..models.concepts import CONCEPT_REF, Concept
 from ..normalize import BOUNDARY, Normalised, normalise_term, normalised
-from .negation import CLEAR, UNCLEAR, free_suffix, negated
+from .negation import CLEAR, UNCLEAR, free_suffix, negated, negated_after
 
 # Kinds of pattern: 'term' and 'name' of a point are decisive, 'related' only suggests, 'exclude' discards.
-TERM, RELATED, EXCLUDE, NAME, OVERRIDE = "term", "related", "exclude", "name", "override"
+TERM, RELATED, EXCLUDE, NAME, OVERRIDE, NEEDS = "term", "related", "exclude", "name", "override", "needs"
 _PAREN = re.compile(r"[（(].*$")
 _TAIL = re.compile(r"(?:的)?(?:技术|工艺|技术和工艺|生产技术)$")
 _GENERIC_EN = {"technolog", "technique", "product", "of", "and", "the", "for", "a", "an", "in", "to", "s"}
@@ -64,6 +64,7 @@ class Matcher:
         self.vocabulary: frozenset[str] = frozenset()  # the English words of every term, stemmed
         self._index: dict[Pattern, int] | None = {}
         self._memo: dict[tuple[tuple[tuple[str, str], ...], bool], dict[int, list[Hit]]] = {}
+        self.not_within: tuple[str, ...] = ()  # normalised longer names (concept groups' not_within)
 
     def __getstate__(self) -> dict[str, object]:
         # a cached catalogue carries no deal's hits, nor the index of patterns, which only compiling uses:
@@ -109,6 +110,7 @@ class Matcher:
             return {}
         for fname, norm in fields:
             text = norm.text
+            longer = _spans_of(text, self.not_within) if self.not_within else ()
             # hits read per word and kind of negation: bounded, so a repetitive text costs linear time
             per_word: dict[tuple[str, int], int] = {}
             clauses = _ClauseCounter(text)
@@ -120,7 +122,9 @@ class Matcher:
                     continue
                 if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
                     continue
-                neg = free_suffix(norm, start, end) or negated(text, start)
+                if longer and any(s <= start and end <= e and e - s > end - start for s, e in longer):
+                    continue  # 冬虫夏草 inside 北冬虫夏草: a word of a different thing's name
+                neg = free_suffix(norm, start, end) or negated(text, start) or negated_after(text, end)
                 seen = per_word.get((text[start:end], neg), 0)
                 if seen >= MAX_HITS_PER_WORD:
                     continue
@@ -293,6 +297,7 @@ def _aid_patterns(
         (RELATED, aids.related),
         (EXCLUDE, aids.exclude),
         (OVERRIDE, aids.exclude_unless),
+        (NEEDS, aids.needs),
     )
     for kind, terms in kinds:
         for term in terms:
@@ -343,6 +348,16 @@ def _members(matcher: Matcher, entries: list[Entry], concepts: dict[str, Concept
     return frozenset(members)
 
 
+def _spans_of(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    out = []
+    for name in names:
+        i = text.find(name)
+        while i >= 0:
+            out.append((i, i + len(name)))
+            i = text.find(name, i + 1)
+    return tuple(out)
+
+
 def compile_versions(versions: list[ResolvedVersion]) -> None:
     """Compile every version of a catalogue into one shared matcher (kept on the versions, so a cached
     catalogue carries it). Versions already compiled are left as they are."""
@@ -350,6 +365,8 @@ def compile_versions(versions: list[ResolvedVersion]) -> None:
         return
     matcher = Matcher()
     members = {v.id: _members(matcher, v.sorted_entries(), v.concepts) for v in versions}
+    longer = {n for v in versions for c in v.concepts.values() for n in c.not_within}
+    matcher.not_within = tuple(sorted({normalise_term(n) for n in longer} - {""}))
     matcher.build()
     for v in versions:
         v.compiled = CompiledVersion(v.id, matcher, members[v.id])

@@ -139,6 +139,7 @@ _NEG_ZH = tuple(
         "无需",
         "无任何",
         "并未",
+        "排除",
     ]
 )
 # Negators whose object is usually a verb, not the technology: 无需登录的推荐 is a recommender.
@@ -155,8 +156,11 @@ _NOT_NEGATING_ZH = (
     "不限于",
 )
 _LIST_ZH = "、或和及与"
+_TURN_ZH = re.compile("但|而是|却|不过|然而|只是|仅|另")
 _QUANTIFIER_ZH = re.compile("^(?:任何|任意|所有|一切|全部|有关|相关)")
 LIST_ITEM_CHARS = 8  # characters a Chinese list item may have between the negator and the term
+LONG_ITEM_CHARS = 12  # the same after an exclusion (排除、不包括、不包含: lists of product names)
+_EXCLUSIONS_ZH = ("排除", "不包括", "不包含")
 # '-free' right after a term negates it ("rare-earth-free"), but not "free of charge".
 _FREE_EN = stem("free")
 _FREE_ENDS = re.compile(r"\s+free\b\s*(?:$|[^\w\s])", re.IGNORECASE)
@@ -207,7 +211,10 @@ _LIST_ZH_SPLIT = re.compile(f"[{_LIST_ZH}]")
 
 
 def _negated_zh(window: str) -> int:
-    tail = window.replace(" ", "").replace(LIST_COMMA, "、")[-32:]
+    tail = window.replace(" ", "").replace(LIST_COMMA, "、")[-3 * LONG_ITEM_CHARS - 4 :]
+    # 非 fused to the term: 非转基因, 非稀土 (but 除非, 无非, 莫非, 是非 are words of their own)
+    if tail.endswith("非") and tail[-2:] not in ("除非", "无非", "莫非", "是非", "并非"):
+        return CLEAR
     if _NEG_ZH_FIRST.isdisjoint(tail):
         return NOT_NEGATED
     last = None
@@ -219,9 +226,12 @@ def _negated_zh(window: str) -> int:
     if any(tail.startswith(x, at) for x in _NOT_NEGATING_ZH):
         return NOT_NEGATED
     gap = tail[at + len(word) :]
+    if _TURN_ZH.search(gap):
+        return NOT_NEGATED  # 不提供源代码, 但提供推荐算法: the turn starts what is provided
     # a quantifier opens the negated list and belongs to none of its items: 不包含任何A、B、C
     items = _LIST_ZH_SPLIT.split(_QUANTIFIER_ZH.sub("", gap, count=1))
-    if not (all(len(x) <= LIST_ITEM_CHARS for x in items) and len(gap) <= 3 * LIST_ITEM_CHARS):
+    limit = LONG_ITEM_CHARS if word in _EXCLUSIONS_ZH else LIST_ITEM_CHARS
+    if not (all(len(x) <= limit for x in items) and len(gap) <= 3 * limit):
         return NOT_NEGATED
     # 的 between the negator and the term: the negation is of a modifier (不需要联网的语音识别), or the
     # term is inside the negated phrase; either way, not clear enough to drop the term
@@ -230,15 +240,25 @@ def _negated_zh(window: str) -> int:
     return CLEAR
 
 
+_EXCLUSION_OPENER = re.compile(
+    r"(?:排除|不包括|不包含|不含|不涉及|不提供|不转让|\b"
+    + stem("excluded")
+    + r"|\bexcept|不包括以下|以下除外) $"
+)
+
+
 @lru_cache(maxsize=8192)  # the same hit is read once for every catalogue version
 def negated(text: str, start: int) -> int:
     """How the term at text[start:] is negated (NOT_NEGATED, CLEAR, UNCLEAR) by a negator right before it
     or before a short list ending in it, in the same clause."""
     cut = text.rfind(BOUNDARY, max(0, start - 200), start)
     window = text[cut + 1 if cut >= 0 else max(0, start - 200) : start]
+    # a list opened by an exclusion and a colon ("本授权明确排除：A、B、C"; "Excluded: A, B"): the colon
+    # ends the clause, so the exclusion is read as if it stood at the start of this one
+    opener = _EXCLUSION_OPENER.search(text, max(0, cut - 12), cut) if cut > 0 else None
     if text[start].isascii():
-        return _negated_en(window.split())
-    return _negated_zh(window)
+        return _negated_en(([stem("excluding")] if opener else []) + window.split())
+    return _negated_zh(("不包括" if opener else "") + window)
 
 
 def free_suffix(norm: Normalised, start: int, end: int) -> int:
@@ -255,3 +275,114 @@ def free_suffix(norm: Normalised, start: int, end: int) -> int:
     if _FREE_ENDS.match(norm.original, b):
         return CLEAR
     return UNCLEAR
+
+
+# Negation written after the thing, as contracts do: "Design drawings, calculation books and the controller
+# design remain with the parent and are not provided"; "…烧结工艺均不提供". The term must stand in the
+# subject: a short list (items of at most LONG_ITEM_WORDS words) runs from it straight into the predicate.
+# An explicit predicate ("are not provided / licensed / disclosed", "are withheld / excluded", "fall outside
+# the scope") is CLEAR; "remain(s) with / confidential" alone is UNCLEAR, because in a licence the rights
+# and title remain with the licensor while the technology passes ("title to the engine remains with the
+# Licensor"); a qualifier after the verb ("not provided as source code", "… separately") is UNCLEAR too.
+def _s(*words: str) -> str:
+    return "|".join(sorted({stem(w) for w in words}, key=len, reverse=True))
+
+
+_AUX = _s("is", "are", "was", "were", "be", "been", "will", "shall", "would", "to", "being", "also", "and")
+_PASS_AFTER = _s(
+    "provided", "licensed", "transferred", "disclosed", "delivered", "supplied", "included", "covered",
+    "exported", "shared", "granted", "sublicensed", "released", "handed", "given", "sold", "taught",
+    "made", "part", "within", "subject", "assigned",
+)  # fmt: skip
+_POST_CLEAR_EN = re.compile(
+    rf"^(?:(?:{_AUX}) )*(?:not|never) (?:(?:{_AUX}) )*(?:{_PASS_AFTER})\b"
+    rf"|^(?:(?:{_AUX}) )+(?:{_s('withheld', 'excluded', 'retained', 'reserved', 'carved', 'omitted')})\b"
+    rf"|^(?:(?:{_AUX}) )*(?:{_s('fall', 'falls', 'lie', 'lies')}) (?:{_s('outside')})\b"
+    rf"|^(?:(?:{_AUX}) )*(?:{_s('outside')}) (?:the )?(?:{_s('scope')})\b"
+)
+_POST_UNCLEAR_EN = re.compile(
+    rf"^(?:(?:{_AUX}) )*(?:{_s('remain', 'remains', 'stay', 'stays', 'kept')}) "
+    rf"(?:with|{_s('confidential', 'proprietary', 'secret', 'undisclosed', 'in-house', 'internal')})\b"
+)
+# after the verb: the negation is of a manner, a time or a part, not of the thing
+_QUALIFIED = {
+    stem(w) for w in ("as", "in", "separately", "until", "before", "without", "only", "under", "but")
+}
+_OWNERSHIP_EN = {stem(w) for w in ("right", "rights", "title", "ownership", "owner", "property", "ip")}
+_SUBJECT_STOP = {stem(w) for w in ("which", "that", "who", "but", "if", "when", "where", "while")} | _NEG_EN
+_POST_ZH = re.compile(
+    r"[、和及与或以其]{0,2}(?:均|都|一律|概|亦|也|则|仍|将|并)?"
+    r"(?:(?P<clear>不予?(?:提供|转让|许可|授权|披露|交付|包括|包含|出口|转移|公开|传授|移交)|不在[^|]{0,10}范围"
+    r"|除外|不属于[^|]{0,10}(?:范围|内容|标的)|排除在[^|]{0,6}外)"
+    r"|(?P<unclear>由[^|]{0,12}保留|保留在|留在|保密))"
+)
+
+
+@lru_cache(maxsize=8192)
+def negated_after(text: str, end: int) -> int:
+    """How a predicate after the term negates it (NOT_NEGATED, CLEAR, UNCLEAR): the term opens or sits in
+    the subject of a clause whose verb says it is not provided, licensed, disclosed or is withheld."""
+    stop = text.find(BOUNDARY, end)
+    tail = text[end : stop if stop >= 0 else len(text)]
+    if not tail.strip():
+        return NOT_NEGATED
+    if not text[end - 1].isascii():
+        return _negated_after_zh(tail)
+    return _negated_after_en(text, end, tail)
+
+
+def _negated_after_en(text: str, end: int, tail: str) -> int:
+    if "not" not in tail and "withheld" not in tail and "exclud" not in tail and "remain" not in tail \
+            and "stay" not in tail and "outsid" not in tail and "retain" not in tail and "reserv" not in tail \
+            and "kept" not in tail and "never" not in tail and "carv" not in tail and "omit" not in tail:  # fmt: skip
+        return NOT_NEGATED
+    tokens = tail.split()
+    words = 0
+    for i in range(len(tokens) + 1):
+        rest = " ".join(tokens[i:])
+        clear = _POST_CLEAR_EN.match(rest)
+        unclear = None if clear else _POST_UNCLEAR_EN.match(rest)
+        if clear or unclear:
+            verb_end = len((clear or unclear).group().split())  # type: ignore[union-attr]
+            after = tokens[i + verb_end] if i + verb_end < len(tokens) else ""
+            # a coordinated predicate: "remain with the parent and are not provided"
+            if unclear:
+                later = re.search(r"\band (?:(?:" + _AUX + r") )*(?:not|never) ", rest)
+                if later and _POST_CLEAR_EN.match(rest[later.start() + 4 :]):
+                    return _owned(text, end, CLEAR)
+                return UNCLEAR
+            return UNCLEAR if after in _QUALIFIED else _owned(text, end, CLEAR)
+        if i == len(tokens):
+            break
+        tok = tokens[i]
+        if tok in _SUBJECT_STOP or not tok.isascii():
+            return NOT_NEGATED
+        if tok in _LIST_WORDS:
+            words = 0
+            continue
+        words += 1
+        if words > LONG_ITEM_WORDS:
+            return NOT_NEGATED
+    return NOT_NEGATED
+
+
+def _owned(text: str, end: int, outcome: int) -> int:
+    """'Title to the engine is not transferred': rights in the thing, not the thing, are what is withheld."""
+    cut = text.rfind(BOUNDARY, max(0, end - 200), end)
+    before = text[cut + 1 : end].split()
+    return UNCLEAR if _OWNERSHIP_EN.intersection(before[-8:]) else outcome
+
+
+def _negated_after_zh(tail: str) -> int:
+    tail = tail.replace(" ", "").replace(LIST_COMMA, "、")[:40]
+    if not any(c in tail for c in "不除排保留"):
+        return NOT_NEGATED
+    for i in range(min(len(tail), 3 * LIST_ITEM_CHARS) + 1):
+        m = _POST_ZH.match(tail, i)
+        if m:
+            if "所有权" in tail[:i] or "知识产权" in tail[:i]:
+                return UNCLEAR
+            return CLEAR if m.group("clear") else UNCLEAR
+        if i < len(tail) and tail[i] in "的是":
+            return NOT_NEGATED  # '…的' starts a relative clause about something else; '是' a predicate
+    return NOT_NEGATED

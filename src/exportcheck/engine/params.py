@@ -55,15 +55,20 @@ def _numbers(text: str) -> set[str]:
 
 
 _SAME_WORD = {"1st": "first", "initi": "first", "specif": "gram"}  # stems that name the same property
+# Words that only say how a property is measured, never which property it is: the first-cycle, initial or
+# first coulombic efficiency are one property; so are the 0.1C, specific or discharge gram capacity. Words
+# that tell properties apart (compaction vs tap density, first vs average) are kept.
+_HOW_MEASURED = {"coulomb", "cycl", "gram", "discharg", "ice", "fce"}
+_HOW_MEASURED_HAN = set("库仑伦放电比克")
 
 
 def _content_words(norm: str) -> frozenset[str]:
     words = (_SAME_WORD.get(w, w) for w in norm.split() if w.isascii())
-    return frozenset(w for w in words if w not in _FILLER and not w[:1].isdigit())
+    return frozenset(w for w in words if w not in _FILLER and w not in _HOW_MEASURED and not w[:1].isdigit())
 
 
 def _han(norm: str) -> str:
-    return "".join(c for c in norm if not c.isascii() and c.isalpha())
+    return "".join(c for c in norm if not c.isascii() and c.isalpha() and c not in _HOW_MEASURED_HAN)
 
 
 def find_value(param: Parameter, given: dict[str, ParameterValue]) -> tuple[str, ParameterValue] | None:
@@ -80,8 +85,8 @@ def find_value(param: Parameter, given: dict[str, ParameterValue]) -> tuple[str,
     for norm, key in candidates:
         if len(norm) >= 4 and any(len(n) >= 4 and (n in norm or norm in n) for n in names):
             return key, given[key]
-    word_sets = [w for w in (_content_words(n) for n in names) if len(w) >= 2]
-    han_sets = [set(h) for h in (_han(n) for n in names) if len(set(h)) >= 4]
+    word_sets = [w for w in (_content_words(n) for n in names) if w]
+    han_sets = [set(h) for h in (_han(n) for n in names) if len(set(h)) >= 3]
     for norm, key in candidates:
         words, han = _content_words(norm), set(_han(norm))
         if any(ws <= words for ws in word_sets) or any(hs <= han for hs in han_sets):

@@ -4,9 +4,10 @@ entry's point, or the deal saying no technology passes), and which matched words
 from __future__ import annotations
 
 from ..models.assessment import Finding, NearMiss, Strength
+from ..models.catalogue import Part
 from ..models.deal import Deal, Technology
 from .matcher import RELATED
-from .wording import no_technology_statement
+from .wording import goods_only, no_technology_statement
 
 
 def miss_from(f: Finding, technology: int, reason: str) -> NearMiss:
@@ -43,6 +44,61 @@ def weigh_no_technology(
         else:
             kept.append(f)
     return kept, misses
+
+
+def weigh_goods(
+    tech: Technology, forms: list[str], index: int, found: list[Finding], misses: list[NearMiss]
+) -> tuple[list[Finding], list[NearMiss]]:
+    """Every finding gives way, decisive ones too, when the technology is goods: no form of the deal
+    transfers technology, the text sells or supplies finished products and says in so many words that no
+    technical knowledge passes, and nothing says that it does. The catalogue controls technology, not the
+    products made with it (a supply contract for NdFeB magnets exports no magnet-making technology). A
+    term under a negation of unclear scope still keeps its finding."""
+    statement = goods_only(tech, forms)
+    if not statement:
+        return found, misses
+    kept = []
+    for f in found:
+        if any(e.negation for e in f.evidence):
+            kept.append(f)
+            continue
+        misses.append(
+            miss_from(
+                f,
+                index,
+                "the deal sells or supplies products and transfers no technology: "
+                f"'{statement}'; the catalogue controls the technology, not the goods",
+            )
+        )
+    return kept, misses
+
+
+def shared_heading(found: list[Finding], unpointed: set[str]) -> list[Finding]:
+    """One heading in both parts (中国传统建筑技术 is 085001J and 085001X in the 2023 text) with neither
+    entry's control points known: matching the heading cannot tell which part covers the technology. The
+    most restrictive reading stands (the prohibited finding decides the verdict), and every such finding
+    says so, so counsel knows the prohibition may turn out to be a licence requirement. (Blind labellers
+    split 4 to 3 between 'prohibited' and 'review' here; the stricter reading was kept.)"""
+    heads: dict[tuple[int, str], set[Part]] = {}
+    for f in found:
+        if f.control_point is None and f.strength is Strength.MATCH and f.entry_id in unpointed and f.name.zh:
+            heads.setdefault((f.technology, f.name.zh), set()).add(f.part)
+    split = {k for k, parts in heads.items() if len(parts) > 1}
+    if not split:
+        return found
+    out = []
+    for f in found:
+        key = (f.technology, f.name.zh or "")
+        if f.control_point is None and f.strength is Strength.MATCH and key in split:
+            codes = sorted({x.code or x.entry_id for x in found if (x.technology, x.name.zh or "") == key})
+            why = (
+                f"the heading {f.name.zh} stands in both the prohibited and the restricted part "
+                f"({', '.join(codes)}) and neither's control points are known: the stricter reading is "
+                "shown; compare the technology with the official text, as it may need only a licence"
+            )
+            f = f.model_copy(update={"reasons": [*f.reasons, why]})
+        out.append(f)
+    return out
 
 
 def explained_away(found: list[Finding], misses: list[NearMiss]) -> tuple[list[Finding], list[NearMiss]]:

@@ -162,6 +162,13 @@ _SEE_ATTACHMENT = re.compile(
     r"|\b(?:see|in|per|under|described in|set out in|listed in|specified in|defined in)\s+(?:the\s+)?"
     r"(?:attached\s+)?(?:annex|appendix|attachment|exhibit|schedule)\b"
     r"|\bas attached\b|\bprovided separately\b|\bto be (?:provided|supplied|agreed) (?:separately|later)\b"
+    # what passes is left to work orders agreed later ("particulars are set out in statements of work to be
+    # agreed from time to time"; 具体服务内容以双方另行签订的工作说明书为准)
+    r"|\b(?:particulars|details|scope|specifics|deliverables|content|services|work)\b[^.;]{0,40}"
+    r"\b(?:set out|defined|specified|described|detailed|listed|agreed)\s+(?:in|under|by)\s+(?:the\s+|each\s+|separate\s+)?"
+    r"(?:statements? of work|sows?|work orders?|task orders?|purchase orders?|service orders?)\b"
+    r"|\b(?:statements? of work|sows?|work orders?|task orders?)\b[^.;]{0,20}\bto be agreed\b"
+    r"|(?:具体|详细)[^。；]{0,8}(?:以|由|按|见)[^。；]{0,16}(?:另行(?:约定|签订|协商)|工作说明书|工作订单|补充协议)"
 )
 MIN_CONTENT_WORDS = 5  # latin content words + CJK content characters / 2
 
@@ -239,19 +246,31 @@ _SENTENCE = re.compile(r"[^.;。；!?！？\n]+")
 _NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
 # only the general kinds count: "no drawings are supplied" still leaves the know-how to pass
 _TECH_OBJECT_EN = re.compile(
-    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information))\b"
+    r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information)|source code"
+    r"|(?:manufacturing|production|process) (?:process(?:es)?|know-?how|technology|documentation)"
+    r"|design documents?|formulations?|recipes?|proprietary (?:process(?:es)?|methods?|technology))\b"
+    r"|\bprocess(?:es)? (?:remain|stay|are not|is not|will not)"
 )
 _PASS_EN = re.compile(
     r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
-    r"|disclosed|disclose|included|include|access)\b"
+    r"|disclosed|disclose|included|include|access|gets?|receives?|received|shared?|revealed?|given"
+    r"|handed over|made available)\b"
 )
 _EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|unless)\b")
 _NO_TECH_ZH = re.compile(
     r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,10}"
     r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"
+    r"|(?:不提供|不转让|不授权|不披露|不交付|不传授)[^。；，,、]{0,10}(?:技术资料|技术文件|专有技术|技术诀窍|工艺技术"
+    r"|工艺资料|源代码|源码|设计资料|配方)"
     r"|(?:技术|工艺)[^。；]{0,20}(?:不在本(?:合同|协议)(?:范围|之内))"
 )
-_EXCEPTION_ZH = re.compile(r"除外|除了|但|仅|以外")
+# an exception after the negation reopens it ("不提供任何技术，但…"); 仅 before it only stresses the goods
+_EXCEPTION_ZH = re.compile(r"除外|除了|但|以外|除[^。；]{0,20}外")
+# a verbless fragment: "no source, no design data"; "other than the eggs nothing passes – no parent stock,
+# no breeding know-how"
+_NO_FRAGMENT_EN = re.compile(r"^(?:no|without|none of|nor)\b")
+_SOURCE_EN = re.compile(r"\b(?:source|design data|design files|model weights)\b")
+_PARTS = re.compile(r"\s[–—-]\s|—|:")
 
 
 def no_technology_statement(tech: Technology) -> str | None:
@@ -260,9 +279,76 @@ def no_technology_statement(tech: Technology) -> str | None:
     for m in _SENTENCE.finditer(text):
         sentence = m.group().strip()
         low = sentence.lower()
-        if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low):
-            if not _EXCEPTION_EN.search(low):
-                return sentence
-        elif _NO_TECH_ZH.search(sentence) and not _EXCEPTION_ZH.search(sentence):
+        if (
+            _NO_EN.search(low)
+            and _TECH_OBJECT_EN.search(low)
+            and _PASS_EN.search(low)
+            and not _EXCEPTION_EN.search(low)
+        ):
             return sentence
+        zh = _NO_TECH_ZH.search(sentence)
+        if zh and not _EXCEPTION_ZH.search(sentence, zh.start()) and "除" not in sentence[: zh.start()]:
+            return sentence
+        for part in _PARTS.split(low):
+            part = part.strip()
+            if (
+                _NO_FRAGMENT_EN.match(part)
+                and (_TECH_OBJECT_EN.search(part) or _SOURCE_EN.search(part))
+                and len(part.split()) <= 12
+                and not _EXCEPTION_EN.search(part)
+            ):
+                return part
     return None
+
+
+# A technology sold as goods: the deal sells, supplies or distributes products ("Sale and delivery of coated
+# magnets", "import and resell finished drones", 整机销售) and says that no technical knowledge passes.
+_GOODS_EN = re.compile(
+    # products, or a service the exporter runs and the customer only uses (SaaS, a hosted API)
+    r"\b(?:saas|iaas|paas|subscription|hosted|hosting|api access|cloud services?|managed services?)\b"
+    r"|\b(?:sale|sales|sell|sells|selling|sold|resell|resells|resale|distribut(?:e|es|ing|ion|or|ors)"
+    r"|supply of|supplies of|supply and delivery|purchase orders?|finished (?:products?|goods|units?|\w+s)"
+    r"|off-the-shelf|ready-made)\b"
+)
+_GOODS_ZH = re.compile(r"销售|供货|供应|经销|分销|代理|采购|成品|整机|购买|商品种子|订阅|云服务|托管")
+# ... and nowhere says, without a negation, that a technical object passes ("licenses the process")
+_POSITIVE_OBJECT_EN = re.compile(
+    r"\b(?:know-?how|source code|technolog(?:y|ies)|technical documentation|process package"
+    r"|(?:manufacturing|production) process(?:es)?|design documents?|formulations?|recipes?)\b"
+)
+_POSITIVE_PASS_EN = re.compile(
+    r"\b(?:licen[cs]e[sd]?|licensing|transfer(?:s|red)?|disclose[sd]?|teach(?:es)?|taught|receives?|gets?"
+    r"|provides?|provided|delivers?|delivered|hands? over)\b"
+)
+_POSITIVE_ZH = re.compile(
+    r"(?:提供|转让|许可|传授|交付|披露)[^。；，,]{0,12}(?:技术|工艺|配方|源代码|诀窍|设计)"
+)
+_NEGATOR_ANY = re.compile(
+    r"\b(?:no|not|never|without|none|excluding|except)\b"
+    r"|不(?:提供|转让|许可|授权|披露|交付|包括|包含|含|涉及|传授)|没有|并无|未(?:提供|转让|披露|交付)|除[^。；]{0,20}外"
+)  # the negators themselves: 无人机 and 不锈钢 hold no negation
+TRANSFER_FORMS = {"know_how_transfer", "patent_assignment", "patent_application_assignment", "patent_licence"}
+
+
+def goods_only(tech: Technology, forms: list[str]) -> str | None:
+    """The no-technology sentence of a technology that is sold as goods, or None: no form of the deal
+    transfers technology, the text sells or supplies products, says no technical knowledge passes, and no
+    sentence says without a negation that know-how, source code or a process passes."""
+    if TRANSFER_FORMS.intersection(forms):
+        return None
+    statement = no_technology_statement(tech)
+    if not statement:
+        return None
+    text = to_simplified(" ".join([tech.name, tech.description or ""]))
+    if not (_GOODS_EN.search(text.lower()) or _GOODS_ZH.search(text)):
+        return None
+    for m in _SENTENCE.finditer(text):
+        low = m.group().lower()
+        for part in re.split(r"[,，、:：]", low):
+            if _NEGATOR_ANY.search(part):
+                continue
+            if (_POSITIVE_OBJECT_EN.search(part) and _POSITIVE_PASS_EN.search(part)) or _POSITIVE_ZH.search(
+                part
+            ):
+                return None
+    return statement

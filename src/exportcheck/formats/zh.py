@@ -165,6 +165,18 @@ TEMPLATES: list[tuple[str, str]] = [
         "{v}年版目录是否仍列有该条目尚未确认",
     ),
     (
+        "the heading {name} stands in both the prohibited and the restricted part ({codes}) and neither's "
+        "control points are known: the stricter reading is shown; compare the technology with the official "
+        "text, as it may need only a licence",
+        "标题“{name}”同时见于禁止类和限制类（{codes}），两者的控制要点均不可知：此处按较严格的解读显示；"
+        "请对照官方文本核对，该技术也可能仅需许可",
+    ),
+    (
+        "the words match, but the text names nothing the entry's technology is made of ({needs}): it may "
+        "describe advice or a product, not the technology",
+        "用语相符，但文本未提及该条目技术的构成（{needs}）：所述可能是咨询意见或产品，而非技术本身",
+    ),
+    (
         "sources do not settle whether this entry is prohibited or restricted",
         "现有来源无法确定该条目属于禁止类还是限制类",
     ),
@@ -237,6 +249,11 @@ TEMPLATES: list[tuple[str, str]] = [
     (
         "mentioned only in a negation ({quotes}): the deal says it is not transferred",
         "仅出现在否定表述中（{quotes}）：交易文件载明不转让该技术",
+    ),
+    (
+        "the deal sells or supplies products and transfers no technology: {statement}; the catalogue "
+        "controls the technology, not the goods",
+        "交易为产品销售或供货，且载明不转让任何技术：{statement}；目录管制的是技术，而非货物",
     ),
     (
         "only a possible match, and the deal says no technology passes: {statement}",

@@ -69,6 +69,12 @@ class MatchingAids(Strict):
         default_factory=list,
         description="Phrases that take a technology outside the point (near miss with a reason).",
     )
+    needs: list[str] = Field(
+        default_factory=list,
+        description="Entry level: what every decisive match on the entry also needs somewhere in the "
+        "technology's own text, affirmatively (e.g. '@software_system' for points that are software); "
+        "without it a match is only `possible` ('personalised recommendations' in a consultant's report).",
+    )
     exclude_unless: list[str] = Field(
         default_factory=list,
         description="Phrases showing the technology goes beyond the exclusion (e.g. parent breeds beside "

@@ -29,6 +29,11 @@ class Concept(Strict):
         "(matched by stem). Members are alternatives; no '&' inside a member.",
     )
     note: str | None = Field(default=None, description="Why these members; the author's reasoning.")
+    not_within: list[str] = Field(
+        default_factory=list,
+        description="Longer names of different things that contain a member (北冬虫夏草, Cordyceps militaris, "
+        "contain 冬虫夏草, cordyceps): a word found only inside one of them is not read, by any aid.",
+    )
     screens: list[Annotated[str, StringConstraints(pattern=r"^M\d+$")]] = Field(
         default_factory=list,
         description="Entry IDs whose whole subject area this group describes: a member found in a "

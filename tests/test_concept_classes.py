@@ -1,0 +1,87 @@
+"""Concept groups added in issue 13's third round, each a family of wordings rather than a phrase: breeding
+stock with the animal or crop an entry names, bulk-handling machines with design work, the element named by
+its symbol, leaching of ionic ore, and a fungus whose name contains another's. Invented test wording on the
+shipped catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from exportcheck.catalogue import shipped_catalogue
+from exportcheck.engine.assess import assess, select_version
+from exportcheck.models.assessment import Assessment, Verdict
+from exportcheck.models.deal import Deal
+
+CAT = shipped_catalogue()
+TODAY = dt.date(2026, 11, 23)
+
+
+def run(date: str, name: str, description: str, keywords: list[str] | None = None) -> Assessment:
+    deal = Deal.model_validate(
+        {
+            "title": "Cooperation agreement",
+            "date": date,
+            "exporter": {"name": "E", "country": "CN"},
+            "recipient": {"name": "R", "country": "KZ"},
+            "forms": ["know_how_transfer", "technical_service"],
+            "technologies": [{"name": name, "description": description, "keywords": keywords or []}],
+        }
+    )
+    sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
+    return assess(deal, CAT, sel, deal_file="c.yaml", today=TODAY)
+
+
+def entries(a: Assessment) -> set[str]:
+    return {f.entry_id for f in a.findings if f.strength.value == "match"}
+
+
+@pytest.mark.parametrize(
+    ("date", "name", "description", "entry", "verdict"),
+    [
+        ("2021-05-01", "Grainage", "家蚕纯系亲本四对及其保种规程交付对方蚕种场。", "M2", Verdict.PROHIBITED),
+        ("2021-05-01", "Goat herd", "Elite Alashan goat sires, frozen semen and the herd's selection index.", "M24",
+         Verdict.LICENCE_REQUIRED),
+        ("2024-05-01", "Seed system", "Maintainer and restorer lines for indica rice plus the seed-production SOP.",
+         "M61", Verdict.LICENCE_REQUIRED),
+        ("2024-05-01", "Port machines", "Design drawings and calculations for a 3,000 t/h grab ship unloader.", "M62",
+         Verdict.LICENCE_REQUIRED),
+        ("2021-05-01", "Glass", "Melting and annealing of Nd-doped phosphate laser glass discs.", "M7",
+         Verdict.PROHIBITED),
+        ("2021-05-01", "Mine", "In-situ leaching of weathered-crust ionic clay with ammonium sulphate.", "M9",
+         Verdict.PROHIBITED),
+    ],
+)  # fmt: skip
+def test_concept_families_find_the_entry(
+    date: str, name: str, description: str, entry: str, verdict: Verdict
+) -> None:
+    a = run(date, name, description)
+    assert entry in entries(a)
+    assert a.verdict is verdict
+
+
+def test_a_fungus_named_inside_another_is_not_read_as_it() -> None:
+    militaris = run("2024-06-01", "北冬虫夏草栽培", "北冬虫夏草子实体工厂化栽培工艺及菌种扩繁。")
+    assert militaris.verdict is Verdict.LICENCE_REQUIRED
+    assert "M50" in entries(militaris) and "M49" not in entries(militaris)
+    sinensis = run("2024-06-01", "冬虫夏草", "冬虫夏草菌种分离、纯化与人工培养工艺。")
+    assert sinensis.verdict is Verdict.PROHIBITED
+
+
+def test_a_heading_in_both_parts_without_known_points_says_so() -> None:
+    a = run("2024-05-01", "Timber hall", "斗栱、榫卯大木作营造技艺传授及歇山顶木构架设计。")
+    assert a.verdict is Verdict.PROHIBITED
+    shared = [
+        f for f in a.findings if any("both the prohibited and the restricted part" in r for r in f.reasons)
+    ]
+    assert {f.part.value for f in shared} == {"prohibited", "restricted"}
+
+
+def test_information_processing_needs_software_in_the_text() -> None:
+    advice = "A written report with personalised recommendations for each member farm on irrigation timing."
+    a = run("2024-05-01", "Advisory report", advice)
+    assert a.verdict is Verdict.REVIEW
+    assert any("names nothing the entry's technology is made of" in r for f in a.findings for r in f.reasons)
+    system = advice + " The recommendation model and its source code are delivered."
+    assert run("2024-05-01", "Advisory report", system).verdict is Verdict.LICENCE_REQUIRED

@@ -1,0 +1,85 @@
+"""Goods, not technology (issue 13): a supply or distribution contract for products made with a controlled
+technology transfers none of it when it says so and no form of the deal transfers technology; the same
+wording with a transfer form, or a sentence that passes know-how, stays controlled. Invented test wording
+on the shipped catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from exportcheck.catalogue import shipped_catalogue
+from exportcheck.engine.assess import assess, select_version
+from exportcheck.models.assessment import Assessment, Verdict
+from exportcheck.models.deal import Deal
+
+CAT = shipped_catalogue()
+TODAY = dt.date(2026, 11, 23)
+SALE = (
+    "Sale and delivery of sintered NdFeB permanent magnets (grade 48H) to the Buyer's drawings, with "
+    "material certificates. {extra}"
+)
+WITHHELD = "The Seller's melting, jet milling, pressing and sintering processes remain confidential and are not disclosed."
+
+
+def run(description: str, forms: list[str]) -> Assessment:
+    deal = Deal.model_validate(
+        {
+            "title": "Magnet supply agreement",
+            "date": "2024-06-01",
+            "exporter": {"name": "E", "country": "CN"},
+            "recipient": {"name": "R", "country": "US"},
+            "forms": forms,
+            "technologies": [{"name": "Magnets", "description": description}],
+        }
+    )
+    sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
+    return assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY)
+
+
+def test_goods_with_no_technology_statement_is_free_and_says_why() -> None:
+    a = run(SALE.format(extra=WITHHELD), ["other"])
+    assert a.verdict is Verdict.FREE
+    assert any("transfers no technology" in m.reason for m in a.near_misses)
+
+
+@pytest.mark.parametrize(
+    ("description", "forms"),
+    [
+        # a form that transfers technology
+        (SALE.format(extra=WITHHELD), ["other", "know_how_transfer"]),
+        # a sentence that passes know-how, next to the goods
+        (
+            SALE.format(extra=WITHHELD + " The Seller also licenses its grain-boundary diffusion know-how."),
+            ["other"],
+        ),
+        # goods, but no statement that technology stays behind
+        (SALE.format(extra="Sintering and grain-boundary diffusion are done in Ningbo."), ["other"]),
+    ],
+)
+def test_goods_reading_needs_every_condition(description: str, forms: list[str]) -> None:
+    assert run(description, forms).verdict is not Verdict.FREE
+
+
+def _drone(description: str) -> Assessment:
+    deal = Deal.model_validate(
+        {
+            "title": "经销协议",
+            "date": "2024-06-01",
+            "exporter": {"name": "E", "country": "CN"},
+            "recipient": {"name": "R", "country": "BR"},
+            "forms": ["other"],
+            "technologies": [{"name": "植保无人机", "description": description}],
+        }
+    )
+    sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
+    return assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY)
+
+
+def test_chinese_goods_reading() -> None:
+    goods = "销售成品植保无人机整机，经销商仅获得用户手册和固件升级包；不提供源代码、设计资料或任何制造技术。"
+    assert _drone(goods).verdict is Verdict.FREE
+    # 无人机 holds no negation: a sentence that passes the flight-control source code keeps the finding
+    passes = "销售成品植保无人机整机；不提供任何制造技术。向经销商提供无人机飞控源代码及避障算法。"
+    assert _drone(passes).verdict is Verdict.LICENCE_REQUIRED
