@@ -16,7 +16,7 @@ SETS = sorted(p for p in LABELLED.iterdir() if p.is_dir())
 FLOOR = 0.88  # accuracy each set reaches now (93.2-100 %) less a margin for honest disagreements
 # A set kept as written after its blind first run, and not tuned on in that round: its floor is that first
 # run less a margin, so a regression shows while the set still measures wording nobody fitted.
-FLOORS: dict[str, float] = {}  # every set now reaches the common floor
+FLOORS = {"set8": 0.84}  # set 8: three deals predate the earliest encoded version (2008 text)
 CONTROLLED = {"prohibited", "licence_required"}
 
 
@@ -29,7 +29,10 @@ def test_labelled_set(folder: Path) -> None:
     for slug, exp in sorted(expected.items()):
         path = folder / "deals" / f"{slug}.deal.yaml"
         result = try_assess(path, path.name, cat, Options())
-        assert result.assessment is not None, result.problems
+        if result.assessment is None:
+            # refused, never judged: only a date before the earliest encoded version may do that
+            assert any("before the earliest encoded catalogue version" in p.message for p in result.problems)
+            continue
         got = result.assessment.verdict.value
         right += got == exp["verdict"]
         if exp["verdict"] in CONTROLLED and got == "free":

@@ -100,6 +100,7 @@ _NOT_NEGATING_NEXT = {
     )
 }
 _LIST_WORDS = {"or", "nor", "and", LIST_COMMA}
+_LIST_QUANTIFIERS = {stem(w) for w in ("any", "all", "other", "every")}  # ", and any …" continues a list
 LIST_ITEM_WORDS = 2  # words a list item may have between the negator and the term
 LONG_ITEM_WORDS = 5  # the same after an exclusion ("excludes", "except", "does not include")
 _EXCLUSIONS = {stem(w) for w in ("excluding", "except")}
@@ -172,10 +173,17 @@ def _negated_en(tokens: list[str]) -> int:
     service and any recommendation component")."""
     words = longest = 0
     gap: list[str] = []
+    crossed_and = False
     for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
         if tok == "and" and i > 0 and tokens[i - 1] == LIST_COMMA:
-            return NOT_NEGATED  # ", and ..." starts a new item of the sentence, not of the negated list
+            # ", and ..." starts a new item of the sentence, not of the negated list, except in an
+            # exclusion's list ("Excluded: any editing of embryos, and any human reproductive cloning")
+            if i + 1 >= len(tokens) or tokens[i + 1] not in _LIST_QUANTIFIERS:
+                return NOT_NEGATED
+            crossed_and = True
+            words = 0
+            continue
         if tok in _LIST_WORDS:
             words = 0
             continue
@@ -193,6 +201,8 @@ def _negated_en(tokens: list[str]) -> int:
                 if gap and gap[-1] not in _SCOPE_WORDS:
                     return UNCLEAR  # "does not modify the engine": the negation is of the verb
             exclusion = tok in _EXCLUSIONS or (verbal and bool(gap) and gap[-1] in _INCLUSION_VERBS)
+            if crossed_and and not exclusion:
+                return NOT_NEGATED
             limit = LONG_ITEM_WORDS if exclusion else LIST_ITEM_WORDS
             return CLEAR if longest <= limit else NOT_NEGATED
         gap.append(tok)
@@ -284,6 +294,9 @@ def free_suffix(norm: Normalised, start: int, end: int) -> int:
 # the scope") is CLEAR; "remain(s) with / confidential" alone is UNCLEAR, because in a licence the rights
 # and title remain with the licensor while the technology passes ("title to the engine remains with the
 # Licensor"); a qualifier after the verb ("not provided as source code", "… separately") is UNCLEAR too.
+POST_WINDOW = 240  # characters read after a term: a carve-out's list and its verb fit; work stays bounded
+
+
 def _s(*words: str) -> str:
     return "|".join(sorted({stem(w) for w in words}, key=len, reverse=True))
 
@@ -322,8 +335,8 @@ _POST_ZH = re.compile(
 def negated_after(text: str, end: int) -> int:
     """How a predicate after the term negates it (NOT_NEGATED, CLEAR, UNCLEAR): the term opens or sits in
     the subject of a clause whose verb says it is not provided, licensed, disclosed or is withheld."""
-    stop = text.find(BOUNDARY, end)
-    tail = text[end : stop if stop >= 0 else len(text)]
+    stop = text.find(BOUNDARY, end, end + POST_WINDOW)
+    tail = text[end : stop if stop >= 0 else min(len(text), end + POST_WINDOW)]
     if not tail.strip():
         return NOT_NEGATED
     if not text[end - 1].isascii():

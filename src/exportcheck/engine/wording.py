@@ -258,10 +258,11 @@ _PASS_EN = re.compile(
 )
 _EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|unless)\b")
 _NO_TECH_ZH = re.compile(
-    r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,10}"
+    r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,24}"
     r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"
-    r"|(?:不提供|不转让|不授权|不披露|不交付|不传授)[^。；，,、]{0,10}(?:技术资料|技术文件|专有技术|技术诀窍|工艺技术"
-    r"|工艺资料|源代码|源码|设计资料|配方)"
+    r"|(?:不提供|不转让|不授权|不披露|不交付|不传授|不涉及|不包括|不包含|不含)[^。；，,]{0,24}(?:技术资料|技术文件"
+    r"|专有技术|技术诀窍|工艺技术|工艺资料|工艺文件|源代码|源码|设计资料|配方|工艺(?![^。；，,]{0,3}(?:品|美术))"
+    r"|技术(?!支持|服务|人员|培训|指导|咨询))"
     r"|(?:技术|工艺)[^。；]{0,20}(?:不在本(?:合同|协议)(?:范围|之内))"
 )
 # an exception after the negation reopens it ("不提供任何技术，但…"); 仅 before it only stresses the goods
@@ -287,8 +288,13 @@ def no_technology_statement(tech: Technology) -> str | None:
         ):
             return sentence
         zh = _NO_TECH_ZH.search(sentence)
-        if zh and not _EXCEPTION_ZH.search(sentence, zh.start()) and "除" not in sentence[: zh.start()]:
-            return sentence
+        if zh:
+            # the exception must reopen this clause: "…工艺，亦不提供任何处方组成以外的…" leaves the first intact
+            stop = min(
+                (i for i in (sentence.find(c, zh.end()) for c in "，,；;") if i >= 0), default=len(sentence)
+            )
+            if not _EXCEPTION_ZH.search(sentence, zh.start(), stop) and "除" not in sentence[: zh.start()]:
+                return sentence
         for part in _PARTS.split(low):
             part = part.strip()
             if (
