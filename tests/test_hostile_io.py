@@ -296,7 +296,7 @@ BLOCKED = """
 import os, sys, time
 import exportcheck.runner as runner
 MARKERS = sys.argv.pop(1)
-def blocked(path, display, catalogue, options):
+def blocked(path, display, catalogue, options, raw=None):
     with open(os.path.join(MARKERS, str(os.getpid())), "w"):
         pass
     time.sleep(3600)

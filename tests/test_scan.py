@@ -360,7 +360,8 @@ def test_a_failed_scan_keeps_the_previous_report_and_names_the_real_error(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(fmt, "piece", failing)
-    code, _, err = scan("contracts", "--format", "json", "--jobs", "1", "--output", str(report))
+    # --no-cache: every piece made now (an earlier test's scan of the same files may have kept them)
+    code, _, err = scan("contracts", "--format", "json", "--jobs", "1", "--no-cache", "--output", str(report))
     assert code == 2
     assert "Input/output error while assessing" in err and "cannot write the output" not in err
     assert report.read_text() == "previous report\n"

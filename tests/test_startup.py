@@ -91,3 +91,32 @@ def test_the_collector_is_as_it_was_after_a_command_in_process(tmp_path: Path) -
         result = CliRunner().invoke(main, args)
         assert result.exit_code == code, result.output
         assert gc.isenabled()
+
+
+def test_config_keys_are_the_models_fields() -> None:
+    # config.py lists the keys so that a run without a configuration file never defines the model
+    from exportcheck.config import KEYS
+    from exportcheck.models.config import Config
+
+    assert tuple(Config.model_fields) == KEYS
+
+
+def test_assess_defines_only_what_its_format_needs(tmp_path: Path) -> None:
+    # lazy imports by command and format (issue 20): a JSON assessment to standard output, with no
+    # configuration file, loads neither the configuration model, the HTML or console renderers, rich,
+    # the terminal-size or temporary-file helpers, nor the "did you mean" matcher
+    code = (
+        "import sys\n"
+        "from exportcheck.cli import main\n"
+        "try:\n"
+        f"    main(['assess', {str(EXAMPLE)!r}, '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "names = ['exportcheck.models.config', 'exportcheck.formats.html', 'rich', 'shutil', 'tempfile',"
+        " 'difflib']\n"
+        "print(*[n for n in names if n in sys.modules] or ['none'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout.splitlines()
+    assert out[-1].split() == ["none"]

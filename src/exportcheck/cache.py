@@ -174,43 +174,108 @@ def _mac(key: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(key, name.encode() + b"\x00" + payload, hashlib.sha256).digest()
 
 
+class BlobStore:
+    """The cache folder held open with its MAC key, for many blobs in a row (scan's per-file results,
+    scan_cache.py): the folder's and the key's checks are made once, not once per blob."""
+
+    def __init__(self, folder: int, key: bytes):
+        self.folder, self.key = folder, key
+
+    @classmethod
+    def open(cls, create: bool) -> BlobStore | None:
+        """The store, or None when the cache is unsupported here or its folder or key is unfit."""
+        if not supported():
+            return None
+        folder = _open_dir(create)
+        if folder is None:
+            return None
+        try:
+            key = _mac_key(folder, create)
+        except OSError:
+            key = None
+        if key is None:
+            os.close(folder)
+            return None
+        return cls(folder, key)
+
+    def close(self) -> None:
+        os.close(self.folder)
+
+    def load(self, name: str) -> bytes | None:
+        """The payload stored under `name`, if this user's exportcheck wrote it; None otherwise."""
+        found = _read(self.folder, name, MAX_BLOB)
+        if found is None:
+            return None
+        data = found[0]
+        head = len(MAGIC) + MAC_SIZE
+        if len(data) < head or not data.startswith(MAGIC):
+            return None
+        mac, payload = data[len(MAGIC) : head], data[head:]
+        return payload if hmac.compare_digest(mac, _mac(self.key, name, payload)) else None
+
+    def store(self, name: str, payload: bytes) -> None:
+        """Store `payload` under `name`, signed; silently nothing when it cannot be written."""
+        if len(payload) + len(MAGIC) + MAC_SIZE > MAX_BLOB:
+            return
+        with contextlib.suppress(OSError):
+            _write(self.folder, name, MAGIC + _mac(self.key, name, payload) + payload)
+
+    def load_value(self, name: str) -> object | None:
+        """The object stored under `name` by store_value, unpickled only once its MAC is checked; None if
+        absent, not ours or not loadable (a blob of an incompatible library version, say)."""
+        payload = self.load(name)
+        if payload is None:
+            return None
+        try:
+            return pickle.loads(payload)  # authenticated above: written by this user's exportcheck
+        except Exception:
+            return None
+
+    def store_value(self, name: str, value: object) -> None:
+        # not compressed: zlib's fastest level cost 130 us to write and 70 us to read a 18 kB JSON piece,
+        # a tenth of assessing it; the pieces are pruned instead (scan_cache.py)
+        self.store(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def touch(self, name: str) -> None:
+        """Mark `name` as used now (its modification time), never through a symlink: what prune keeps."""
+        with contextlib.suppress(OSError, NotImplementedError):
+            os.utime(name, dir_fd=self.folder, follow_symlinks=False)
+
+    def prune(self, prefix: str, older_than: float) -> None:
+        """Remove this store's blobs named `prefix`… last written or touched before the time `older_than`
+        (seconds since the epoch): what a kind keyed by the day would otherwise pile up. Symlinks and
+        files not ours are only ever unlinked, never followed."""
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if not (entry.name.startswith(prefix) and entry.name.endswith(".blob")):
+                    continue
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < older_than:
+                        os.unlink(entry.name, dir_fd=self.folder)
+
+
 def load_blob(name: str) -> bytes | None:
     """The payload stored under `name`, if this user's exportcheck wrote it; None otherwise."""
-    if not supported():
-        return None
-    folder = _open_dir(create=False)
-    if folder is None:
+    store = BlobStore.open(create=False)
+    if store is None:
         return None
     try:
-        key = _mac_key(folder, create=False)
-        found = _read(folder, name, MAX_BLOB) if key else None
+        return store.load(name)
     finally:
-        os.close(folder)
-    if key is None or found is None:
-        return None
-    data = found[0]
-    head = len(MAGIC) + MAC_SIZE
-    if len(data) < head or not data.startswith(MAGIC):
-        return None
-    mac, payload = data[len(MAGIC) : head], data[head:]
-    return payload if hmac.compare_digest(mac, _mac(key, name, payload)) else None
+        store.close()
 
 
 def store_blob(name: str, payload: bytes) -> None:
     """Store `payload` under `name`, signed; silently nothing when the cache folder is unfit."""
-    if not supported() or len(payload) + len(MAGIC) + MAC_SIZE > MAX_BLOB:
+    if len(payload) + len(MAGIC) + MAC_SIZE > MAX_BLOB:
         return
-    folder = _open_dir(create=True)
-    if folder is None:
+    store = BlobStore.open(create=True)
+    if store is None:
         return
     try:
-        key = _mac_key(folder, create=True)
-        if key is not None:
-            _write(folder, name, MAGIC + _mac(key, name, payload) + payload)
-    except OSError:
-        pass
+        store.store(name, payload)
     finally:
-        os.close(folder)
+        store.close()
 
 
 def off() -> bool:

@@ -128,8 +128,6 @@ def main(debug: bool) -> None:
 
     Exit codes: 0 nothing reached --fail-on; 1 something did; 2 usage, input or catalogue error.
     A screening aid, not legal advice."""
-    import shutil
-
     from .formats.console import follow_terminal
     from .startup import finish, quick_start
 
@@ -139,7 +137,12 @@ def main(debug: bool) -> None:
     ctx.call_on_close(finish)  # about 40 ms of a run (see startup.py)
     args = ctx.meta.get("exportcheck.args", [])
     terminal = sys.stdout.isatty() and not _to_file(args)
-    follow_terminal(shutil.get_terminal_size().columns if terminal else None)
+    if terminal:
+        import shutil  # only here: a report to a pipe or file never asks for the width (start-up time)
+
+        follow_terminal(shutil.get_terminal_size().columns)
+    else:
+        follow_terminal(None)
 
 
 def _limit_options(func: F) -> F:
@@ -792,6 +795,12 @@ def config_command(fmt: str) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the SARIF report of the same scan to this file (CI: annotations and SARIF at once).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Assess every file again, not reusing what a previous scan with the same file bytes, catalogue, "
+    "code, dates and options found (also EXPORTCHECK_NO_CACHE=1).",
+)
 @_limit_options
 @handles_errors
 def scan(
@@ -813,6 +822,7 @@ def scan(
     no_rulings: bool,
     catalogue_overlay: Path | None,
     sarif_output: Path | None,
+    no_cache: bool,
     **limits: int,
 ) -> None:
     """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
@@ -832,6 +842,7 @@ def scan(
         display_path,
         working_dir,
     )
+    from .scan_cache import ResultCache
 
     if output and sarif_output and os.path.abspath(output) == os.path.abspath(sarif_output):
         raise click.BadParameter("is the same file as --output", param_hint="--sarif-output")
@@ -874,12 +885,14 @@ def scan(
         else None
     )
     fmts = (fmt, "sarif") if sarif else (fmt,)
+    reduce = partial(_pieces, fmts=fmts, fail_on=fail_on, fail_on_deadline=fail_on_deadline, lang=lang)
     results = assess_files(
         work,
         cat,
         options,
-        partial(_pieces, fmts=fmts, fail_on=fail_on, fail_on_deadline=fail_on_deadline, lang=lang),
+        reduce,
         jobs or default_jobs(),
+        results=None if no_cache else ResultCache.for_scan(cat, options, reduce),
     )
     pieces: Iterable[Any] = _first_pieces(results, sarif)
     if len(files) > 50 and sys.stderr.isatty():

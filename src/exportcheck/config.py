@@ -12,55 +12,33 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import Field, StrictBool, StrictInt
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem
-from .models.common import Strict
-from .validation import validate
 from .yamlsafe import Limits, load_file
+
+if TYPE_CHECKING:
+    from .models.config import Config
 
 CONFIG_FILE = ".exportcheck.yaml"
 CONFIG_LIMITS = Limits(max_bytes=64 * 1024, max_nodes=10_000, max_depth=10)
 MAX_PARENTS = 64
 
 
-class Config(Strict):
-    """Every key is optional; a key left out keeps the built-in default."""
-
-    fail_on: Literal["prohibited", "licence_required", "review", "none"] | None = Field(
-        default=None, description="Default of --fail-on for assess and scan."
-    )
-    # strict types: `strict: yes` or `jobs: "4"` are mistakes to point out, not values to coerce
-    strict: StrictBool | None = Field(default=None, description="Default of --strict for assess and scan.")
-    lang: Literal["en", "zh", "both"] | None = Field(
-        default=None,
-        description="Default of --lang (assess, checklist, scan, catalogue list/show/search/status); "
-        "without it, the locale (LC_ALL, LANG) decides.",
-    )
-    include: list[str] | None = Field(default=None, description="Default --include globs of scan.")
-    exclude: list[str] | None = Field(default=None, description="Default --exclude globs of scan.")
-    catalogue_overlay: str | None = Field(
-        default=None,
-        description="Overlay folder written by 'catalogue import'; relative to this file's folder.",
-    )
-    log: str | None = Field(
-        default=None,
-        description="Default of assess --log (the hash-chained log file); relative to this file's folder.",
-    )
-    jobs: StrictInt | None = Field(default=None, ge=1, le=1024, description="Default of scan --jobs.")
-
-
-KEYS = tuple(Config.model_fields)
+# The keys of models/config.py's Config, in its order (tests/test_startup.py checks they agree): a run
+# without a configuration file never defines the model, nor builds its validator.
+KEYS = ("fail_on", "strict", "lang", "include", "exclude", "catalogue_overlay", "log", "jobs")
 PATHS = ("catalogue_overlay", "log")  # relative to the configuration file's folder
 
 
 @dataclass(frozen=True)
 class LoadedConfig:
     path: Path | None
-    config: Config
+    config: Config | None  # None: no configuration file
     lines: dict[str, int]
+
+    def value(self, key: str) -> Any:
+        return None if self.config is None else getattr(self.config, key)
 
     def origin(self, key: str) -> str:
         line = self.lines.get(key)
@@ -91,7 +69,10 @@ def find_config(start: Path) -> Path | None:
 
 def load_config(path: Path | None) -> LoadedConfig:
     if path is None:
-        return LoadedConfig(None, Config(), {})
+        return LoadedConfig(None, None, {})
+    from .models.config import Config
+    from .validation import validate
+
     doc = load_file(path, str(path), CONFIG_LIMITS)
     data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
@@ -108,7 +89,7 @@ def settle(loaded: LoadedConfig, given: dict[str, tuple[Any, bool]]) -> dict[str
     the command's default. `given` maps a key to (the command's value, whether the user typed it)."""
     out = {}
     for key, (value, typed) in given.items():
-        from_file = getattr(loaded.config, key)
+        from_file = loaded.value(key)
         if typed:
             out[key] = Setting(value, "command line")
         elif from_file is not None:

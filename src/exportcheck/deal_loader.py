@@ -11,11 +11,16 @@ from .yamlsafe import DEFAULT_LIMITS, Document, Limits, load_file
 
 
 def load_deal(
-    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS, encoding: str | None = None
+    path: Path,
+    display: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    encoding: str | None = None,
+    raw: bytes | None = None,
 ) -> tuple[Deal, Document]:
-    """Raise InputError with one problem per line; never return a partial deal."""
+    """Raise InputError with one problem per line; never return a partial deal. `raw`: the file's bytes,
+    already read (see yamlsafe.load_file)."""
     display = display or str(path)
-    doc = load_file(path, display, limits, encoding)
+    doc = load_file(path, display, limits, encoding, raw)
     if doc.data is None:
         raise InputError(
             [Problem(display, None, "", "is empty; a deal needs at least 'title' and 'technologies'")]

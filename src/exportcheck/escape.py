@@ -14,32 +14,40 @@ This is a leaf module (standard library only) so that `errors.Problem` can use i
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Whole escape sequences first (so that their parameters do not survive as text): CSI, OSC (an OSC 8 link,
 # a window title) up to BEL or ST, DCS/SOS/PM/APC strings up to ST, then any other ESC sequence; the
 # same in their 8-bit C1 forms. An unterminated string loses only its introducer: the text after it is
 # shown, not swallowed (a stray C1 byte must not hide the rest of a technology's name). A string body
 # stops at the next introducer, so the work stays linear in the text.
-_SEQUENCE = re.compile(
+_SEQUENCE = (
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
     r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x90\x98\x9c-\x9f]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]?"
 )
-_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+_BREAKS = "[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+"
 # What is left that a terminal, an editor or a browser would act on instead of showing: C0 and C1
 # controls, DEL, and the bidirectional overrides and isolates that reorder what is shown ("Trojan Source");
 # and lone surrogates (a non-UTF-8 file name's bytes, decoded with surrogateescape), which no output
 # encoding can write.
 _CONTROL = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_UNSAFE = re.compile(f"[{_CONTROL}]")
+_UNSAFE = f"[{_CONTROL}]"
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # Characters XML 1.0 cannot hold at all, even escaped; the C1 controls it only tolerates; and what a
 # viewer (a CI page, a terminal) would act on.
-_NOT_XML = re.compile(
+_NOT_XML = (
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
-_MARKDOWN = re.compile(r"([\\`*_\[\]|~#$])")
+_MARKDOWN = r"([\\`*_\[\]|~#$])"
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A pattern above, compiled the first time a text needs it: most runs need only one or two of them,
+    and compiling all at import cost every run about a millisecond."""
+    return re.compile(pattern)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -55,9 +63,9 @@ def clean(text: object) -> str:
     value = str(text)
     if value.isprintable():  # the common case: nothing to do
         return value
-    value = _SEQUENCE.sub("", value)
-    value = _BREAKS.sub(" ", value)
-    return _UNSAFE.sub(_visible, value)
+    value = _compiled(_SEQUENCE).sub("", value)
+    value = _compiled(_BREAKS).sub(" ", value)
+    return _compiled(_UNSAFE).sub(_visible, value)
 
 
 def markup(text: object) -> str:
@@ -75,7 +83,7 @@ def html(text: object) -> str:
 def markdown(text: object) -> str:
     """`clean` text inline in a Markdown line or table cell: one line, every character that could open
     emphasis, a link, a code span, a heading, a table cell or HTML escaped, so it reads as written."""
-    return _MARKDOWN.sub(r"\\\1", html(text))
+    return _compiled(_MARKDOWN).sub(r"\\\1", html(text))
 
 
 def code(text: object) -> str:
@@ -92,7 +100,7 @@ def json_text(dumped: str) -> str:
 
 def xml(text: str) -> str:
     """Text XML 1.0 can hold and a viewer only shows: the rest as `\\xNN` / `\\uNNNN`."""
-    return _NOT_XML.sub(_visible, text)
+    return _compiled(_NOT_XML).sub(_visible, text)
 
 
 def command(text: object, prop: bool = False) -> str:

@@ -19,8 +19,6 @@ import Stemmer
 
 from .fold import Folded, fold, lookalikes_version, reasons_in, strip_invisible
 
-_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _TOKEN = re.compile(
     # a negator joined by a hyphen is a compound adjective that negates nothing after it: "no-code",
     # "not-so-secret", "no-nonsense", "never-ending"

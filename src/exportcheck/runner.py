@@ -18,15 +18,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .catalogue import Catalogue
 from .errors import ExportcheckError, Problem
 from .models.assessment import Assessment
 from .models.deal import Deal
-from .models.procedure import DealDeadline
-from .safeio import decodable
+from .safeio import decodable, read_bounded
 from .yamlsafe import DEFAULT_LIMITS, Document, Limits
+
+if TYPE_CHECKING:  # the procedure's models are defined only by the runs that use them
+    from .models.procedure import DealDeadline
+    from .scan_cache import ResultCache
 
 DEFAULT_INCLUDE = ("**/deal.yaml", "**/deal.yml", "**/*.deal.yaml", "**/*.deal.yml")
 
@@ -69,13 +72,18 @@ def assess_deal_file(
 
 
 def assess_deal_document(
-    path: Path, display: str, catalogue: Catalogue | Callable[[], Catalogue], options: Options
+    path: Path,
+    display: str,
+    catalogue: Catalogue | Callable[[], Catalogue],
+    options: Options,
+    raw: bytes | None = None,
 ) -> tuple[Deal, Assessment, Document]:
-    """`assess_deal_file`, also returning the parsed document (the lines of the deal's keys)."""
+    """`assess_deal_file`, also returning the parsed document (the lines of the deal's keys); `raw`: the
+    file's bytes when already read."""
     from .deal_loader import load_deal
     from .engine.assess import assess, select_version
 
-    deal, doc = load_deal(path, display, options.limits, options.encoding)
+    deal, doc = load_deal(path, display, options.limits, options.encoding, raw)
     if callable(catalogue):
         catalogue = catalogue()
     selection = select_version(
@@ -120,9 +128,13 @@ def deadlines_of(deal: Deal, result: Assessment, doc: Document, options: Options
     return tuple(found)
 
 
-def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options) -> FileResult:
+def try_assess(
+    path: Path, display: str, catalogue: Catalogue, options: Options, raw: bytes | None = None
+) -> FileResult:
     try:
-        deal, result, doc = assess_deal_document(path, display, catalogue, options)
+        if raw is None:
+            raw = read_bounded(path, display, options.limits.max_bytes)
+        deal, result, doc = assess_deal_document(path, display, catalogue, options, raw)
         return FileResult(display, result, [], deadlines_of(deal, result, doc, options))
     except ExportcheckError as exc:
         return FileResult(display, None, exc.problems)
@@ -133,7 +145,33 @@ def try_assess(path: Path, display: str, catalogue: Catalogue, options: Options)
 T = TypeVar("T")
 # Below this many files a pool's start-up costs more than it saves.
 PARALLEL_MIN_FILES = 64
-_WORKER: tuple[Catalogue, Options, Callable[[FileResult], Any]] | None = None
+_WORKER: tuple[Catalogue, Options, Callable[[FileResult], Any], ResultCache | None] | None = None
+
+
+def _assess_one(
+    path: Path,
+    display: str,
+    catalogue: Catalogue,
+    options: Options,
+    reduce: Callable[[FileResult], T],
+    results: ResultCache | None,
+) -> T:
+    """reduce(try_assess(...)), or the piece a previous scan kept for the same bytes and settings."""
+    if results is None:
+        return reduce(try_assess(path, display, catalogue, options))
+    try:  # read here, once: the bytes hashed for the key are the bytes assessed
+        raw = read_bounded(path, display, options.limits.max_bytes)
+    except (ExportcheckError, OSError, RuntimeError, MemoryError):
+        return reduce(try_assess(path, display, catalogue, options))  # which reports it as ever
+    name = results.name(display, raw)
+    found = results.load(name)
+    if found is not None:
+        return found[0]
+    result = try_assess(path, display, catalogue, options, raw)
+    piece = reduce(result)
+    if result.assessment is not None:
+        results.keep(name, piece)
+    return piece
 
 
 def default_jobs() -> int:
@@ -165,6 +203,7 @@ def _init_worker(
     sha256: str,
     options: Options,
     reduce: Callable[[FileResult], Any],
+    results: ResultCache | None,
     parent: int,
 ) -> None:
     global _WORKER
@@ -178,7 +217,7 @@ def _init_worker(
         catalogue = cached_catalogue(root, overlay)  # with the same overlay as the parent
         if catalogue.sha256 != sha256:  # the report names one catalogue: never mix two
             raise RuntimeError(f"the catalogue at {root} changed during the scan; run it again")
-        _WORKER = (catalogue, options, reduce)
+        _WORKER = (catalogue, options, reduce, results)
 
 
 def _overlay_path(catalogue: Catalogue) -> Path | None:
@@ -187,8 +226,8 @@ def _overlay_path(catalogue: Catalogue) -> Path | None:
 
 def _work_chunk(items: list[tuple[Path, str]]) -> list[Any]:
     assert _WORKER is not None
-    catalogue, options, reduce = _WORKER
-    return [reduce(try_assess(path, display, catalogue, options)) for path, display in items]
+    catalogue, options, reduce, results = _WORKER
+    return [_assess_one(path, display, catalogue, options, reduce, results) for path, display in items]
 
 
 def assess_files(
@@ -198,16 +237,21 @@ def assess_files(
     reduce: Callable[[FileResult], T],
     jobs: int = 1,
     start_method: str | None = None,
+    results: ResultCache | None = None,
 ) -> Generator[T, None, None]:
     """reduce(result) for every (path, display) in order, in `jobs` processes when that pays.
 
     Workers return only what `reduce` keeps (a report's piece), never whole assessments, and results come
-    back in file order, so the report is the same whatever the number of jobs.
+    back in file order, so the report is the same whatever the number of jobs. With `results` (scan's
+    per-file cache, scan_cache.py), a file whose bytes and settings a previous scan saw is not assessed
+    again; once every file is done, old pieces are pruned.
     """
     global _WORKER
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
         for path, display in files:
-            yield reduce(try_assess(path, display, catalogue, options))
+            yield _assess_one(path, display, catalogue, options, reduce, results)
+        if results is not None:
+            results.prune()
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -219,14 +263,14 @@ def assess_files(
     if sys.platform == "win32":
         jobs = min(jobs, 61)  # the most ProcessPoolExecutor accepts on Windows
     chunk = max(1, min(64, len(files) // (jobs * 8)))
-    _WORKER = (catalogue, options, reduce)  # inherited by forked workers
+    _WORKER = (catalogue, options, reduce, results)  # inherited by forked workers
     # an executor, not a Pool: a worker that dies (killed, out of memory) raises BrokenProcessPool here
     # instead of leaving the scan waiting forever
     pool = ProcessPoolExecutor(
         jobs,
         context,
         _init_worker,
-        (catalogue.root, _overlay_path(catalogue), catalogue.sha256, options, reduce, os.getpid()),
+        (catalogue.root, _overlay_path(catalogue), catalogue.sha256, options, reduce, results, os.getpid()),
     )
     handlers: dict[int, Any] = {}
     try:
@@ -250,6 +294,8 @@ def assess_files(
         raise
     else:
         pool.shutdown()
+        if results is not None:
+            results.prune()
     finally:
         _WORKER = None
         for signum, handler in handlers.items():

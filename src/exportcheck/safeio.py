@@ -12,7 +12,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,7 +31,7 @@ def kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # how os.fsdecode keeps a byte that is not UTF-8
+_ESCAPED_BYTE = "[\udc80-\udcff]"  # how os.fsdecode keeps a byte that is not UTF-8 (compiled when met)
 
 
 def decodable(text: str) -> str:
@@ -43,7 +42,7 @@ def decodable(text: str) -> str:
     them harmless in its own way (escape.py)."""
     if text.isascii():  # the common case
         return text
-    text = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    text = re.sub(_ESCAPED_BYTE, lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")  # any other lone surrogate
 
 
@@ -160,6 +159,8 @@ def write_atomic(output: Path, chunks: Iterable[str], inputs: Iterable[Path] = (
 
     def failed(exc: OSError) -> InputError:
         return _fail(display, f"cannot write the output: {exc.strerror or exc}")
+
+    import tempfile  # here, not at the top: only a report written to a file needs it (start-up time)
 
     try:
         fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")

@@ -238,10 +238,17 @@ class _Builder:
 
 
 def load_file(
-    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS, encoding: str | None = None
+    path: Path,
+    display: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    encoding: str | None = None,
+    raw: bytes | None = None,
 ) -> Document:
+    """The parsed file; `raw`: its bytes, when the caller already read them (within the same limit) to
+    look its result up in scan's cache, so the bytes parsed are the bytes hashed."""
     display = display or str(path)
-    raw = read_bounded(path, display, limits.max_bytes)
+    if raw is None:
+        raw = read_bounded(path, display, limits.max_bytes)
     doc = load_yaml(decode_text(raw, display, encoding), display, limits)
     doc.sha256 = hashlib.sha256(raw).hexdigest()  # read once: the digest is of what was parsed
     return doc

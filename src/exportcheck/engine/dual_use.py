@@ -112,6 +112,14 @@ def _term_hits(term: str, fields: Fields) -> Hits:
 Texts = tuple[Fields, Fields, str]
 
 
+def _in(term: str, joined: str) -> bool:
+    """Whether every part of the term occurs somewhere in the technology's texts: most terms of an item
+    that passed the first test still miss, and one test on the joined texts says so without reading each
+    field (what _term_hits would find is then [] anyway)."""
+    parts = _parts(term)
+    return bool(parts) and all(p in joined for p in parts)
+
+
 def _texts(tech: Technology, title: str) -> Texts:
     """The technology's own fields, the deal title, and all of them joined for one quick search per item;
     normalised once for every item."""
@@ -147,7 +155,8 @@ def _match_item(
             )
 
     unclear: list[tuple[Hits, str]] = []
-    for term in item.aids.terms:
+    terms = [t for t in item.aids.terms if _in(t, joined)]
+    for term in terms:
         hits = _term_hits(term, own)
         levels = {neg for _f, _q, neg in hits}
         if hits and levels == {NOT_NEGATED}:
@@ -162,12 +171,14 @@ def _match_item(
         reasons.append("a negation stands before the term but may not reach it")
     if strength is None:
         for term in item.aids.related:
+            if not _in(term, joined):
+                continue
             hits = _term_hits(term, own)
             if hits and {neg for _f, _q, neg in hits} == {NOT_NEGATED}:
                 add(hits, term, "related")
                 strength = Strength.POSSIBLE
                 reasons.append("only a related term matched: the item may or may not cover this technology")
-        for term in item.aids.terms:
+        for term in terms:
             hits = _term_hits(term, titled)
             if hits and {neg for _f, _q, neg in hits} == {NOT_NEGATED}:
                 add(hits, term, "term")

@@ -45,20 +45,21 @@ _GENERIC_ZH = (
     "加工",
     "服务",
 )
-_NOTE = re.compile(r"\([^)]*\)")
-_CJK = re.compile(r"[\u3400-\u9fff]+")
+# patterns, compiled (and kept by `re`) when a run first asks for hand checks, not at every start
+_NOTE = r"\([^)]*\)"
+_CJK = r"[\u3400-\u9fff]+"
 
 
 @lru_cache(maxsize=8192)
 def _words(en: str, zh: str) -> tuple[frozenset[str], frozenset[str]]:
     """(English stems, Chinese two-character words) of a heading or name, without generic words."""
     # parentheses in English headings are exportcheck's notes ("GB/T 4754-2002 division 31; inferred")
-    en = _NOTE.sub(" ", en)
+    en = re.sub(_NOTE, " ", en)
     latin = {w for w in normalise(en).text.split() if w.isascii() and w.isalpha() and len(w) > 2}
     folded = normalise(zh).text
     for generic in _GENERIC_ZH:
         folded = folded.replace(generic, " ")
-    pairs = {run[i : i + 2] for run in _CJK.findall(folded) for i in range(len(run) - 1)}
+    pairs = {run[i : i + 2] for run in re.findall(_CJK, folded) for i in range(len(run) - 1)}
     return frozenset(latin - _GENERIC_EN), frozenset(pairs)
 
 

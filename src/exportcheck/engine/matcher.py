@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -110,7 +111,7 @@ class Matcher:
             return {}
         for fname, norm in fields:
             text = norm.text
-            longer = _spans_of(text, self.not_within) if self.not_within else ()
+            longer = _spans_of(text, self.not_within) if self.not_within else None
             # hits read per word and kind of negation: bounded, so a repetitive text costs linear time
             per_word: dict[tuple[str, int], int] = {}
             clauses = _ClauseCounter(text)
@@ -122,7 +123,7 @@ class Matcher:
                     continue
                 if text[end - 1].isascii() and text[end - 1] != " " and text[end] != " ":
                     continue
-                if longer and any(s <= start and end <= e and e - s > end - start for s, e in longer):
+                if longer and _inside(longer, start, end):
                     continue  # 冬虫夏草 inside 北冬虫夏草: a word of a different thing's name
                 neg = free_suffix(norm, start, end) or negated(text, start) or negated_after(text, end)
                 seen = per_word.get((text[start:end], neg), 0)
@@ -348,14 +349,35 @@ def _members(matcher: Matcher, entries: list[Entry], concepts: dict[str, Concept
     return frozenset(members)
 
 
-def _spans_of(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+class _Spans(NamedTuple):
+    starts: list[int]
+    ends: list[int]
+    longest: int
+
+
+def _spans_of(text: str, names: tuple[str, ...]) -> _Spans | None:
+    """Where the longer names stand in a text, sorted by start (looked up by bisection, so a text that
+    repeats one a hundred thousand times costs no more per hit)."""
     out = []
     for name in names:
         i = text.find(name)
         while i >= 0:
             out.append((i, i + len(name)))
             i = text.find(name, i + 1)
-    return tuple(out)
+    if not out:
+        return None
+    out.sort()
+    return _Spans([a for a, _ in out], [b for _, b in out], max(len(n) for n in names))
+
+
+def _inside(spans: _Spans, start: int, end: int) -> bool:
+    j = bisect_right(spans.starts, start) - 1
+    while j >= 0 and spans.starts[j] >= start - spans.longest:
+        s, e = spans.starts[j], spans.ends[j]
+        if end <= e and e - s > end - start:
+            return True
+        j -= 1
+    return False
 
 
 def compile_versions(versions: list[ResolvedVersion]) -> None:

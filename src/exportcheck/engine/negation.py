@@ -294,6 +294,9 @@ def free_suffix(norm: Normalised, start: int, end: int) -> int:
 # the scope") is CLEAR; "remain(s) with / confidential" alone is UNCLEAR, because in a licence the rights
 # and title remain with the licensor while the technology passes ("title to the engine remains with the
 # Licensor"); a qualifier after the verb ("not provided as source code", "… separately") is UNCLEAR too.
+POST_WINDOW = 240  # characters read after a term: a carve-out's list and its verb fit; work stays bounded
+
+
 def _s(*words: str) -> str:
     return "|".join(sorted({stem(w) for w in words}, key=len, reverse=True))
 
@@ -332,8 +335,8 @@ _POST_ZH = re.compile(
 def negated_after(text: str, end: int) -> int:
     """How a predicate after the term negates it (NOT_NEGATED, CLEAR, UNCLEAR): the term opens or sits in
     the subject of a clause whose verb says it is not provided, licensed, disclosed or is withheld."""
-    stop = text.find(BOUNDARY, end)
-    tail = text[end : stop if stop >= 0 else len(text)]
+    stop = text.find(BOUNDARY, end, end + POST_WINDOW)
+    tail = text[end : stop if stop >= 0 else min(len(text), end + POST_WINDOW)]
     if not tail.strip():
         return NOT_NEGATED
     if not text[end - 1].isascii():

@@ -74,13 +74,14 @@ def _any_case(word: str) -> str:
 # One pattern for the loader and the published schema, so that an editor validating with
 # `exportcheck schema` accepts exactly the unquoted names the loader repairs, and nothing more.
 NAME_PART_PATTERN = "^(?:" + "|".join(_any_case(w) for w in _COMPANY_SUFFIXES) + r")$|\.$"
-_NAME_PART = re.compile(NAME_PART_PATTERN)
 
 
 def is_name_part(key: object, value: object) -> bool:
     """A bare key left by YAML splitting a flow-style name at its comma (`Ltd.`, `GmbH`)."""
     # '\n' excluded: Python's `$` also matches before a final newline, ECMA-262's does not.
-    return isinstance(key, str) and value is None and "\n" not in key and bool(_NAME_PART.search(key))
+    return (
+        isinstance(key, str) and value is None and "\n" not in key and bool(re.search(NAME_PART_PATTERN, key))
+    )
 
 
 class Party(Strict):
@@ -262,7 +263,8 @@ class ContractRecord(Strict):
     _number = field_validator("registration_number", mode="before")(_quoted_number)
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# compiled (and kept by `re`) when a ruling is first read, not at every start
+_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 class Decision(StrEnum):
@@ -308,7 +310,7 @@ class Ruling(Strict):
     @classmethod
     def _no_controls(cls, value: str) -> str:
         """A ruling is printed beside its finding in every format: terminal escapes have no place in it."""
-        if _CONTROLS.search(value):
+        if re.search(_CONTROLS, value):
             raise ValueError("contains control characters (terminal escapes); write plain text")
         return value
 
