@@ -9,7 +9,7 @@ said in its presence, so that a match on it is `review` where the older text is 
 from __future__ import annotations
 
 from .errors import Problem
-from .models.catalogue import CatalogueVersion, Entry, Presence, PresenceStatus
+from .models.catalogue import CatalogueVersion, Entry, Presence, PresenceStatus, UndoneChange
 
 
 def derive_entries(
@@ -24,7 +24,7 @@ def derive_entries(
     undo = meta.undo
     kinds = {"added": undo.added, "modified": undo.modified, "uncertain": undo.uncertain}
     seen: dict[str, str] = {}
-    own_aids = {c.id: c.aids for changes in kinds.values() for c in changes if c.aids is not None}
+    by_id = {c.id: c for changes in kinds.values() for c in changes}
     for kind, changes in kinds.items():
         for i, change in enumerate(changes):
             if change.id not in base:
@@ -43,9 +43,7 @@ def derive_entries(
     for eid, entry in base.items():
         if eid in listed or seen.get(eid) == "added":
             continue
-        entries[eid] = _carried_back(entry, meta, seen.get(eid))
-        if eid in own_aids:
-            entries[eid] = entries[eid].model_copy(update={"aids": own_aids[eid]})
+        entries[eid] = _carried_back(entry, meta, seen.get(eid), by_id.get(eid))
         origin[eid] = f"carried back from {later}"
     for eid, entry in listed.items():
         if seen.get(eid) == "added":
@@ -57,9 +55,12 @@ def derive_entries(
     return entries, origin
 
 
-def _carried_back(entry: Entry, meta: CatalogueVersion, kind: str | None) -> Entry:
-    """The later entry as it may have read in `meta`: points the later instrument added are dropped, and its
-    presence says how far the later content can be trusted for this version."""
+def _carried_back(
+    entry: Entry, meta: CatalogueVersion, kind: str | None, change: UndoneChange | None
+) -> Entry:
+    """The later entry as it may have read in `meta`: points the later instrument added are dropped, its
+    presence says how far the later content can be trusted for this version (with the source of the change),
+    and aids the derived version gives the entry replace the later ones."""
     later = meta.derived_from
     points = [cp for cp in entry.control_points if not (cp.history and cp.history.added_in == later)]
     dropped = [cp.number for cp in entry.control_points if cp not in points]
@@ -73,12 +74,14 @@ def _carried_back(entry: Entry, meta: CatalogueVersion, kind: str | None) -> Ent
     if kind == "modified":
         presence = Presence(
             status=PresenceStatus.UNCONFIRMED,
+            provenance=change.provenance if change else None,
             note=f"version {later} modified this entry and its wording in version {meta.id} is not known: a match "
             "on it is not decisive",
         )
     elif kind == "uncertain" or entry.presence.status is PresenceStatus.UNCONFIRMED:
         presence = Presence(
             status=PresenceStatus.UNCONFIRMED,
+            provenance=change.provenance if change else None,
             note=f"no source places this entry in version {meta.id}; it may be one of version {later}'s "
             "unidentified additions",
         )
@@ -100,5 +103,6 @@ def _carried_back(entry: Entry, meta: CatalogueVersion, kind: str | None) -> Ent
             "control_points": points,
             "control_points_complete": entry.control_points_complete and not dropped and kind is None,
             "notes": notes,
+            "aids": change.aids if change and change.aids else entry.aids,
         }
     )
