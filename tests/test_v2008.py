@@ -310,3 +310,22 @@ def test_bad_derivations_are_reported(mini_copy: Path, extra: str, message: str)
     path.write_text(text + extra if "amends" not in extra else text + extra + 'derived_from: "2020"\n')
     result = CliRunner().invoke(main, ["catalogue", "validate", str(mini_copy)])
     assert result.exit_code == 2 and message in result.output + result.stderr
+
+
+def test_an_overlay_on_the_later_version_is_never_carried_back_as_settled(tmp_path: Path) -> None:
+    """An organisation's 2020 text holds additions no undo list names (a code 18xxxxX is one): carried back
+    into 2008 they are unconfirmed, so they can only give review."""
+    rows = tmp_path / "official-2020.csv"
+    rows.write_text(
+        "part,industry,serial,code,name,point,text\n"
+        "restricted,专用设备制造业,40,183699X,虚构新增条目（虚构）,1,虚构测试要点（虚构）\n",
+        encoding="utf-8",
+    )
+    made = CliRunner().invoke(
+        main, ["catalogue", "import", str(rows), "--version", "2020", "--into", str(tmp_path / "ov")]
+    )
+    assert made.exit_code in (0, 1), made.output
+    cat = load_catalogue(None, overlay=tmp_path / "ov")
+    (entry,) = [e for e in cat.versions["2008"].entries.values() if e.code == "183699X"]
+    assert entry.presence.status is PresenceStatus.UNCONFIRMED
+    assert "organisation's copy of its official text" in (entry.presence.note or "")

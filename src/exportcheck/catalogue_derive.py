@@ -78,6 +78,12 @@ def _carried_back(
             note=f"version {later} modified this entry and its wording in version {meta.id} is not known: a match "
             "on it is not decisive",
         )
+    elif _from_overlay(entry):
+        presence = Presence(
+            status=PresenceStatus.UNCONFIRMED,
+            note=f"known in version {later} from an organisation's copy of its official text; whether version "
+            f"{meta.id} held it in this wording is not known",
+        )
     elif kind == "uncertain" or entry.presence.status is PresenceStatus.UNCONFIRMED:
         presence = Presence(
             status=PresenceStatus.UNCONFIRMED,
@@ -106,3 +112,10 @@ def _carried_back(
             "aids": change.aids if change and change.aids else entry.aids,
         }
     )
+
+
+def _from_overlay(entry: Entry) -> bool:
+    """Whether the later version holds the entry as an organisation's imported text (an overlay's source key,
+    `overlay:NAME`): that text may carry the later instrument's additions, which no `undo` list names."""
+    prov = entry.presence.provenance
+    return prov is not None and any(key.startswith("overlay:") for key in prov.sources)

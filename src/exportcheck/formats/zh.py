@@ -463,6 +463,11 @@ TEMPLATES: list[tuple[str, str]] = [
         "{v}年版修改了该条目，其在{v2}年版中的措辞不详：与之相符不能作为定论",
     ),
     (
+        "known in version {v} from an organisation's copy of its official text; whether version {v2} held it in "
+        "this wording is not known",
+        "{v}年版中的该条目来自本单位导入的官方文本；{v2}年版是否以此表述列有该条目不详",
+    ),
+    (
         "no source places this entry in version {v}; it may be one of version {v2}'s unidentified additions",
         "现有来源均未表明{v}年版列有该条目；它可能是{v2}年版新增而未查明的条目之一",
     ),
