@@ -71,7 +71,6 @@ def _carried_back(
             cp.model_copy(update={"aids": cp.aids.model_copy(update={"exclude": [], "exclude_unless": []})})
             for cp in points
         ]
-    if kind == "modified":
         presence = Presence(
             status=PresenceStatus.UNCONFIRMED,
             provenance=change.provenance if change else None,

@@ -251,9 +251,9 @@ class Deletion(Strict):
 class UndoneChange(Strict):
     """One change of the later instrument that a version derived backwards from it takes back."""
 
-    id: EntryId
-    note: str | None = None
-    provenance: Provenance
+    id: EntryId = Field(description="The entry the change concerns (an ID the later version holds).")
+    note: str | None = Field(default=None, description="Why, in the author's words.")
+    provenance: Provenance = Field(description="The source that names the change.")
     aids: MatchingAids | None = Field(
         default=None,
         description="exportcheck's entry-level matching aids (not legal text) for this version, in place of "
