@@ -302,6 +302,7 @@ def test_undoing_an_entry_the_later_version_lacks_is_an_error(mini_copy: Path) -
     [
         ('amends: "2023"\n', "either amends an earlier one or is derived from a later one"),
         ('derived_from: "2031"\n', "unknown or circular version '2031'"),
+        ("", "undo needs derived_from"),
     ],
 )
 def test_bad_derivations_are_reported(mini_copy: Path, extra: str, message: str) -> None:
