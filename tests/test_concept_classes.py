@@ -85,3 +85,23 @@ def test_information_processing_needs_software_in_the_text() -> None:
     assert any("names nothing the entry's technology is made of" in r for f in a.findings for r in f.reasons)
     system = advice + " The recommendation model and its source code are delivered."
     assert run("2024-05-01", "Advisory report", system).verdict is Verdict.LICENCE_REQUIRED
+
+
+def test_flight_autonomy_named_by_flight_itself() -> None:
+    a = run(
+        "2024-05-01",
+        "Flight stack",
+        "Source of the flight stack: autonomous flight with route planning and obstacle avoidance.",
+    )
+    assert "M19" in entries(a) and a.verdict is Verdict.LICENCE_REQUIRED
+    car = run(
+        "2024-05-01",
+        "Autopilot",
+        "Source of the car autopilot: lane keeping with route planning and obstacle avoidance.",
+    )
+    assert "M19" not in entries(car)
+
+
+def test_orbit_determination_is_a_spacecraft_function() -> None:
+    a = run("2021-05-01", "测控软件", "移交测控基带设计、遥控指令注入流程及精密定轨软件源码。")
+    assert "M45" in entries(a) and a.verdict is Verdict.PROHIBITED

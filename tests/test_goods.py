@@ -83,3 +83,14 @@ def test_chinese_goods_reading() -> None:
     # 无人机 holds no negation: a sentence that passes the flight-control source code keeps the finding
     passes = "销售成品植保无人机整机；不提供任何制造技术。向经销商提供无人机飞控源代码及避障算法。"
     assert _drone(passes).verdict is Verdict.LICENCE_REQUIRED
+
+
+def test_goods_framing_in_term_sheet_words() -> None:
+    lta = (
+        "LTA: delivery of finished, coated and magnetised NdFeB segments to drawing. The supplier's sintering "
+        "parameters and alloy recipes remain confidential and are not disclosed."
+    )
+    assert run(lta, ["other"]).verdict is Verdict.FREE
+    # the same with the recipes supplied is a transfer of the magnet-making technology
+    supplied = lta.replace("remain confidential and are not disclosed", "are supplied to the buyer")
+    assert run(supplied, ["other"]).verdict is not Verdict.FREE

@@ -248,7 +248,8 @@ _NO_EN = re.compile(r"\b(?:no|not|without|none of)\b")
 _TECH_OBJECT_EN = re.compile(
     r"\b(?:know-?how|technolog(?:y|ies)|technical (?:data|documentation|information)|source code"
     r"|(?:manufacturing|production|process) (?:process(?:es)?|know-?how|technology|documentation)"
-    r"|design documents?|formulations?|recipes?|proprietary (?:process(?:es)?|methods?|technology))\b"
+    r"|design documents?|formulations?|recipes?|proprietary (?:process(?:es)?|methods?|technology)"
+    r"|(?:controller |firmware |software )?source|algorithms)\b"
     r"|\bprocess(?:es)? (?:remain|stay|are not|is not|will not)"
 )
 _PASS_EN = re.compile(
@@ -313,7 +314,8 @@ _GOODS_EN = re.compile(
     # products, or a service the exporter runs and the customer only uses (SaaS, a hosted API)
     r"\b(?:saas|iaas|paas|subscription|hosted|hosting|api access|cloud services?|managed services?)\b"
     r"|\b(?:sale|sales|sell|sells|selling|sold|resell|resells|resale|distribut(?:e|es|ing|ion|or|ors)"
-    r"|supply of|supplies of|supply and delivery|purchase orders?|finished (?:products?|goods|units?|\w+s)"
+    r"|supply|supplies of|delivery of|deliveries of|purchase orders?|lta|long-term (?:supply )?agreement"
+    r"|finished(?:,? \w+)?(?:,? \w+)? (?:products?|goods|units?|\w+s)"
     r"|off-the-shelf|ready-made)\b"
 )
 _GOODS_ZH = re.compile(r"销售|供货|供应|经销|分销|代理|采购|成品|整机|购买|商品种子|订阅|云服务|托管")
@@ -324,6 +326,7 @@ _POSITIVE_OBJECT_EN = re.compile(
 )
 _POSITIVE_PASS_EN = re.compile(
     r"\b(?:licen[cs]e[sd]?|licensing|transfer(?:s|red)?|disclose[sd]?|teach(?:es)?|taught|receives?|gets?"
+    r"|suppl(?:y|ies|ied)"
     r"|provides?|provided|delivers?|delivered|hands? over)\b"
 )
 _POSITIVE_ZH = re.compile(
@@ -346,7 +349,8 @@ def goods_only(tech: Technology, forms: list[str]) -> str | None:
     if not statement:
         return None
     text = to_simplified(" ".join([tech.name, tech.description or ""]))
-    if not (_GOODS_EN.search(text.lower()) or _GOODS_ZH.search(text)):
+    framing = " ".join([text, *tech.keywords])
+    if not (_GOODS_EN.search(framing.lower()) or _GOODS_ZH.search(framing)):
         return None
     for m in _SENTENCE.finditer(text):
         low = m.group().lower()
