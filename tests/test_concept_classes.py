@@ -105,3 +105,21 @@ def test_flight_autonomy_named_by_flight_itself() -> None:
 def test_orbit_determination_is_a_spacecraft_function() -> None:
     a = run("2021-05-01", "测控软件", "移交测控基带设计、遥控指令注入流程及精密定轨软件源码。")
     assert "M45" in entries(a) and a.verdict is Verdict.PROHIBITED
+
+
+def test_voice_capture_with_understanding_is_ai_interaction() -> None:
+    a = run("2022-03-01", "遠場語音方案", "6-mic 環形陣列波束成形、喚醒詞引擎與語意理解 SDK 原始碼授權。")
+    assert a.verdict is Verdict.LICENCE_REQUIRED
+
+
+def test_microbial_fertiliser_in_2008_by_organism_and_function() -> None:
+    a = run(
+        "2020-04-15", "菌剂", "转让枯草芽孢杆菌与固氮菌生产菌株、发酵工艺及吸附载体配方，用于微生物肥生产。"
+    )
+    assert a.verdict is Verdict.PROHIBITED
+
+
+def test_a_subject_hint_yields_to_the_entrys_scope_limit() -> None:
+    a = run("2024-05-01", "CAR-T", "CRISPR knock-out in donor T cells; only somatic cells are edited.")
+    assert "M60" not in {f.entry_id for f in a.findings}
+    assert any(m.entry_id == "M60" for m in a.near_misses)

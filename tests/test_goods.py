@@ -94,3 +94,20 @@ def test_goods_framing_in_term_sheet_words() -> None:
     # the same with the recipes supplied is a transfer of the magnet-making technology
     supplied = lta.replace("remain confidential and are not disclosed", "are supplied to the buyer")
     assert run(supplied, ["other"]).verdict is not Verdict.FREE
+
+
+def test_an_exception_that_lets_no_technology_through_leaves_the_statement() -> None:
+    hosted = (
+        "Hosted endpoint returns ranked ads per impression using our personalised CTR prediction; the customer "
+        "receives API keys only. No source code, model weights or documentation beyond the public API reference "
+        "are provided."
+    )
+    assert run(hosted, ["other"]).verdict is Verdict.FREE
+    reopened = hosted.replace("beyond the public API reference", "but the model weights")
+    assert run(reopened, ["other"]).verdict is not Verdict.FREE
+
+
+def test_chinese_statement_written_after_the_thing() -> None:
+    assert (
+        _drone("经销成品植保无人机整机；飞控源代码及设计资料不对经销商或第三方披露。").verdict is Verdict.FREE
+    )

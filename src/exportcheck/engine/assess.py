@@ -223,6 +223,10 @@ def _screen(
         # an exclusion takes out only what it is said of: hits in the same clause as the excluded phrase
         excluded_at = {(h.field, h.clause) for h in g.exclude}
         kept = [h for h in positive if (h.field, h.clause) not in excluded_at]
+        if cp is None and not (g.term + g.name):
+            # a hint at the entry's subject yields to the entry's own scope limit stated anywhere in the
+            # technology ("only somatic cells are edited" against the germ-line entry), unless overridden
+            kept = []
         ex = _evidence(g.exclude, compiled, index, line_of)
         pairs = "; ".join(sorted({f"'{e.deal_text}' matches exclusion '{e.term}'" for e in ex}))
         if not kept:

@@ -258,6 +258,11 @@ _PASS_EN = re.compile(
     r"|handed over|made available)\b"
 )
 _EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|unless)\b")
+# what an exception may let through besides the general kinds: any concrete technical deliverable
+_EXCEPTED_TECH = re.compile(
+    r"\b(?:process|processes|design|designs|drawings|model|models|weights|code|software|data|specifications?"
+    r"|parameters|training|documentation|manuals?|methods?|formula|files?)\b"
+)
 _NO_TECH_ZH = re.compile(
     r"(?:不提供|不转让|不涉及|不包括|不包含|不含|不授权|不披露|不交付|并无|没有)[^。；，,]{0,30}任何[^。；，,]{0,24}"
     r"(?:技术|工艺|专有技术|技术诀窍|技术资料)"
@@ -265,6 +270,10 @@ _NO_TECH_ZH = re.compile(
     r"|专有技术|技术诀窍|工艺技术|工艺资料|工艺文件|源代码|源码|设计资料|配方|工艺(?![^。；，,]{0,3}(?:品|美术))"
     r"|技术(?!支持|服务|人员|培训|指导|咨询))"
     r"|(?:技术|工艺)[^。；]{0,20}(?:不在本(?:合同|协议)(?:范围|之内))"
+    # written after the thing: "处方配比、饮片炮制及提取工艺不对经销商或第三方披露"; "不获得…任何技术资料"
+    r"|(?:技术|工艺|配方|处方|源代码|源码|诀窍|设计)[^。；，,]{0,4}(?:均|亦|也|一律)?不(?:予|对|向)?[^。；，,]{0,12}"
+    r"(?:披露|提供|转让|许可|交付|公开)"
+    r"|(?:不获得|无权获得|不得获得|无法获得|不会获得)[^。；，,]{0,30}(?:技术资料|技术|工艺|源代码|源码|软件|设计|方案)"
 )
 # an exception after the negation reopens it ("不提供任何技术，但…"); 仅 before it only stresses the goods
 _EXCEPTION_ZH = re.compile(r"除外|除了|但|以外|除[^。；]{0,20}外")
@@ -281,12 +290,7 @@ def no_technology_statement(tech: Technology) -> str | None:
     for m in _SENTENCE.finditer(text):
         sentence = m.group().strip()
         low = sentence.lower()
-        if (
-            _NO_EN.search(low)
-            and _TECH_OBJECT_EN.search(low)
-            and _PASS_EN.search(low)
-            and not _EXCEPTION_EN.search(low)
-        ):
+        if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low) and not _reopened(low):
             return sentence
         zh = _NO_TECH_ZH.search(sentence)
         if zh:
@@ -302,10 +306,20 @@ def no_technology_statement(tech: Technology) -> str | None:
                 _NO_FRAGMENT_EN.match(part)
                 and (_TECH_OBJECT_EN.search(part) or _SOURCE_EN.search(part))
                 and len(part.split()) <= 12
-                and not _EXCEPTION_EN.search(part)
+                and not _reopened(part)
             ):
                 return part
     return None
+
+
+def _reopened(low: str) -> bool:
+    """An exception that lets technical knowledge through ("…, but the process recipe is explained"); one
+    that excepts something else ("documentation beyond the public API reference") leaves the sentence."""
+    for m in _EXCEPTION_EN.finditer(low):
+        after = low[m.end() : m.end() + 80]
+        if _TECH_OBJECT_EN.search(after) or _SOURCE_EN.search(after) or _EXCEPTED_TECH.search(after):
+            return True
+    return False
 
 
 # A technology sold as goods: the deal sells, supplies or distributes products ("Sale and delivery of coated
@@ -318,7 +332,9 @@ _GOODS_EN = re.compile(
     r"|finished(?:,? \w+)?(?:,? \w+)? (?:products?|goods|units?|\w+s)"
     r"|off-the-shelf|ready-made)\b"
 )
-_GOODS_ZH = re.compile(r"销售|供货|供应|经销|分销|代理|采购|成品|整机|购买|商品种子|订阅|云服务|托管")
+_GOODS_ZH = re.compile(
+    r"销售|供货|供应|经销|分销|代理|采购|成品|整机|购买|商品种子|订阅|云服务|托管|计费|服务费|代运营|运营服务"
+)
 # ... and nowhere says, without a negation, that a technical object passes ("licenses the process")
 _POSITIVE_OBJECT_EN = re.compile(
     r"\b(?:know-?how|source code|technolog(?:y|ies)|technical documentation|process package"
