@@ -123,3 +123,13 @@ def test_a_subject_hint_yields_to_the_entrys_scope_limit() -> None:
     a = run("2024-05-01", "CAR-T", "CRISPR knock-out in donor T cells; only somatic cells are edited.")
     assert "M60" not in {f.entry_id for f in a.findings}
     assert any(m.entry_id == "M60" for m in a.near_misses)
+
+
+def test_rare_earth_separation_by_symbols_and_method() -> None:
+    a = run(
+        "2021-05-01",
+        "SX circuit",
+        "Counter-current mixer-settler cascade splitting chloride liquor into PrNd, SEG and a Tb-Dy cut; P507 "
+        "saponified with ammonia; stage-by-stage parameters.",
+    )
+    assert "M9" in entries(a) and a.verdict is Verdict.PROHIBITED

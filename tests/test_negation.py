@@ -93,3 +93,8 @@ def test_negation_before_the_term(text: str, term: str, want: int) -> None:
 def test_a_turn_ends_a_chinese_negated_list() -> None:
     text = "不提供源代码, 但提供个性化推荐算法的训练方法。"
     assert _before(text, "个性化推荐算法") == NOT_NEGATED
+
+
+def test_a_quantifier_keeps_a_de_phrase_inside_the_negated_noun() -> None:
+    assert _before("不含任何杀虫、杀菌用途的生物农药菌株。", "生物农药") == CLEAR
+    assert _before("不含联网功能的语音识别。", "语音识别") == UNCLEAR

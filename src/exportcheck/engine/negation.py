@@ -245,7 +245,8 @@ def _negated_zh(window: str) -> int:
         return NOT_NEGATED
     # 的 between the negator and the term: the negation is of a modifier (不需要联网的语音识别), or the
     # term is inside the negated phrase; either way, not clear enough to drop the term
-    if word in _UNCLEAR_ZH or "的" in gap:
+    if word in _UNCLEAR_ZH or ("的" in gap and not _QUANTIFIER_ZH.match(gap)):
+        # (after 任何/所有 the 的 phrase sits inside the negated noun phrase: 不含任何杀虫用途的生物农药)
         return UNCLEAR
     return CLEAR
 

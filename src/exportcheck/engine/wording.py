@@ -158,7 +158,9 @@ _FILLER_ZH = (
     "项目",
 )
 _SEE_ATTACHMENT = re.compile(
-    r"见附件|详见附件|参见附件|见附表|另附|附件所列|另行提供|以附件为准"
+    r"见附件|详见附件|参见附件|见附表|附件所列|另行提供|以附件为准"
+    # 另附 defers only what is transferred (技术资料另附), not an extra ("另附防腐处理建议")
+    r"|(?:技术|资料|内容|清单|范围)[^。；]{0,6}另附|另附[^。；]{0,4}(?:技术|资料|清单|内容)"
     r"|\b(?:see|in|per|under|described in|set out in|listed in|specified in|defined in)\s+(?:the\s+)?"
     r"(?:attached\s+)?(?:annex|appendix|attachment|exhibit|schedule)\b"
     r"|\bas attached\b|\bprovided separately\b|\bto be (?:provided|supplied|agreed) (?:separately|later)\b"
