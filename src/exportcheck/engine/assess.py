@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .. import __version__
 from ..catalogue import Catalogue, ResolvedVersion
@@ -14,15 +13,13 @@ from ..models.assessment import (
     Assessment,
     CatalogueRef,
     CoverageOut,
-    Evidence,
     Finding,
     NearMiss,
-    ParameterCheck,
     Strength,
     TechnologyResult,
     Verdict,
 )
-from ..models.catalogue import ControlPoint, Entry, Part, PresenceStatus, VersionStatus
+from ..models.catalogue import VersionStatus
 from ..models.deal import Deal, Technology
 from ..normalize import Normalised
 from . import params
@@ -30,19 +27,21 @@ from .dual_use import with_dual_use
 from .handcheck import explain_unchecked
 from .licences import check_licence
 from .matcher import (
-    EXCLUDE,
-    NAME,
-    NEEDS,
-    OVERRIDE,
-    RELATED,
-    TERM,
     CompiledVersion,
-    Hit,
     compile_version,
     compile_versions,
     fields_of,
 )
 from .rulings import apply_rulings
+from .screening import (
+    LineOf,
+    Screened,
+    finding_of,
+    group_hits,
+    near_miss,
+    needs_met,
+    screen,
+)
 from .tidy import is_subject_hint, prefer_other_version_points, without_duplicate_evidence
 from .weighing import (
     disguise_warnings,
@@ -53,8 +52,6 @@ from .weighing import (
     weigh_no_technology,
 )
 from .wording import thin_description
-
-LineOf = Callable[[tuple[str | int, ...]], int | None]
 
 
 @dataclass(frozen=True)
@@ -120,235 +117,6 @@ def _fields(tech: Technology, title: str | None, compiled: CompiledVersion) -> l
     return fields_of(tech.name, tech.description, tech.keywords, title, sorted(tech.parameters), words)
 
 
-def _evidence(hits: list[Hit], compiled: CompiledVersion, tech: int, line_of: LineOf) -> list[Evidence]:
-    out = []
-    for h in hits:
-        pat = compiled.patterns[h.pattern]
-        path: tuple[str | int, ...] = ("title",) if h.field == "title" else ("technologies", tech, h.field)
-        out.append(
-            Evidence(
-                technology=tech,
-                field=h.field,
-                line=line_of(path),
-                deal_text=h.quote,
-                term=pat.term,
-                origin=pat.origin,
-                kind=pat.kind,
-                concept=pat.concepts[h.part] if pat.concepts else None,
-                disguise=h.folded,
-                negation="unclear" if h.doubt else None,
-            )
-        )
-    # the full key: a set's order depends on string hashing, so ties must not be left to it
-    return sorted(
-        set(out),
-        key=lambda e: (e.field, e.deal_text, e.term, e.kind, e.origin, e.line or 0, e.concept or ""),
-    )
-
-
-@dataclass
-class _Group:
-    term: list[Hit] = field(default_factory=list)
-    related: list[Hit] = field(default_factory=list)
-    name: list[Hit] = field(default_factory=list)
-    exclude: list[Hit] = field(default_factory=list)
-    override: list[Hit] = field(default_factory=list)
-    negated: list[Hit] = field(default_factory=list)
-    needs: list[Hit] = field(default_factory=list)
-
-
-def _groups(
-    found: dict[int, list[Hit]], compiled: CompiledVersion, title_is_own: bool = False
-) -> dict[tuple[str, str | None], _Group]:
-    """Hits per (entry, control point) by kind. A pattern counts only where every part occurs
-    affirmatively. The deal title describes the technology when the deal has only one; otherwise it is
-    context, and hits there only ever suggest (related)."""
-    groups: dict[tuple[str, str | None], _Group] = {}
-    for pidx, hits in sorted(found.items()):
-        pat = compiled.patterns[pidx]
-        g = groups.setdefault((pat.entry_id, pat.control_point), _Group())
-        parts = {h.part for h in hits if not h.negated}
-        affirmative = [h for h in hits if not h.negated]
-        if len(parts) < len(pat.parts):
-            if pat.kind in (TERM, NAME, RELATED):
-                g.negated.extend(hits)
-            continue
-        if pat.kind == NEEDS:
-            g.needs.extend(h for h in affirmative if title_is_own or h.field != "title")
-            continue
-        if pat.kind in (EXCLUDE, OVERRIDE):
-            kept = [h for h in affirmative if h.field != "title"]
-            (g.exclude if pat.kind == EXCLUDE else g.override).extend(kept)
-            continue
-        if not title_is_own and all(h.field == "title" for h in affirmative):
-            g.related.extend(affirmative)
-            continue
-        {TERM: g.term, RELATED: g.related, NAME: g.name}[pat.kind].extend(affirmative)
-    return groups
-
-
-def _miss(entry: Entry, cp: str | None, index: int, evidence: list[Evidence], reason: str) -> NearMiss:
-    return NearMiss(
-        entry_id=entry.id,
-        code=entry.code,
-        name=entry.name,
-        control_point=cp,
-        technology=index,
-        evidence=evidence,
-        reason=reason,
-    )
-
-
-@dataclass(frozen=True)
-class _Screened:
-    """What survives negation and exclusion: the evidence, notes, and which kinds of hit remain."""
-
-    evidence: list[Evidence]
-    notes: list[str]
-    term: bool  # a decisive aid or legal term remains
-    name: bool  # a legal heading remains
-
-
-def _screen(
-    entry: Entry, cp: str | None, g: _Group, compiled: CompiledVersion, index: int, line_of: LineOf
-) -> _Screened | NearMiss | None:
-    """What may become a finding; a near miss when only negated or excluded mentions remain; None when
-    nothing positive matched."""
-    positive = g.term + g.name + g.related
-    if not positive:
-        return _negation_miss(entry, cp, index, g, compiled, line_of) if g.negated else None
-    overridden = _override_note(g, compiled, index, line_of)
-    notes = list(overridden)
-    if g.exclude and not overridden:
-        # an exclusion takes out only what it is said of: hits in the same clause as the excluded phrase
-        excluded_at = {(h.field, h.clause) for h in g.exclude}
-        kept = [h for h in positive if (h.field, h.clause) not in excluded_at]
-        if cp is None and not (g.term + g.name):
-            # a hint at the entry's subject yields to the entry's own scope limit stated anywhere in the
-            # technology ("only somatic cells are edited" against the germ-line entry), unless overridden
-            kept = []
-        ex = _evidence(g.exclude, compiled, index, line_of)
-        pairs = "; ".join(sorted({f"'{e.deal_text}' matches exclusion '{e.term}'" for e in ex}))
-        if not kept:
-            return _miss(
-                entry, cp, index, _evidence(positive, compiled, index, line_of) + ex, f"excluded: {pairs}"
-            )
-        notes.append(f"exclusion not applied to the rest of the text ({pairs} concerns another clause)")
-        positive = kept
-    plain = [h for h in positive if not h.doubt]
-    if any(h.doubt for h in positive) and not any(h in plain for h in g.term + g.name):
-        quotes = ", ".join(sorted({f"'{h.quote}'" for h in positive if h.doubt}))
-        notes.append(
-            f"{quotes} stands under a negation whose scope is unclear (a duty such as 'shall not "
-            "sublicense', or a negated modifier): counsel should confirm whether it is transferred"
-        )
-    return _Screened(
-        evidence=_evidence(positive, compiled, index, line_of),
-        notes=notes,
-        term=any(h in plain for h in g.term),
-        name=any(h in plain for h in g.name),
-    )
-
-
-def _negation_miss(
-    entry: Entry, cp: str | None, index: int, g: _Group, compiled: CompiledVersion, line_of: LineOf
-) -> NearMiss:
-    ev = _evidence(g.negated, compiled, index, line_of)
-    quotes = ", ".join(sorted({f"'{e.deal_text}'" for e in ev}))
-    return _miss(
-        entry, cp, index, ev, f"mentioned only in a negation ({quotes}): the deal says it is not transferred"
-    )
-
-
-def _override_note(g: _Group, compiled: CompiledVersion, index: int, line_of: LineOf) -> list[str]:
-    """Why an exclusion does not apply: the text also names what lies beyond it (e.g. parent breeds)."""
-    if not (g.exclude and g.override):
-        return []
-    ex = _evidence(g.exclude, compiled, index, line_of)
-    ov = _evidence(g.override, compiled, index, line_of)
-    return [
-        "the text mentions the excluded "
-        + ", ".join(sorted({f"'{e.deal_text}'" for e in ex}))
-        + " but also "
-        + ", ".join(sorted({f"'{e.deal_text}'" for e in ov}))
-        + ", which the exclusion does not cover"
-    ]
-
-
-def _outcome(entry: Entry, strength: Strength, version: ResolvedVersion, reasons: list[str]) -> Verdict:
-    if entry.presence.status is PresenceStatus.UNCONFIRMED:
-        reasons.append(
-            entry.presence.note or f"whether version {version.id} still holds this entry is not confirmed"
-        )
-    if not entry.part_confirmed:
-        reasons.append("sources do not settle whether this entry is prohibited or restricted")
-    if (
-        strength is Strength.MATCH
-        and entry.presence.status is not PresenceStatus.UNCONFIRMED
-        and entry.part_confirmed
-    ):
-        return Verdict.PROHIBITED if entry.part is Part.PROHIBITED else Verdict.LICENCE_REQUIRED
-    return Verdict.REVIEW
-
-
-def _finding(
-    entry: Entry,
-    cp: ControlPoint | None,
-    strength: Strength,
-    reasons: list[str],
-    tech_index: int,
-    tech: Technology,
-    evidence: list[Evidence],
-    version: ResolvedVersion,
-    checks: list[ParameterCheck] | None = None,
-    questions: list[str] | None = None,
-) -> Finding:
-    outcome = _outcome(entry, strength, version, reasons)
-    prov = cp.provenance if cp else entry.provenance
-    if prov.fidelity != "official":
-        reasons.append(f"the matched wording is {prov.fidelity.label}; confirm against the official text")
-    return Finding(
-        code=entry.code,
-        entry_id=entry.id,
-        all_codes=entry.all_codes,
-        name=entry.name,
-        part=entry.part,
-        part_confirmed=entry.part_confirmed,
-        control_point=cp.number if cp else None,
-        control_point_text=cp.text if cp else None,
-        strength=strength,
-        outcome=outcome,
-        reasons=reasons,
-        technology=tech_index,
-        technology_name=tech.name,
-        evidence=evidence,
-        parameters=checks or [],
-        questions=questions or [],
-        unevaluated=[c.best() for c in cp.conditions] if cp else [],
-        fidelity=prov.fidelity,
-        sources=sorted(prov.sources),
-        presence=entry.presence.status,
-        dual_use_hint=entry.dual_use_hint,
-    )
-
-
-def _needs(
-    entry: Entry, strength: Strength, groups: dict[tuple[str, str | None], _Group], reasons: list[str]
-) -> Strength:
-    """A decisive match on an entry whose points are all of one kind (software) needs that kind in the text:
-    'personalised recommendations' in a consultant's written advice is not a recommender system."""
-    if strength is not Strength.MATCH or not entry.aids.needs:
-        return strength
-    g = groups.get((entry.id, None))
-    if g is not None and g.needs:
-        return strength
-    reasons.append(
-        "the words match, but the text names nothing the entry's technology is made of "
-        f"({', '.join(entry.aids.needs)}): it may describe advice or a product, not the technology"
-    )
-    return Strength.POSSIBLE
-
-
 def _match_technology(
     index: int,
     tech: Technology,
@@ -363,27 +131,27 @@ def _match_technology(
     found = compiled.find(_fields(tech, title, compiled), title_is_own)
     findings: list[Finding] = []
     misses: list[NearMiss] = []
-    groups = _groups(found, compiled, title_is_own)
+    groups = group_hits(found, compiled, title_is_own)
     matched_entries: set[str] = set()
     for (entry_id, cp_number), g in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         if cp_number is None:
             continue
         entry = version.entries[entry_id]
         cp = next(c for c in entry.control_points if c.number == cp_number)
-        screened = _screen(entry, cp_number, g, compiled, index, line_of)
-        if not isinstance(screened, _Screened):
+        screened = screen(entry, cp_number, g, compiled, index, line_of)
+        if not isinstance(screened, Screened):
             misses += [screened] if screened else []
             continue
         evidence, overridden = screened.evidence, screened.notes
         strength = Strength.MATCH if (screened.term or screened.name) else Strength.POSSIBLE
         reasons = [] if strength is Strength.MATCH else ["only related terms matched, not the point itself"]
         reasons += overridden
-        strength = _needs(entry, strength, groups, reasons)
+        strength = needs_met(entry, strength, groups, reasons)
         checks = [params.check(p, tech.parameters) for p in cp.parameters]
         failing = [c for c in checks if c.holds is False]
         if failing:
             reason = "; ".join(f"{c.given} does not meet {c.requirement}" for c in failing)
-            misses.append(_miss(entry, cp.number, index, evidence, f"below threshold: {reason}"))
+            misses.append(near_miss(entry, cp.number, index, evidence, f"below threshold: {reason}"))
             continue
         questions = []
         missing = [c for c in checks if c.holds is None]
@@ -394,21 +162,21 @@ def _match_technology(
             )
             questions = [f"provide {c.requirement.split(' >')[0].split(' <')[0]} ({c.note})" for c in missing]
         findings.append(
-            _finding(entry, cp, strength, reasons, index, tech, evidence, version, checks, questions)
+            finding_of(entry, cp, strength, reasons, index, tech, evidence, version, checks, questions)
         )
         matched_entries.add(entry.id)
     for (entry_id, cp_number), g in sorted(groups.items(), key=lambda kv: kv[0][0]):
         if cp_number is not None or entry_id in matched_entries:
             continue
         entry = version.entries[entry_id]
-        screened = _screen(entry, None, g, compiled, index, line_of)
-        if not isinstance(screened, _Screened):
+        screened = screen(entry, None, g, compiled, index, line_of)
+        if not isinstance(screened, Screened):
             misses += [screened] if screened else []
             continue
         evidence, overridden = screened.evidence, screened.notes
         strength = Strength.MATCH if screened.term else Strength.POSSIBLE
         reasons = list(overridden)
-        strength = _needs(entry, strength, groups, reasons)
+        strength = needs_met(entry, strength, groups, reasons)
         if strength is Strength.POSSIBLE:
             reasons.append(
                 "resembles the entry's subject matter, but no encoded control point matched"
@@ -418,7 +186,7 @@ def _match_technology(
                     else " (the entry's control points are not all encoded)"
                 )
             )
-        findings.append(_finding(entry, None, strength, reasons, index, tech, evidence, version))
+        findings.append(finding_of(entry, None, strength, reasons, index, tech, evidence, version))
     return findings, misses
 
 
@@ -453,7 +221,7 @@ def _other_versions(
         if other is chosen:
             continue
         compiled = compile_version(other)
-        groups = _groups(compiled.find(fields, title_is_own), compiled, title_is_own)
+        groups = group_hits(compiled.find(fields, title_is_own), compiled, title_is_own)
         if not any((g.term or g.name) and could_matter(eid) for (eid, _), g in groups.items()):
             continue  # only a term or heading that matched can make a finding that counts below
         findings, _ = _match_technology(index, tech, other, line_of, title, single)
@@ -482,7 +250,7 @@ def _other_versions(
                     "technology is not confirmed"
                 ]
                 extra.append(
-                    _finding(entry, None, Strength.POSSIBLE, reasons, index, tech, f.evidence, chosen)
+                    finding_of(entry, None, Strength.POSSIBLE, reasons, index, tech, f.evidence, chosen)
                 )
                 continue
             deleted, added = deleted_by(catalogue, f.entry_id), added_by(catalogue, f.entry_id)
