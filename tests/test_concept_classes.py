@@ -133,3 +133,12 @@ def test_rare_earth_separation_by_symbols_and_method() -> None:
         "saponified with ammonia; stage-by-stage parameters.",
     )
     assert "M9" in entries(a) and a.verdict is Verdict.PROHIBITED
+
+
+def test_newcastle_vaccine_in_2008_by_virus_and_vaccine_making() -> None:
+    a = run(
+        "2020-07-15",
+        "ND vaccine",
+        "LaSota seed virus, SPF-egg propagation, inactivation and oil-emulsion adjuvant SOPs.",
+    )
+    assert "M36" in entries(a) and a.verdict is Verdict.LICENCE_REQUIRED

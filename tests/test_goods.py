@@ -111,3 +111,11 @@ def test_chinese_statement_written_after_the_thing() -> None:
     assert (
         _drone("经销成品植保无人机整机；飞控源代码及设计资料不对经销商或第三方披露。").verdict is Verdict.FREE
     )
+
+
+def test_hosted_service_whose_technology_stays_on_our_servers() -> None:
+    hosted = (
+        "Subscription: the customer calls our hosted recommendation API and pays per call. Models, weights and "
+        "source code stay on our servers; the customer receives API keys and ranked lists only."
+    )
+    assert run(hosted, ["other"]).verdict is Verdict.FREE

@@ -98,3 +98,20 @@ def test_a_turn_ends_a_chinese_negated_list() -> None:
 def test_a_quantifier_keeps_a_de_phrase_inside_the_negated_noun() -> None:
     assert _before("不含任何杀虫、杀菌用途的生物农药菌株。", "生物农药") == CLEAR
     assert _before("不含联网功能的语音识别。", "语音识别") == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "want"),
+    [
+        ("No parent stock; pure lines stay in Guangxi.", "pure lines", CLEAR),
+        ("Models and source code stay on our servers.", "source code", CLEAR),
+        # the recipient's place means the opposite
+        (
+            "The source code remains in the licensee's repository after termination.",
+            "source code",
+            NOT_NEGATED,
+        ),
+    ],
+)
+def test_the_thing_stays_at_the_exporters_place(text: str, term: str, want: int) -> None:
+    assert _after(text, term) == want

@@ -58,10 +58,16 @@ def _message(err: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
         return "must not be empty"
     if kind.startswith(("date_", "datetime_")):
         return f"not a date: {err.get('input')!r}; write it as YYYY-MM-DD, e.g. 2021-01-30"
+    given = err.get("input")
+    if kind == "string_type" and isinstance(given, int | float | bool):
+        # YAML read it as a number or a truth value: 1,3,7-trimethylxanthine in a [a, b] list is three items
+        in_list = bool(loc) and isinstance(loc[-1], int)
+        return f"expected text, got the {type(given).__name__} {given!r}: quote the value" + (
+            " (in a [a, b] list a comma splits items, so quote an item that holds a comma)" if in_list else ""
+        )
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    given = err.get("input")
     if kind.endswith("_type") and not isinstance(given, dict | list):
         msg += f" (got {type(given).__name__} {given!r})"
     return msg

@@ -314,6 +314,19 @@ _POST_CLEAR_EN = re.compile(
     rf"|^(?:(?:{_AUX}) )*(?:{_s('fall', 'falls', 'lie', 'lies')}) (?:{_s('outside')})\b"
     rf"|^(?:(?:{_AUX}) )*(?:{_s('outside')}) (?:the )?(?:{_s('scope')})\b"
 )
+# the thing stays where it is: "pure lines stay in Guangxi", "the source code remains on our servers"
+# (the place must be the exporter's: "in the licensee's repository" would mean the opposite)
+_EXPORTER_PLACE = _s(
+    "our", "licensor", "seller", "supplier", "vendor", "exporter", "provider", "china", "chinese", "prc",
+    "mainland", "domestic", "headquarters", "hq", "beijing", "tianjin", "hebei", "shanxi", "liaoning", "jilin",
+    "heilongjiang", "shanghai", "jiangsu", "zhejiang", "anhui", "fujian", "jiangxi", "shandong", "henan", "hubei",
+    "hunan", "guangdong", "guangxi", "hainan", "chongqing", "sichuan", "guizhou", "yunnan", "tibet", "shaanxi",
+    "gansu", "qinghai", "ningxia", "xinjiang", "shenzhen", "inner",
+)  # fmt: skip
+_POST_PLACE_EN = re.compile(
+    rf"^(?:(?:{_AUX}) )*(?:{_s('remain', 'remains', 'stay', 'stays', 'kept')}) (?:in|on|at|within|inside) "
+    rf"(?:the )?(?:{_EXPORTER_PLACE})\b"
+)
 _POST_UNCLEAR_EN = re.compile(
     rf"^(?:(?:{_AUX}) )*(?:{_s('remain', 'remains', 'stay', 'stays', 'kept')}) "
     rf"(?:with|{_s('confidential', 'proprietary', 'secret', 'undisclosed', 'in-house', 'internal')})\b"
@@ -355,7 +368,7 @@ def _negated_after_en(text: str, end: int, tail: str) -> int:
     words = 0
     for i in range(len(tokens) + 1):
         rest = " ".join(tokens[i:])
-        clear = _POST_CLEAR_EN.match(rest)
+        clear = _POST_CLEAR_EN.match(rest) or _POST_PLACE_EN.match(rest)
         unclear = None if clear else _POST_UNCLEAR_EN.match(rest)
         if clear or unclear:
             verb_end = len((clear or unclear).group().split())  # type: ignore[union-attr]

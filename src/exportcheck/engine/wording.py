@@ -282,6 +282,12 @@ _EXCEPTION_ZH = re.compile(r"除外|除了|但|以外|除[^。；]{0,20}外")
 # a verbless fragment: "no source, no design data"; "other than the eggs nothing passes – no parent stock,
 # no breeding know-how"
 _NO_FRAGMENT_EN = re.compile(r"^(?:no|without|none of|nor)\b")
+# technical objects that stay where they are: "Models, weights and source code stay on our servers"
+_STAYS_EN = re.compile(
+    r"\b(?:stay|stays|remain|remains|are kept|is kept|reside|resides) (?:on|in|at|within|inside) (?:the )?"
+    r"(?:our|licensor'?s?|seller'?s?|supplier'?s?|vendor'?s?|exporter'?s?|provider'?s?|china|chinese|prc"
+    r"|mainland|domestic|headquarters)\b"
+)
 _SOURCE_EN = re.compile(r"\b(?:source|design data|design files|model weights)\b")
 _PARTS = re.compile(r"\s[–—-]\s|—|:")
 
@@ -293,6 +299,12 @@ def no_technology_statement(tech: Technology) -> str | None:
         sentence = m.group().strip()
         low = sentence.lower()
         if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low) and not _reopened(low):
+            return sentence
+        if (
+            _STAYS_EN.search(low)
+            and (_TECH_OBJECT_EN.search(low) or _SOURCE_EN.search(low))
+            and not _reopened(low)
+        ):
             return sentence
         zh = _NO_TECH_ZH.search(sentence)
         if zh:
@@ -372,7 +384,8 @@ def goods_only(tech: Technology, forms: list[str]) -> str | None:
         return None
     for m in _SENTENCE.finditer(text):
         low = m.group().lower()
-        for part in re.split(r"[,，、:：]", low):
+        # 、 joins the items of one (possibly negated) list, so it does not end a part
+        for part in re.split(r"[,，:：]", low):
             if _NEGATOR_ANY.search(part):
                 continue
             if (_POSITIVE_OBJECT_EN.search(part) and _POSITIVE_PASS_EN.search(part)) or _POSITIVE_ZH.search(
