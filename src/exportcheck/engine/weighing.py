@@ -3,7 +3,7 @@ entry's point, or the deal saying no technology passes), and which matched words
 
 from __future__ import annotations
 
-from ..models.assessment import Finding, NearMiss, Strength
+from ..models.assessment import Finding, NearMiss, Strength, Verdict
 from ..models.catalogue import Part
 from ..models.deal import Deal, Technology
 from .matcher import RELATED
@@ -75,10 +75,9 @@ def weigh_goods(
 
 def shared_heading(found: list[Finding], unpointed: set[str]) -> list[Finding]:
     """One heading in both parts (中国传统建筑技术 is 085001J and 085001X in the 2023 text) with neither
-    entry's control points known: matching the heading cannot tell which part covers the technology. The
-    most restrictive reading stands (the prohibited finding decides the verdict), and every such finding
-    says so, so counsel knows the prohibition may turn out to be a licence requirement. (Blind labellers
-    split 4 to 3 between 'prohibited' and 'review' here; the stricter reading was kept.)"""
+    entry's control points known: matching the heading cannot tell which part covers the technology, so
+    both findings become 'possible' (review) with that reason: at least a licence, possibly prohibited.
+    (Twelve blind labellers split 8 to 4 for 'review' over 'prohibited' here.)"""
     heads: dict[tuple[int, str], set[Part]] = {}
     for f in found:
         if f.control_point is None and f.strength is Strength.MATCH and f.entry_id in unpointed and f.name.zh:
@@ -93,10 +92,11 @@ def shared_heading(found: list[Finding], unpointed: set[str]) -> list[Finding]:
             codes = sorted({x.code or x.entry_id for x in found if (x.technology, x.name.zh or "") == key})
             why = (
                 f"the heading {f.name.zh} stands in both the prohibited and the restricted part "
-                f"({', '.join(codes)}) and neither's control points are known: the stricter reading is "
-                "shown; compare the technology with the official text, as it may need only a licence"
+                f"({', '.join(codes)}) and neither's control points are known: at least a licence is needed, "
+                "and the transfer may be prohibited; compare it with the official text"
             )
-            f = f.model_copy(update={"reasons": [*f.reasons, why]})
+            update = {"strength": Strength.POSSIBLE, "outcome": Verdict.REVIEW, "reasons": [*f.reasons, why]}
+            f = f.model_copy(update=update)
         out.append(f)
     return out
 

@@ -167,10 +167,10 @@ TEMPLATES: list[tuple[str, str]] = [
     ),
     (
         "the heading {name} stands in both the prohibited and the restricted part ({codes}) and neither's "
-        "control points are known: the stricter reading is shown; compare the technology with the official "
-        "text, as it may need only a licence",
-        "标题“{name}”同时见于禁止类和限制类（{codes}），两者的控制要点均不可知：此处按较严格的解读显示；"
-        "请对照官方文本核对，该技术也可能仅需许可",
+        "control points are known: at least a licence is needed, and the transfer may be prohibited; compare "
+        "it with the official text",
+        "标题“{name}”同时见于禁止类和限制类（{codes}），两者的控制要点均不可知：至少需要许可，也可能属于禁止出口；"
+        "请对照官方文本核对",
     ),
     (
         "the words match, but the text names nothing the entry's technology is made of ({needs}): it may "
