@@ -119,3 +119,24 @@ def test_hosted_service_whose_technology_stays_on_our_servers() -> None:
         "source code stay on our servers; the customer receives API keys and ranked lists only."
     )
     assert run(hosted, ["other"]).verdict is Verdict.FREE
+
+
+def test_an_operated_service_that_hands_over_nothing() -> None:
+    deal = Deal.model_validate(
+        {
+            "title": "Ground-station service",
+            "date": "2023-04-25",
+            "exporter": {"name": "E", "country": "CN"},
+            "recipient": {"name": "R", "country": "CL"},
+            "forms": ["technical_service"],
+            "technologies": [
+                {
+                    "name": "Pass-based TT&C service",
+                    "description": "Our own stations track the customer's satellite and relay its telemetry, billed "
+                    "pay-per-pass. No software, equipment, documents or training pass to the customer.",
+                }
+            ],
+        }
+    )
+    sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
+    assert assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY).verdict is Verdict.FREE

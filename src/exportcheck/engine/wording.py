@@ -256,7 +256,7 @@ _TECH_OBJECT_EN = re.compile(
 )
 _PASS_EN = re.compile(
     r"\b(?:supplied|supply|delivered|deliver|transferred|transfer|provided|provide|licensed|license|licence"
-    r"|disclosed|disclose|included|include|access|gets?|receives?|received|shared?|revealed?|given"
+    r"|disclosed|disclose|included|include|access|gets?|receives?|received|shared?|revealed?|given|pass(?:es)?"
     r"|handed over|made available)\b"
 )
 _EXCEPTION_EN = re.compile(r"\b(?:except|other than|save|but|apart from|beyond|unless)\b")
@@ -288,6 +288,10 @@ _STAYS_EN = re.compile(
     r"(?:our|licensor'?s?|seller'?s?|supplier'?s?|vendor'?s?|exporter'?s?|provider'?s?|china|chinese|prc"
     r"|mainland|domestic|headquarters)\b"
 )
+_DELIVERABLES = re.compile(
+    r"\b(?:software|equipment|documents?|documentation|training|drawings|designs?|source|data|models?"
+    r"|specifications?|manuals?|code|firmware|samples?|materials)\b"
+)
 _SOURCE_EN = re.compile(r"\b(?:source|design data|design files|model weights)\b")
 _PARTS = re.compile(r"\s[–—-]\s|—|:")
 
@@ -298,7 +302,10 @@ def no_technology_statement(tech: Technology) -> str | None:
     for m in _SENTENCE.finditer(text):
         sentence = m.group().strip()
         low = sentence.lower()
-        if _NO_EN.search(low) and _TECH_OBJECT_EN.search(low) and _PASS_EN.search(low) and not _reopened(low):
+        # a general kind of knowledge, or every channel it could pass by ("No software, equipment, documents
+        # or training pass to the customer")
+        general = _TECH_OBJECT_EN.search(low) or len(set(_DELIVERABLES.findall(low))) >= 3
+        if general and _NO_EN.search(low) and _PASS_EN.search(low) and not _reopened(low):
             return sentence
         if (
             _STAYS_EN.search(low)
@@ -340,7 +347,9 @@ def _reopened(low: str) -> bool:
 # magnets", "import and resell finished drones", 整机销售) and says that no technical knowledge passes.
 _GOODS_EN = re.compile(
     # products, or a service the exporter runs and the customer only uses (SaaS, a hosted API)
-    r"\b(?:saas|iaas|paas|subscription|hosted|hosting|api access|cloud services?|managed services?)\b"
+    r"\b(?:saas|iaas|paas|subscription|hosted|hosting|api access|cloud services?|managed services?"
+    r"|pay-per-(?:use|call|pass|query|transaction)|per (?:call|pass|query)|operated service|as a service"
+    r"|our own (?:stations?|servers?|plants?|facilities|infrastructure|data cent(?:re|er)s?))\b"
     r"|\b(?:sale|sales|sell|sells|selling|sold|resell|resells|resale|distribut(?:e|es|ing|ion|or|ors)"
     r"|supply|supplies of|delivery of|deliveries of|purchase orders?|lta|long-term (?:supply )?agreement"
     r"|finished(?:,? \w+)?(?:,? \w+)? (?:products?|goods|units?|\w+s)"
