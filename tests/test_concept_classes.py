@@ -148,4 +148,6 @@ def test_subjects_the_2023_information_entry_is_reported_to_cover() -> None:
     ocr = run("2024-06-01", "OCR 引擎", "授权印刷体汉字 OCR 引擎源代码、版面分析与字符切分模块及训练语料。")
     assert "M12" in entries(ocr) and ocr.verdict is Verdict.LICENCE_REQUIRED
     speech = run("2024-06-01", "语音", "中文语音识别 SDK 源代码授权。")
-    assert not any(f.entry_id == "M12" and any("hanzi" in (e.concept or "") for e in f.evidence) for f in speech.findings)
+    assert not any(
+        f.entry_id == "M12" and any("hanzi" in (e.concept or "") for e in f.evidence) for f in speech.findings
+    )
