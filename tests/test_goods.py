@@ -140,3 +140,27 @@ def test_an_operated_service_that_hands_over_nothing() -> None:
     )
     sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
     assert assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY).verdict is Verdict.FREE
+
+
+def test_a_negated_list_split_by_commas_stays_negated() -> None:
+    def verdict(description: str) -> Verdict:
+        deal = Deal.model_validate(
+            {
+                "title": "Framework supply agreement: sintered NdFeB rotor magnets",
+                "date": "2021-04-09",
+                "exporter": {"name": "E", "country": "CN"},
+                "recipient": {"name": "R", "country": "DE"},
+                "forms": ["other"],
+                "technologies": [{"name": "Arc segments", "description": description, "keywords": ["NdFeB"]}],
+            }
+        )
+        sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
+        return assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY).verdict
+
+    text = (
+        "Supply of finished, coated and magnetised arc magnets to drawing, 40 t/year. Supplier delivers "
+        "material certificates only; no process data, sintering parameters or alloy recipes are disclosed."
+    )
+    assert verdict(text) is Verdict.FREE
+    reopened = text.replace("are disclosed.", "are disclosed, but the sintering recipes are disclosed.")
+    assert verdict(reopened) is not Verdict.FREE

@@ -371,6 +371,7 @@ _POSITIVE_PASS_EN = re.compile(
 _POSITIVE_ZH = re.compile(
     r"(?:提供|转让|许可|传授|交付|披露)[^。；，,]{0,12}(?:技术|工艺|配方|源代码|诀窍|设计)"
 )
+_TURN = re.compile(r"\b(?:but|however|whereas|while|although|save that|except that)\b|但|然而|而是|不过")
 _NEGATOR_ANY = re.compile(
     r"\b(?:no|not|never|without|none|excluding|except)\b"
     r"|不(?:提供|转让|许可|授权|披露|交付|包括|包含|含|涉及|传授)|没有|并无|未(?:提供|转让|披露|交付)|除[^。；]{0,20}外"
@@ -393,9 +394,17 @@ def goods_only(tech: Technology, forms: list[str]) -> str | None:
         return None
     for m in _SENTENCE.finditer(text):
         low = m.group().lower()
-        # 、 joins the items of one (possibly negated) list, so it does not end a part
+        # 、 joins the items of one (possibly negated) list, so it does not end a part; a part that continues
+        # a list opened by a negator ("no process data, sintering parameters or alloy recipes are
+        # disclosed") is negated with it, unless a turn ("but", 但) reopens it
+        negated_list = False
         for part in re.split(r"[,，:：]", low):
             if _NEGATOR_ANY.search(part):
+                negated_list = True
+                continue
+            if _TURN.search(part):
+                negated_list = False
+            if negated_list:
                 continue
             if (_POSITIVE_OBJECT_EN.search(part) and _POSITIVE_PASS_EN.search(part)) or _POSITIVE_ZH.search(
                 part
