@@ -1,4 +1,10 @@
-"""The command line: the only module that prints or exits.
+"""The command line: the only layer that prints or exits.
+
+This module holds the command group, what every command shares (errors, output, options, configuration) and
+the commands that judge one deal (assess, checklist, rule). The scan, catalogue and project commands live in
+cli_scan.py, cli_catalogue.py and cli_project.py, named in COMMANDS_ELSEWHERE and imported only when one of
+them runs or `--help` lists them: an assessment loads no more of the CLI than it did when all was one module,
+and the siblings import this module, never the reverse (no import cycle).
 
 Exit codes: 0 nothing at or above --fail-on; 1 something is; 2 usage, input or catalogue error.
 """
@@ -7,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,14 +26,65 @@ from .errors import ExportcheckError
 F = TypeVar("F", bound=Callable[..., Any])
 FAIL_ON = ("prohibited", "licence_required", "review", "none")
 
+# main's commands defined in the sibling modules, as "module:attribute" (an explicit registry, as yamllint
+# keeps its rules): imported on first use by _Commands
+COMMANDS_ELSEWHERE = {
+    "catalogue": "exportcheck.cli_catalogue:catalogue",
+    "config": "exportcheck.cli_project:config_command",
+    "due": "exportcheck.cli_project:due",
+    "init": "exportcheck.cli_project:init",
+    "log": "exportcheck.cli_project:log",
+    "schema": "exportcheck.cli_project:schema",
+    "scan": "exportcheck.cli_scan:scan",
+}
 
-def _emit(text: str | Iterable[str], output: Path | None = None, inputs: Iterable[Path] = ()) -> None:
+
+class _Commands(MutableMapping[str, click.Command]):
+    """main's commands: those defined here, and those of COMMANDS_ELSEWHERE, imported when first looked up.
+
+    Listing the names imports nothing; looking one up (running it, `--help`, click's "did you mean", the
+    items of the mapping) imports its module and hangs its examples on it."""
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, click.Command] = {}
+        self.elsewhere = dict(COMMANDS_ELSEWHERE)
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self.loaded and name in self.elsewhere:
+            module, attribute = self.elsewhere[name].split(":")
+            __import__(module)  # not importlib.import_module: `python -X importtime` does not list those
+            command = getattr(sys.modules[module], attribute)
+            attach_examples(command, (name,))
+            self.loaded[name] = command
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self.elsewhere.pop(name, None)
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if self.elsewhere.pop(name, None) is None:
+            del self.loaded[name]
+        else:
+            self.loaded.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.loaded or name in self.elsewhere
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.loaded.keys() | self.elsewhere.keys()))
+
+    def __len__(self) -> int:
+        return len(self.loaded.keys() | self.elsewhere.keys())
+
+
+def emit(text: str | Iterable[str], output: Path | None = None, inputs: Iterable[Path] = ()) -> None:
     """Write the report (a string, or its pieces) to standard output (no --output, or `-`) or to a file.
 
     A file is replaced atomically (see safeio.write_atomic): never written through a symlink, never over
     a device, a pipe or one of the `inputs`."""
     chunks = [text] if isinstance(text, str) else text
-    if output is None or _to_stdout(output):
+    if output is None or to_stdout(output):
         for chunk in chunks:
             click.echo(chunk, nl=False)
         return
@@ -36,7 +93,7 @@ def _emit(text: str | Iterable[str], output: Path | None = None, inputs: Iterabl
     write_atomic(output, chunks, inputs)
 
 
-def _to_stdout(output: Path | None) -> bool:
+def to_stdout(output: Path | None) -> bool:
     return output is None or str(output) == "-"
 
 
@@ -104,6 +161,10 @@ class _Main(click.Group):
     """The command group, keeping the command line so `main` can tell whether the report goes to the
     terminal (its width is then followed) or to `--output FILE` (fixed width, reproducible)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands()
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["exportcheck.args"] = list(args)
         return super().parse_args(ctx, args)
@@ -145,7 +206,7 @@ def main(debug: bool) -> None:
         follow_terminal(None)
 
 
-def _limit_options(func: F) -> F:
+def limit_options(func: F) -> F:
     """--max-* options shared by assess and scan; defaults are generous for real deals."""
     from .yamlsafe import DEFAULT_LIMITS as D
 
@@ -161,13 +222,13 @@ def _limit_options(func: F) -> F:
     return func
 
 
-def _rulings_option(func: F) -> F:
+def rulings_option(func: F) -> F:
     return click.option(
         "--no-rulings", is_flag=True, help="Show the assessment as if the deal recorded no rulings."
     )(func)
 
 
-def _options(
+def run_options(
     as_of: dt.datetime | None,
     pinned: str | None,
     encoding: str | None,
@@ -193,7 +254,7 @@ def _options(
     )
 
 
-def _load_catalogue(path: Path | None, overlay: str | Path | None = None) -> Any:
+def open_catalogue(path: Path | None, overlay: str | Path | None = None) -> Any:
     """The catalogue, with the overlay laid over it; an overlay in use is named on standard error, so
     that every report made with it says so whatever its format."""
     from .engine.prepared import cached_catalogue
@@ -211,7 +272,7 @@ def _load_catalogue(path: Path | None, overlay: str | Path | None = None) -> Any
 
 
 @cache
-def _project_config() -> Any:
+def project_config() -> Any:
     """.exportcheck.yaml, read once per run."""
     from .config import find_config, load_config
     from .runner import working_dir
@@ -220,7 +281,10 @@ def _project_config() -> Any:
     return load_config(find_config(Path(here)) if here else None)
 
 
-def _settings(**values: Any) -> dict[str, Any]:
+_project_config = project_config  # its name before cli.py was split; tests clear the cache through it
+
+
+def with_config(**values: Any) -> dict[str, Any]:
     """The command's values with .exportcheck.yaml filling those not given on the command line."""
     from click.core import ParameterSource
 
@@ -236,7 +300,7 @@ def _settings(**values: Any) -> dict[str, Any]:
         )
         for k, v in values.items()
     }
-    return {k: s.value for k, s in settle(_project_config(), given).items()}
+    return {k: s.value for k, s in settle(project_config(), given).items()}
 
 
 def _locale_lang() -> str:
@@ -245,7 +309,7 @@ def _locale_lang() -> str:
     return locale_lang()
 
 
-def _lang_option(func: F) -> F:
+def lang_option(func: F) -> F:
     return click.option(
         "--lang",
         type=click.Choice(["en", "zh", "both"]),
@@ -255,12 +319,18 @@ def _lang_option(func: F) -> F:
     )(func)
 
 
-def _overlay_option(func: F) -> F:
+def overlay_option(func: F) -> F:
     return click.option(
         "--catalogue-overlay",
         "catalogue_overlay",
         type=click.Path(path_type=Path, file_okay=False),
         help="Lay an overlay written by 'catalogue import' over the catalogue (config: catalogue_overlay).",
+    )(func)
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
     )(func)
 
 
@@ -277,7 +347,7 @@ def _overlay_option(func: F) -> F:
     default="text",
     show_default=True,
 )
-@_lang_option
+@lang_option
 @click.option("--explain", is_flag=True, help="Show near misses and why they were discarded.")
 @click.option(
     "--fail-on",
@@ -304,15 +374,15 @@ def _overlay_option(func: F) -> F:
     help="Write to this file (`-`: standard output).",
 )
 @click.option("--no-checklist", is_flag=True, help="Leave out the licensing checklist.")
-@_rulings_option
+@rulings_option
 @click.option(
     "--log",
     "log_file",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Append the assessment as one hash-chained JSON line to this file.",
 )
-@_overlay_option
-@_limit_options
+@overlay_option
+@limit_options
 @handles_errors
 def assess(
     deal_file: Path,
@@ -336,16 +406,16 @@ def assess(
     from .runner import assess_deal_file
     from .safeio import decodable
 
-    conf = _settings(
+    conf = with_config(
         fail_on=fail_on, strict=strict, lang=lang, catalogue_overlay=catalogue_overlay, log=log_file
     )
     fail_on, strict, lang = conf["fail_on"], conf["strict"], conf["lang"]
     log_file = Path(conf["log"]) if conf["log"] else None
-    options = _options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
+    options = run_options(as_of, pinned, encoding, limits, strict=strict, no_rulings=no_rulings)
     deal, result = assess_deal_file(
         deal_file,
         "<stdin>" if str(deal_file) == "-" else decodable(str(deal_file)),
-        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
+        lambda: open_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
     built = _checklist(deal, result, options.reference_day)
@@ -390,14 +460,14 @@ def assess(
             result,
             lang=lang,
             explain=explain,
-            color=_to_stdout(output) and sys.stdout.isatty(),
+            color=to_stdout(output) and sys.stdout.isatty(),
             duty=_duty_texts(duty),
         )
         if checklist is not None:
             from .formats.checklist import render_text as checklist_text
 
             text += "\n" + checklist_text(checklist, lang)
-    _emit(text, output, [deal_file])
+    emit(text, output, [deal_file])
     if log_file is not None:
         from .record import append_log
 
@@ -429,7 +499,7 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
     default="text",
     show_default=True,
 )
-@_lang_option
+@lang_option
 @click.option(
     "--output",
     type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
@@ -441,8 +511,8 @@ def _checklist(deal: Any, result: Any, day: dt.date) -> Any:
 @click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version, e.g. 2023.")
 @click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--encoding", help="Read the deal file in this encoding (e.g. gb18030) instead of UTF-8.")
-@_overlay_option
-@_limit_options
+@overlay_option
+@limit_options
 @handles_errors
 def checklist(
     deal_file: Path,
@@ -460,583 +530,22 @@ def checklist(
     from .formats.checklist import render
     from .runner import assess_deal_file, display_path
 
-    conf = _settings(lang=lang, catalogue_overlay=catalogue_overlay)
+    conf = with_config(lang=lang, catalogue_overlay=catalogue_overlay)
     lang = conf["lang"]
-    options = _options(as_of, pinned, encoding, limits)
+    options = run_options(as_of, pinned, encoding, limits)
     deal, result = assess_deal_file(
         deal_file,
         "<stdin>" if str(deal_file) == "-" else display_path(deal_file),
-        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
+        lambda: open_catalogue(catalogue_path, conf["catalogue_overlay"]),
         options,
     )
     built = _checklist(deal, result, options.reference_day)
     if fmt == "html":
         from .formats.html import render_report
 
-        _emit(render_report(result, built, deal, lang=lang, findings=False), output, [deal_file])
+        emit(render_report(result, built, deal, lang=lang, findings=False), output, [deal_file])
         return
-    _emit(render(built, fmt, lang), output, [deal_file])
-
-
-@main.group()
-def catalogue() -> None:
-    """Inspect and validate catalogue data."""
-
-
-def _version_option(func: F) -> F:
-    return click.option("--version", "version", metavar="VERSION", help="Catalogue version, e.g. 2020.")(func)
-
-
-def _format_option(func: F) -> F:
-    return click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-    )(func)
-
-
-def _catalogue_option(func: F) -> F:
-    return click.option(
-        "--catalogue",
-        "catalogue_path",
-        type=click.Path(path_type=Path, file_okay=False),
-        help="Catalogue folder (default: the shipped one).",
-    )(_overlay_option(func))
-
-
-def _catalogue_with_overlay(catalogue_path: Path | None, catalogue_overlay: Path | None) -> Any:
-    return _load_catalogue(
-        catalogue_path, _settings(catalogue_overlay=catalogue_overlay)["catalogue_overlay"]
-    )
-
-
-def _check_version(cat: Any, version: str | None) -> None:
-    if version is not None and version not in cat.versions:
-        raise click.BadParameter(
-            f"unknown version {version!r}; choose one of {', '.join(sorted(cat.versions))}",
-            param_hint="--version",
-        )
-
-
-@catalogue.command("list")
-@_version_option
-@click.option("--part", type=click.Choice(["prohibited", "restricted"]))
-@click.option("--industry", help="Filter by industry heading (zh or en, substring).")
-@_format_option
-@_lang_option
-@_catalogue_option
-@handles_errors
-def catalogue_list(
-    version: str | None,
-    part: str | None,
-    industry: str | None,
-    fmt: str,
-    lang: str,
-    catalogue_path: Path | None,
-    catalogue_overlay: Path | None,
-) -> None:
-    """List the entries of a version (default: the version in force today)."""
-    from .catalogue_query import list_entries
-    from .formats import catalogue as out
-    from .models.catalogue import Part
-
-    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
-    _check_version(cat, version)
-    vid = version or (cat.in_force(dt.date.today()) or cat.latest()).id
-    rows = list_entries(cat, vid, Part(part) if part else None, industry)
-    _emit(out.list_json(rows) if fmt == "json" else out.list_text(rows, _settings(lang=lang)["lang"]))
-
-
-@catalogue.command("show")
-@click.argument("code")
-@_version_option
-@_format_option
-@_lang_option
-@_catalogue_option
-@handles_errors
-def catalogue_show(
-    code: str,
-    version: str | None,
-    fmt: str,
-    lang: str,
-    catalogue_path: Path | None,
-    catalogue_overlay: Path | None,
-) -> None:
-    """Show an entry (code such as 086501X, or ID such as M12) in every version that holds it."""
-    from .catalogue_query import find
-    from .formats import catalogue as out
-
-    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
-    _check_version(cat, version)
-    rows = find(cat, code, version)
-    if not rows:
-        click.echo(
-            f"error: no entry with code or id {code!r}"
-            + (f" in version {version}" if version else "")
-            + "; try 'exportcheck catalogue search'",
-            err=True,
-        )
-        sys.exit(2)
-    _emit(out.entry_json(rows) if fmt == "json" else out.entry_text(rows, _settings(lang=lang)["lang"]))
-
-
-@catalogue.command("search")
-@click.argument("text")
-@_version_option
-@_format_option
-@_lang_option
-@_catalogue_option
-@handles_errors
-def catalogue_search(
-    text: str,
-    version: str | None,
-    fmt: str,
-    lang: str,
-    catalogue_path: Path | None,
-    catalogue_overlay: Path | None,
-) -> None:
-    """Search names, control points and aids (Simplified, Traditional Chinese or English)."""
-    from .catalogue_query import search
-    from .formats import catalogue as out
-
-    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
-    _check_version(cat, version)
-    hits = search(cat, text, version)
-    _emit(out.search_json(hits) if fmt == "json" else out.search_text(hits, _settings(lang=lang)["lang"]))
-
-
-@catalogue.command("status")
-@_format_option
-@_lang_option
-@_catalogue_option
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Dual-use measures' status on this date (default today).",
-)
-@handles_errors
-def catalogue_status(
-    fmt: str,
-    lang: str,
-    catalogue_path: Path | None,
-    catalogue_overlay: Path | None,
-    as_of: dt.datetime | None,
-) -> None:
-    """Per version: official counts against what is encoded; dual-use measures, their status, and gaps."""
-    from .catalogue_dual_use import check_on
-    from .catalogue_query import status
-    from .formats import catalogue as out
-    from .formats import dual_use as du
-
-    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
-    rows = status(cat)
-    check = check_on(cat.dual_use, as_of.date() if as_of else dt.date.today())
-    if fmt == "json":
-        _emit(out.status_json(rows, cat.sha256, dual_use=du.status_data(check)))
-    else:
-        lang = _settings(lang=lang)["lang"]
-        _emit(out.status_text(rows, cat.sha256, lang) + du.status_text(check, lang))
-
-
-@catalogue.command("diff")
-@click.argument("old")
-@click.argument("new")
-@_format_option
-@_catalogue_option
-@handles_errors
-def catalogue_diff(
-    old: str, new: str, fmt: str, catalogue_path: Path | None, catalogue_overlay: Path | None
-) -> None:
-    """Entries and control points added, removed and changed between versions OLD and NEW."""
-    from .catalogue_query import diff
-    from .formats import catalogue as out
-
-    cat = _catalogue_with_overlay(catalogue_path, catalogue_overlay)
-    for v, hint in ((old, "OLD"), (new, "NEW")):
-        if v not in cat.versions:
-            raise click.BadParameter(
-                f"unknown version {v!r}; choose one of {', '.join(sorted(cat.versions))}", param_hint=hint
-            )
-    changes = diff(cat, old, new)
-    _emit(out.diff_json(old, new, changes) if fmt == "json" else out.diff_text(old, new, changes))
-
-
-@catalogue.command("validate")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
-@handles_errors
-def catalogue_validate(path: Path | None) -> None:
-    """Validate a catalogue folder (default: the shipped one); one line per problem, exit 2 if any."""
-    from .catalogue import load_catalogue
-    from .catalogue_overlay import is_overlay
-
-    if path is not None and is_overlay(path):
-        layered = load_catalogue(None, path)
-        assert layered.overlay is not None
-        o = layered.overlay
-        click.echo(f"ok: overlay {o.name} (sha256 {o.sha256}): {o.entries} entries of version {o.version}")
-        return
-    cat = load_catalogue(path)
-    n = sum(len(v.entries) for v in cat.versions.values())
-    click.echo(
-        f"ok: {cat.root.name}: {len(cat.versions)} versions, {n} entries across versions, "
-        f"{len(cat.dual_use.measures)} dual-use measures, {len(cat.sources)} sources"
-    )
-
-
-@catalogue.command("import")
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--version", "version", required=True, metavar="VERSION", help="Version of that text, e.g. 2023."
-)
-@click.option(
-    "--into", required=True, type=click.Path(path_type=Path, file_okay=False), help="Overlay folder to write."
-)
-@click.option("--name", help="The overlay's name (default: the folder's name).")
-@click.option("--encoding", help="Read SOURCE in this encoding (e.g. gb18030) instead of UTF-8.")
-@_format_option
-@click.option(
-    "--catalogue",
-    "catalogue_path",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Catalogue folder to import over (default: the shipped one).",
-)
-@handles_errors
-def catalogue_import(
-    source: Path,
-    version: str,
-    into: Path,
-    name: str | None,
-    encoding: str | None,
-    fmt: str,
-    catalogue_path: Path | None,
-) -> None:
-    """Read an organisation's copy of the official text of VERSION (text extracted from the PDF, the PDF
-    with the 'pdf' extra, or a CSV/YAML transcription) into an overlay folder. Exit 1 when anything could
-    not be placed."""
-    from .catalogue_import import run_import
-    from .formats.imports import import_json, import_text
-
-    report = run_import(
-        source, version, into, _load_catalogue(catalogue_path), dt.date.today(), name, encoding
-    )
-    _emit(import_json(report) if fmt == "json" else import_text(report))
-    if report.problems:
-        sys.exit(1)
-
-
-@main.command("config")
-@_format_option
-@handles_errors
-def config_command(fmt: str) -> None:
-    """Print the effective configuration (.exportcheck.yaml) and where each value came from."""
-    from .config import effective
-    from .formats.imports import config_json, config_text
-
-    loaded = _project_config()
-    settings = effective(loaded)
-    _emit(config_json(loaded.path, settings) if fmt == "json" else config_text(loaded.path, settings))
-
-
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--include", multiple=True, help="Glob of deal files (repeatable); default **/deal.yaml, **/*.deal.yaml."
-)
-@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "sarif", "junit", "github", "html"]),
-    default="text",
-    show_default=True,
-)
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="review", show_default=True)
-@click.option(
-    "--strict/--no-strict",
-    default=False,
-    help="Turn 'free' into 'review' while the catalogue is not fully encoded.",
-)
-@click.option(
-    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge every deal under this date's law."
-)
-@click.option("--catalogue-version", "pinned", metavar="VERSION", help="Pin a catalogue version.")
-@click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--encoding", help="Read deal files in this encoding instead of UTF-8.")
-@click.option(
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-    help="Write the report to this file (`-`: standard output).",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    help="Processes to assess in [default: the CPUs available; 1 = this process]. The report is the same.",
-)
-@click.option(
-    "--fail-on-deadline",
-    type=click.Choice(["overdue", "due-soon", "none"]),
-    default="none",
-    show_default=True,
-    help="Also exit 1 when a registration, letter of intent or licence date has passed (overdue) or is "
-    "within --deadline-window days (due-soon). Either way such dates are reported as warnings.",
-)
-@click.option(
-    "--deadline-window",
-    type=click.IntRange(min=0),
-    default=30,
-    show_default=True,
-    metavar="DAYS",
-    help="Days before a date that it counts as due soon.",
-)
-@_lang_option
-@_rulings_option
-@_overlay_option
-@click.option(
-    "--sarif-output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write the SARIF report of the same scan to this file (CI: annotations and SARIF at once).",
-)
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Assess every file again, not reusing what a previous scan with the same file bytes, catalogue, "
-    "code, dates and options found (also EXPORTCHECK_NO_CACHE=1).",
-)
-@_limit_options
-@handles_errors
-def scan(
-    paths: tuple[Path, ...],
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    fmt: str,
-    fail_on: str,
-    strict: bool,
-    as_of: dt.datetime | None,
-    pinned: str | None,
-    catalogue_path: Path | None,
-    encoding: str | None,
-    output: Path | None,
-    jobs: int | None,
-    fail_on_deadline: str,
-    deadline_window: int,
-    lang: str,
-    no_rulings: bool,
-    catalogue_overlay: Path | None,
-    sarif_output: Path | None,
-    no_cache: bool,
-    **limits: int,
-) -> None:
-    """Assess every deal file under PATHS (default: .). Exit 2 if any file is invalid, else 1 if any
-    deal reaches --fail-on (or a deadline --fail-on-deadline), else 0."""
-    import heapq
-    import os
-    from contextlib import closing
-    from functools import partial
-
-    from .formats import scan as out
-    from .runner import (
-        DEFAULT_INCLUDE,
-        FileResult,
-        assess_files,
-        default_jobs,
-        discover,
-        display_path,
-        working_dir,
-    )
-    from .scan_cache import ResultCache
-
-    if output and sarif_output and os.path.abspath(output) == os.path.abspath(sarif_output):
-        raise click.BadParameter("is the same file as --output", param_hint="--sarif-output")
-    conf = _settings(
-        fail_on=fail_on,
-        strict=strict,
-        include=include,
-        exclude=exclude,
-        jobs=jobs,
-        catalogue_overlay=catalogue_overlay,
-        lang=lang,
-    )
-    fail_on, strict, jobs, lang = conf["fail_on"], conf["strict"], conf["jobs"], conf["lang"]
-    include, exclude = tuple(conf["include"]), tuple(conf["exclude"])
-    cat = _load_catalogue(catalogue_path, conf["catalogue_overlay"])
-    files, problems = discover(list(paths) or [Path(".")], include or DEFAULT_INCLUDE, exclude)
-    options = _options(
-        as_of,
-        pinned,
-        encoding,
-        limits,
-        strict=strict,
-        deadline_window=deadline_window,
-        no_rulings=no_rulings,
-    )
-    report = out.ScanReport(
-        fmt,
-        fail_on,
-        cat.sha256,
-        color=_to_stdout(output) and sys.stdout.isatty(),
-        fail_on_deadline=fail_on_deadline,
-        lang=lang,
-    )
-    here = working_dir()
-    work = sorted(((path, display_path(path, here)) for path in files), key=lambda item: item[1])
-    # with --sarif-output the same assessments also make the SARIF report (CI: one scan, two reports)
-    sarif = (
-        out.ScanReport("sarif", fail_on, cat.sha256, fail_on_deadline=fail_on_deadline)
-        if sarif_output
-        else None
-    )
-    fmts = (fmt, "sarif") if sarif else (fmt,)
-    reduce = partial(_pieces, fmts=fmts, fail_on=fail_on, fail_on_deadline=fail_on_deadline, lang=lang)
-    results = assess_files(
-        work,
-        cat,
-        options,
-        reduce,
-        jobs or default_jobs(),
-        results=None if no_cache else ResultCache.for_scan(cat, options, reduce),
-    )
-    pieces: Iterable[Any] = _first_pieces(results, sarif)
-    if len(files) > 50 and sys.stderr.isatty():
-        from rich.progress import track
-
-        pieces = track(  # no refresh thread: worker processes are forked from this one
-            pieces,
-            total=len(files),
-            description="assessing",
-            console=_stderr_console(),
-            transient=True,
-            auto_refresh=False,
-        )
-    unreadable = sorted((FileResult(p.file, None, [p]) for p in problems), key=lambda r: r.file)
-    # in file order, so the report can be written while the deals are assessed
-    report.feed(heapq.merge(unreadable, pieces, key=lambda item: item.file))
-    with closing(results):  # a report that fails or is interrupted half-way ends the workers at once
-        if fmt == "html":
-            from .formats.html import scan_page
-
-            _emit(scan_page(report), output, files)
-        else:
-            _emit(report.chunks(), output, files)
-    if sarif is not None and sarif_output is not None:
-        for result in unreadable:
-            sarif.add(result)
-        _emit(sarif.render(), sarif_output, files)
-    bad = report.error_lines
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if fmt == "github" and summary:
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(report.summary())
-    if not report.gates:  # as linters do: an empty repository passes, but says that nothing was checked
-        click.echo(
-            "notice: no deal files found, nothing was checked (patterns: "
-            + ", ".join(include or DEFAULT_INCLUDE)
-            + ")",
-            err=True,
-        )
-        return
-    if bad:
-        for line in sorted(bad):
-            click.echo(f"error: {line}", err=True)
-        sys.exit(2)
-    if report.fails():
-        sys.exit(1)
-
-
-def _pieces(
-    result: Any, fmts: tuple[str, ...], fail_on: str, fail_on_deadline: str, lang: str = "en"
-) -> tuple[Any, ...]:
-    """What one file adds to each report of the scan (made in the worker processes)."""
-    from .formats.scan import piece
-
-    def one(fmt: str) -> Any:
-        if fmt == "html":
-            from .formats.html import scan_piece
-
-            return scan_piece(result, fail_on, fail_on_deadline)
-        return piece(result, fmt, fail_on, fail_on_deadline, lang if fmt != "sarif" else "en")
-
-    return tuple(one(fmt) for fmt in fmts)
-
-
-def _first_pieces(items: Iterable[tuple[Any, ...]], sarif: Any) -> Iterator[Any]:
-    """The main report's pieces, handing each file's SARIF piece (if asked for) to the SARIF report."""
-    for item in items:
-        if sarif is not None:
-            sarif.add(item[1])
-        yield item[0]
-
-
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--within",
-    type=click.IntRange(min=0),
-    metavar="DAYS",
-    help="Only dates within DAYS of the reference date (overdue ones always); also the 'due soon' window.",
-)
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Reference date (default: today).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "ics"]), default="text", show_default=True
-)
-@click.option(
-    "--include", multiple=True, help="Glob of deal files (repeatable); default **/deal.yaml, **/*.deal.yaml."
-)
-@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
-@click.option("--catalogue", "catalogue_path", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
-@_overlay_option
-@_limit_options
-@handles_errors
-def due(
-    paths: tuple[Path, ...],
-    within: int | None,
-    as_of: dt.datetime | None,
-    fmt: str,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    catalogue_path: Path | None,
-    output: Path | None,
-    catalogue_overlay: Path | None,
-    **limits: int,
-) -> None:
-    """Every overdue and upcoming deadline (registration, letter of intent, licence) across the deal files
-    under PATHS (default: .), sorted by date. Exit 2 if any file is invalid."""
-    from .due import collect_due
-    from .formats import due as out
-    from .runner import DEFAULT_INCLUDE
-
-    conf = _settings(include=include, exclude=exclude, catalogue_overlay=catalogue_overlay)
-    window = within if within is not None else 30
-    options = _options(as_of, None, None, limits, deadline_window=window)
-    items, problems, count = collect_due(
-        list(paths) or [Path(".")],
-        tuple(conf["include"]) or DEFAULT_INCLUDE,
-        tuple(conf["exclude"]),
-        lambda: _load_catalogue(catalogue_path, conf["catalogue_overlay"]),
-        options,
-        within,
-    )
-    day = options.reference_day
-    if fmt == "ics":
-        from .formats.ics import render_ics
-
-        _emit(render_ics(items, day), output)
-    else:
-        _emit((out.render_json if fmt == "json" else out.render_text)(items, day.isoformat()), output)
-    if problems:
-        for p in sorted(problems, key=lambda p: p.render()):
-            click.echo(f"error: {p.render()}", err=True)
-        sys.exit(2)
-    if not count:
-        click.echo(
-            "error: no deal files found (patterns: " + ", ".join(include or DEFAULT_INCLUDE) + ")", err=True
-        )
-        sys.exit(2)
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
+    emit(render(built, fmt, lang), output, [deal_file])
 
 
 @main.command()
@@ -1056,7 +565,7 @@ def _stderr_console() -> Any:
     "--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the ruling [today]."
 )
 @click.option("--encoding", help="The deal file's encoding (e.g. gb18030) instead of UTF-8.")
-@_overlay_option
+@overlay_option
 @handles_errors
 def rule(
     deal_file: Path,
@@ -1093,9 +602,9 @@ def rule(
     )
     from .runner import Options, assess_deal_file
 
-    overlay = _settings(catalogue_overlay=catalogue_overlay)["catalogue_overlay"]
+    overlay = with_config(catalogue_overlay=catalogue_overlay)["catalogue_overlay"]
     _, result = assess_deal_file(
-        deal_file, str(deal_file), lambda: _load_catalogue(None, overlay), Options(encoding=encoding)
+        deal_file, str(deal_file), lambda: open_catalogue(None, overlay), Options(encoding=encoding)
     )
     outcome = result.rulings[-1]
     if outcome.status != "applied":  # e.g. a code the deal has no finding for today
@@ -1104,133 +613,20 @@ def rule(
         )
 
 
-@main.group()
-def log() -> None:
-    """The hash-chained assessment log written by `assess --log FILE`."""
-
-
-@log.command("verify")
-@click.argument("log_file", type=click.Path(path_type=Path, dir_okay=False))
-@handles_errors
-def log_verify(log_file: Path) -> None:
-    """Check that no line of LOG_FILE was changed, removed or moved (exit 1 if one was)."""
-    from .record import verify_log
-
-    problems, count, head = verify_log(log_file)
-    for p in problems:
-        click.echo(f"error: {p.render()}", err=True)
-    if problems:
-        sys.exit(1)
-    click.echo(f"ok: {count} line(s), chain intact; last line sha256 {head}")
-
-
-@main.command()
-def schema() -> None:
-    """Print the JSON Schema of the deal file, for editor completion and validation."""
-    import json
-
-    from .models.deal import Deal
-
-    data = Deal.model_json_schema()
-    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    data["title"] = "exportcheck deal file"
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
-
-
-def _valid(check: Callable[[str], str]) -> Callable[[str], str]:
-    """A prompt's value check: click asks again, showing the reason, on BadParameter."""
-
-    def proc(value: str) -> str:
-        try:
-            return check(value)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-
-    return proc
-
-
-@main.command()
-@click.argument("path", required=False, default="deal.yaml", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--title", help="What the deal is.")
-@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Negotiation/contract date.")
-@click.option("--exporter", help="Exporter's legal name.")
-@click.option("--exporter-country", default=None, help="ISO code, default CN.")
-@click.option("--recipient", help="Recipient's legal name.")
-@click.option("--recipient-country", help="ISO code, e.g. US.")
-@click.option("--channel", type=click.Choice(["trade", "investment", "cooperation"]))
-@click.option("--stage", type=click.Choice(["planning", "negotiating", "signed", "performed"]))
-@click.option("--forms", help="Forms of transfer, comma-separated, e.g. know_how_transfer,technical_service.")
-@click.option("--technology", help="Name of the (first) technology.")
-@click.option("--description", help="What the recipient receives and what the technology does.")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.option(
-    "--interactive/--no-interactive",
-    default=None,
-    help="Ask for missing fields (default: when stdin is a terminal).",
-)
-@handles_errors
-def init(
-    path: Path, force: bool, date_: dt.datetime | None, interactive: bool | None, **fields: str | None
-) -> None:
-    """Write a commented deal file; asks for the main fields when run in a terminal."""
-    import os
-
-    from .authoring import deal_template
-
-    if os.path.lexists(path) and not force:  # lexists: a dangling symlink is there too
-        click.echo(f"error: {path}: already exists; pass --force to overwrite", err=True)
-        sys.exit(2)
-    if interactive is None:
-        interactive = sys.stdin.isatty()
-    from .authoring import QUESTIONS, check_given, missing
-    from .runner import DEFAULT_INCLUDE, matches
-
-    values: dict[str, str | None] = {**fields, "date": date_.date().isoformat() if date_ else None}
-    if not interactive:
-        values["exporter_country"] = values.get("exporter_country") or "CN"  # as --help says
-    for problem in check_given(values):  # a wrong option is refused, never written out
-        click.echo(f"error: {problem}", err=True)
-        sys.exit(2)
-    for q in QUESTIONS if interactive else ():
-        if not values.get(q.key):  # asked again until the answer is valid
-            try:
-                values[q.key] = click.prompt(q.ask, default=q.default(), value_proc=_valid(q.check))
-            except click.Abort:  # end of input or Ctrl-C at a prompt
-                click.echo(
-                    f"\nerror: {path}: stopped before every question was answered; nothing written", err=True
-                )
-                sys.exit(2)
-    day = values.get("date")
-    date_ = dt.datetime.fromisoformat(day) if day else None
-    if missing(values):
-        left = ", ".join(missing(values))
-        click.echo(f"note: fill in what is marked TODO: ({left}) before relying on {path}", err=True)
-    if not matches(path.name, DEFAULT_INCLUDE):
-        click.echo(
-            f"note: `exportcheck scan` will not find {path.name} (default patterns: "
-            f"{', '.join(DEFAULT_INCLUDE)}); name it NAME.deal.yaml, or pass --include",
-            err=True,
-        )
-    text = deal_template(values, date_.date() if date_ else None)
-    _emit(text, path)  # replaced by rename, never written through a symlink
-    click.echo(f"wrote {path}; edit it, then run: exportcheck assess {path}")
-
-
-def attach_examples(group: click.Group) -> None:
+def attach_examples(command: click.Command, path: tuple[str, ...] = ()) -> None:
     """Hang each command's examples (cli_help.py) on its `--help`, and show dates as YYYY-MM-DD rather
-    than click's `[%Y-%m-%d]`."""
+    than click's `[%Y-%m-%d]`. For main, only the commands already imported: _Commands does the others as
+    it imports them."""
     from .cli_help import EXAMPLES
 
-    def walk(command: click.Command, path: tuple[str, ...]) -> None:
-        command.epilog = EXAMPLES.get(path, command.epilog)
-        for param in command.params:
-            if isinstance(param, click.Option) and isinstance(param.type, click.DateTime):
-                param.metavar = "YYYY-MM-DD"
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                walk(sub, (*path, name))
-
-    walk(group, ())
+    command.epilog = EXAMPLES.get(path, command.epilog)
+    for param in command.params:
+        if isinstance(param, click.Option) and isinstance(param.type, click.DateTime):
+            param.metavar = "YYYY-MM-DD"
+    if isinstance(command, click.Group):
+        subs = command.commands.loaded if isinstance(command.commands, _Commands) else command.commands
+        for name, sub in list(subs.items()):
+            attach_examples(sub, (*path, name))
 
 
 attach_examples(main)

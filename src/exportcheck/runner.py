@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .catalogue import Catalogue
 from .errors import ExportcheckError, Problem
-from .models.assessment import Assessment
+from .models.assessment import Assessment, FileResult
 from .models.deal import Deal
 from .safeio import decodable, read_bounded
 from .yamlsafe import DEFAULT_LIMITS, Document, Limits
@@ -49,14 +49,6 @@ class Options:
     def reference_day(self) -> dt.date:
         """The day licences and deadlines are checked against: --as-of when given, else today."""
         return self.as_of or self.today
-
-
-@dataclass(frozen=True)
-class FileResult:
-    file: str
-    assessment: Assessment | None
-    problems: list[Problem]
-    deadlines: tuple[DealDeadline, ...] = ()  # dated duties from the deal's records, for the gate
 
 
 def assess_deal_file(

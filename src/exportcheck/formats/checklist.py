@@ -224,7 +224,7 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def _item_fields(
+def item_fields(
     item: ChecklistItem, lang: str, number: int, seen: dict[str, int]
 ) -> list[tuple[str, list[str]]]:
     """(label, lines) pairs shown under item `number`, in print order; `seen` maps exposure ids already
@@ -284,7 +284,7 @@ def _item_fields(
     return out
 
 
-def _sections(c: Checklist) -> list[tuple[str, Track | None, list[ChecklistItem]]]:
+def sections(c: Checklist) -> list[tuple[str, Track | None, list[ChecklistItem]]]:
     alerts = [i for i in c.items if i.kind == "alert"]
     out: list[tuple[str, Track | None, list[ChecklistItem]]] = []
     if alerts:
@@ -296,7 +296,7 @@ def _sections(c: Checklist) -> list[tuple[str, Track | None, list[ChecklistItem]
     return out
 
 
-def _section_title(kind: str, track: Track | None, lang: str) -> str:
+def section_title(kind: str, track: Track | None, lang: str) -> str:
     return _label("alerts", lang) if track is None else _t(TRACKS[track], lang)
 
 
@@ -320,14 +320,14 @@ def render_text(checklist: Checklist, lang: str = "en") -> str:
             out.append(f"[!] {clean(_t(p.text, lang))}")
     number = 0
     seen: dict[str, int] = {}
-    for kind, track, items in _sections(c):
-        out += ["", _section_title(kind, track, lang), "-" * 72]
+    for kind, track, items in sections(c):
+        out += ["", section_title(kind, track, lang), "-" * 72]
         for item in items:
             number += 1
             status = _t(STATUS[item.status], lang)
             status = f"（{status}）" if lang == "zh" else f"  ({status})"
             out.append(f"{TEXT_MARK[item.status]} {number}. {clean(_t(item.title, lang))}{status}")
-            for label, lines in _item_fields(item, lang, number, seen):
+            for label, lines in item_fields(item, lang, number, seen):
                 prefix = f"      {label}{_colon(lang)}" if label else "      "
                 for i, line in enumerate(lines):
                     out.append((prefix if i == 0 else " " * len(prefix)) + clean(line))
@@ -360,8 +360,8 @@ def render_markdown(checklist: Checklist, lang: str = "en") -> str:
         out.append("")
     number = 0
     seen: dict[str, int] = {}
-    for kind, track, items in _sections(c):
-        out += [f"## {_md(_section_title(kind, track, lang))}", ""]
+    for kind, track, items in sections(c):
+        out += [f"## {_md(section_title(kind, track, lang))}", ""]
         for item in items:
             number += 1
             box = "[x]" if item.status is ItemStatus.DONE else "[ ]"
@@ -370,7 +370,7 @@ def render_markdown(checklist: Checklist, lang: str = "en") -> str:
             if item.status is ItemStatus.DONE:
                 tag = ""
             out += [f"- {box} {number}. {tag}**{_md(_t(item.title, lang))}**", ""]
-            fields = _item_fields(item, lang, number, seen)
+            fields = item_fields(item, lang, number, seen)
             for label, lines in fields:
                 if not label:  # the detail: its own paragraph(s) inside the item
                     for line in lines:

@@ -15,10 +15,9 @@ from dataclasses import replace
 
 from .. import __version__
 from ..escape import html as esc
-from ..models.assessment import Assessment, DualUseFinding, Evidence, Finding, Verdict
+from ..models.assessment import Assessment, DualUseFinding, Evidence, FileResult, Finding, Verdict
 from ..models.deal import Deal
 from ..models.procedure import Checklist, ChecklistItem, ItemStatus
-from ..runner import FileResult
 from . import checklist as cl
 from . import scan
 from .assessment import say
@@ -413,11 +412,11 @@ def _item(item: ChecklistItem, number: int, lang: str, seen: dict[str, dict[str,
     badge = pair(status.en, status.zh, "both" if lang == "both" else lang).replace("<br>", " / ")
     if lang == "both":
         body = (
-            f'<div class="bi"><div lang="en">{_fields(cl._item_fields(item, "en", number, seen["en"]))}</div>'
-            f'<div lang="zh">{_fields(cl._item_fields(item, "zh", number, seen["zh"]))}</div></div>'
+            f'<div class="bi"><div lang="en">{_fields(cl.item_fields(item, "en", number, seen["en"]))}</div>'
+            f'<div lang="zh">{_fields(cl.item_fields(item, "zh", number, seen["zh"]))}</div></div>'
         )
     else:
-        body = _fields(cl._item_fields(item, lang, number, seen[lang]))
+        body = _fields(cl.item_fields(item, lang, number, seen[lang]))
     box = BOX.get(item.status, "")
     return (
         f'<li class="item s-{item.status.value}"><div class="head"><span class="box">{box}</span>'
@@ -432,8 +431,8 @@ def _checklist(c: Checklist, lang: str) -> str:
         out.append(f'<p class="problem">{pair(p.text.en, p.text.zh, lang)}</p>')
     number = 0
     seen: dict[str, dict[str, int]] = {"en": {}, "zh": {}}
-    for kind, track, items in cl._sections(c):
-        title = cl._section_title(kind, track, "both" if lang == "both" else lang)
+    for kind, track, items in cl.sections(c):
+        title = cl.section_title(kind, track, "both" if lang == "both" else lang)
         out.append(f"<h3>{esc(title)}</h3><ol class='items'>")
         for item in items:
             number += 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,6 +12,10 @@ from .catalogue import Part, PresenceStatus
 from .common import Fidelity, Text
 from .dual_use import MeasureStatus
 from .record import AuditRecord
+
+if TYPE_CHECKING:  # procedure.py imports this module
+    from ..errors import Problem
+    from .procedure import DealDeadline
 
 FORMAT_VERSION = 1
 
@@ -338,3 +344,16 @@ class Assessment(Out):
     record: AuditRecord | None = Field(
         default=None, description="What this assessment was made from, for the audit trail."
     )
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One deal file of a scan: its assessment, or the problems that kept it from being assessed.
+
+    Made by the runner, read by the scan formats: here among the models so that a formatter needs only
+    models, never the runner."""
+
+    file: str
+    assessment: Assessment | None
+    problems: list[Problem]
+    deadlines: tuple[DealDeadline, ...] = ()  # dated duties from the deal's records, for the gate
