@@ -159,7 +159,8 @@ def handles_errors(func: F) -> F:
 
 class _Main(click.Group):
     """The command group, keeping the command line so `main` can tell whether the report goes to the
-    terminal (its width is then followed) or to `--output FILE` (fixed width, reproducible)."""
+    terminal (its width is then followed) or to `--output FILE` (fixed width, reproducible); its commands
+    are a _Commands, so those of the sibling modules are imported only when looked up."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
