@@ -23,15 +23,24 @@ SALE = (
 WITHHELD = "The Seller's melting, jet milling, pressing and sintering processes remain confidential and are not disclosed."
 
 
-def run(description: str, forms: list[str]) -> Assessment:
+def run(
+    description: str,
+    forms: list[str],
+    *,
+    name: str = "Magnets",
+    title: str = "Magnet supply agreement",
+    date: str = "2024-06-01",
+    recipient: str = "US",
+    keywords: list[str] | None = None,
+) -> Assessment:
     deal = Deal.model_validate(
         {
-            "title": "Magnet supply agreement",
-            "date": "2024-06-01",
+            "title": title,
+            "date": date,
             "exporter": {"name": "E", "country": "CN"},
-            "recipient": {"name": "R", "country": "US"},
+            "recipient": {"name": "R", "country": recipient},
             "forms": forms,
-            "technologies": [{"name": "Magnets", "description": description}],
+            "technologies": [{"name": name, "description": description, "keywords": keywords or []}],
         }
     )
     sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
@@ -63,18 +72,7 @@ def test_goods_reading_needs_every_condition(description: str, forms: list[str])
 
 
 def _drone(description: str) -> Assessment:
-    deal = Deal.model_validate(
-        {
-            "title": "经销协议",
-            "date": "2024-06-01",
-            "exporter": {"name": "E", "country": "CN"},
-            "recipient": {"name": "R", "country": "BR"},
-            "forms": ["other"],
-            "technologies": [{"name": "植保无人机", "description": description}],
-        }
-    )
-    sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
-    return assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY)
+    return run(description, ["other"], name="植保无人机", title="经销协议", recipient="BR")
 
 
 def test_chinese_goods_reading() -> None:
@@ -122,40 +120,28 @@ def test_hosted_service_whose_technology_stays_on_our_servers() -> None:
 
 
 def test_an_operated_service_that_hands_over_nothing() -> None:
-    deal = Deal.model_validate(
-        {
-            "title": "Ground-station service",
-            "date": "2023-04-25",
-            "exporter": {"name": "E", "country": "CN"},
-            "recipient": {"name": "R", "country": "CL"},
-            "forms": ["technical_service"],
-            "technologies": [
-                {
-                    "name": "Pass-based TT&C service",
-                    "description": "Our own stations track the customer's satellite and relay its telemetry, billed "
-                    "pay-per-pass. No software, equipment, documents or training pass to the customer.",
-                }
-            ],
-        }
+    service = (
+        "Our own stations track the customer's satellite and relay its telemetry, billed pay-per-pass. No "
+        "software, equipment, documents or training pass to the customer."
     )
-    sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
-    assert assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY).verdict is Verdict.FREE
+    a = run(
+        service,
+        ["technical_service"],
+        name="Pass-based TT&C service",
+        title="Ground-station service",
+        date="2023-04-25",
+        recipient="CL",
+    )
+    assert a.verdict is Verdict.FREE
 
 
 def test_a_negated_list_split_by_commas_stays_negated() -> None:
     def verdict(description: str) -> Verdict:
-        deal = Deal.model_validate(
-            {
-                "title": "Framework supply agreement: sintered NdFeB rotor magnets",
-                "date": "2021-04-09",
-                "exporter": {"name": "E", "country": "CN"},
-                "recipient": {"name": "R", "country": "DE"},
-                "forms": ["other"],
-                "technologies": [{"name": "Arc segments", "description": description, "keywords": ["NdFeB"]}],
-            }
+        title = "Framework supply agreement: sintered NdFeB rotor magnets"
+        a = run(
+            description, ["other"], name="Arc segments", title=title, date="2021-04-09", keywords=["NdFeB"]
         )
-        sel = select_version(CAT, deal_date=deal.date, as_of=None, pinned=None, today=TODAY)
-        return assess(deal, CAT, sel, deal_file="g.yaml", today=TODAY).verdict
+        return a.verdict
 
     text = (
         "Supply of finished, coated and magnetised arc magnets to drawing, 40 t/year. Supplier delivers "

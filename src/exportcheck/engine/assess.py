@@ -51,7 +51,7 @@ from .weighing import (
     weigh_goods,
     weigh_no_technology,
 )
-from .wording import thin_description
+from .wording import no_technology_statement, thin_description
 
 
 @dataclass(frozen=True)
@@ -362,12 +362,13 @@ def assess(
     gates: list[Verdict] = []
     for i, tech in enumerate(deal.technologies):
         f, m = _match_technology(i, tech, version, line, deal.title, single)
-        f, m = weigh_no_technology(tech, i, f, m)
+        said = no_technology_statement(tech)
+        f, m = weigh_no_technology(said, i, f, m)
         pointed = {x.entry_id for x in f if not is_subject_hint(x)}  # a hint may yield to another version
         extra, other_misses = _other_versions(i, tech, version, catalogue, line, pointed, deal.title, single)
         m += other_misses
         f, m = explained_away(prefer_other_version_points(f, extra), m)
-        f, m = weigh_goods(tech, [str(x) for x in deal.forms], i, f, m)
+        f, m = weigh_goods(tech, said, deal.forms, i, f, m)
         f = shared_heading(f, unpointed)
         f = without_duplicate_evidence(_with_licences(f, deal, today))
         reasons = []

@@ -331,6 +331,22 @@ _POST_UNCLEAR_EN = re.compile(
     rf"^(?:(?:{_AUX}) )*(?:{_s('remain', 'remains', 'stay', 'stays', 'kept')}) "
     rf"(?:with|{_s('confidential', 'proprietary', 'secret', 'undisclosed', 'in-house', 'internal')})\b"
 )
+# stems one of the predicates above needs: without any of them the clause is read no further
+_POST_CUES = (
+    "not",
+    "never",
+    "withheld",
+    "exclud",
+    "remain",
+    "stay",
+    "kept",
+    "outsid",
+    "retain",
+    "reserv",
+    "carv",
+    "omit",
+)
+_LATER_NEGATION = re.compile(rf"\band (?:(?:{_AUX}) )*(?:not|never) ")
 # after the verb: the negation is of a manner, a time or a part, not of the thing
 _QUALIFIED = {
     stem(w) for w in ("as", "in", "separately", "until", "before", "without", "only", "under", "but")
@@ -360,26 +376,23 @@ def negated_after(text: str, end: int) -> int:
 
 
 def _negated_after_en(text: str, end: int, tail: str) -> int:
-    if "not" not in tail and "withheld" not in tail and "exclud" not in tail and "remain" not in tail \
-            and "stay" not in tail and "outsid" not in tail and "retain" not in tail and "reserv" not in tail \
-            and "kept" not in tail and "never" not in tail and "carv" not in tail and "omit" not in tail:  # fmt: skip
+    if not any(cue in tail for cue in _POST_CUES):
         return NOT_NEGATED
     tokens = tail.split()
     words = 0
     for i in range(len(tokens) + 1):
         rest = " ".join(tokens[i:])
         clear = _POST_CLEAR_EN.match(rest) or _POST_PLACE_EN.match(rest)
-        unclear = None if clear else _POST_UNCLEAR_EN.match(rest)
-        if clear or unclear:
-            verb_end = len((clear or unclear).group().split())  # type: ignore[union-attr]
-            after = tokens[i + verb_end] if i + verb_end < len(tokens) else ""
-            # a coordinated predicate: "remain with the parent and are not provided"
-            if unclear:
-                later = re.search(r"\band (?:(?:" + _AUX + r") )*(?:not|never) ", rest)
-                if later and _POST_CLEAR_EN.match(rest[later.start() + 4 :]):
-                    return _owned(text, end, CLEAR)
-                return UNCLEAR
+        if clear:
+            verb_end = i + len(clear.group().split())
+            after = tokens[verb_end] if verb_end < len(tokens) else ""
             return UNCLEAR if after in _QUALIFIED else _owned(text, end, CLEAR)
+        if _POST_UNCLEAR_EN.match(rest):
+            # a coordinated predicate: "remain with the parent and are not provided"
+            later = _LATER_NEGATION.search(rest)
+            if later and _POST_CLEAR_EN.match(rest[later.start() + 4 :]):
+                return _owned(text, end, CLEAR)
+            return UNCLEAR
         if i == len(tokens):
             break
         tok = tokens[i]

@@ -3,11 +3,13 @@ entry's point, or the deal saying no technology passes), and which matched words
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ..models.assessment import Finding, NearMiss, Strength, Verdict
 from ..models.catalogue import Part
 from ..models.deal import Deal, Technology
 from .matcher import RELATED
-from .wording import goods_only, no_technology_statement
+from .wording import goods_only
 
 
 def miss_from(f: Finding, technology: int, reason: str) -> NearMiss:
@@ -24,13 +26,13 @@ def miss_from(f: Finding, technology: int, reason: str) -> NearMiss:
 
 
 def weigh_no_technology(
-    tech: Technology, index: int, found: list[Finding], misses: list[NearMiss]
+    statement: str | None, index: int, found: list[Finding], misses: list[NearMiss]
 ) -> tuple[list[Finding], list[NearMiss]]:
     """A possible finding (a hint at the subject area, or a term whose thresholds are not given) gives way
     when the deal says in so many words that no technology or know-how passes: a distribution, supply or
     logistics contract that names rare-earth mines or LFP packs transfers no rare-earth or LFP technology.
-    Decisive matches stay, and so does a term under a negation whose scope is unclear."""
-    statement = no_technology_statement(tech)
+    Decisive matches stay, and so does a term under a negation whose scope is unclear. `statement` is the
+    technology's no-technology sentence (wording.no_technology_statement), read once per technology."""
     if not statement:
         return found, misses
     kept = []
@@ -47,14 +49,19 @@ def weigh_no_technology(
 
 
 def weigh_goods(
-    tech: Technology, forms: list[str], index: int, found: list[Finding], misses: list[NearMiss]
+    tech: Technology,
+    statement: str | None,
+    forms: Collection[str],
+    index: int,
+    found: list[Finding],
+    misses: list[NearMiss],
 ) -> tuple[list[Finding], list[NearMiss]]:
     """Every finding gives way, decisive ones too, when the technology is goods: no form of the deal
     transfers technology, the text sells or supplies finished products and says in so many words that no
     technical knowledge passes, and nothing says that it does. The catalogue controls technology, not the
     products made with it (a supply contract for NdFeB magnets exports no magnet-making technology). A
     term under a negation of unclear scope still keeps its finding."""
-    statement = goods_only(tech, forms)
+    statement = goods_only(tech, forms, statement)
     if not statement:
         return found, misses
     kept = []

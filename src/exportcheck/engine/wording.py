@@ -4,6 +4,7 @@ an attachment, or saying outright that no technology passes. Pure functions of a
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from ..models.deal import Technology
 from ..normalize import normalised, stem, to_simplified
@@ -379,14 +380,12 @@ _NEGATOR_ANY = re.compile(
 TRANSFER_FORMS = {"know_how_transfer", "patent_assignment", "patent_application_assignment", "patent_licence"}
 
 
-def goods_only(tech: Technology, forms: list[str]) -> str | None:
+def goods_only(tech: Technology, forms: Collection[str], statement: str | None) -> str | None:
     """The no-technology sentence of a technology that is sold as goods, or None: no form of the deal
-    transfers technology, the text sells or supplies products, says no technical knowledge passes, and no
-    sentence says without a negation that know-how, source code or a process passes."""
-    if TRANSFER_FORMS.intersection(forms):
-        return None
-    statement = no_technology_statement(tech)
-    if not statement:
+    transfers technology, the text sells or supplies products, says no technical knowledge passes
+    (`statement`, from no_technology_statement), and no sentence says without a negation that know-how,
+    source code or a process passes."""
+    if not statement or TRANSFER_FORMS.intersection(forms):
         return None
     text = to_simplified(" ".join([tech.name, tech.description or ""]))
     framing = " ".join([text, *tech.keywords])
